@@ -1,0 +1,279 @@
+"""Read and validate a project's `vlrgen.toml` into a frozen `Config`.
+
+Every problem in the file is reported in one pass, each naming its key and line
+(`report.year: expected a year, got "2O25"`), so an author fixes them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import reference
+from .problems import BuildFailed, Location, Problems
+
+__all__ = ["Config", "Entity", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config"]
+
+CONFIG_NAME = "vlrgen.toml"
+LANGUAGES = ("nb", "en")
+OUTPUTS = ("html", "pdf")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
+
+# The schema: every key a vlrgen.toml may hold, with its meaning (shown in README).
+SCHEMA: dict[str, str] = {
+    "entity.name": "name of the municipality or county, as it should appear on the cover",
+    "entity.code": "kommunenummer (4 digits) or fylkesnummer (2 digits), 2024 borders",
+    "entity.kind": '"municipality" or "county"',
+    "report.year": "the year under review, e.g. 2025",
+    "report.languages": 'report languages, default ["nb", "en"]',
+    "report.outputs": 'what to build, default ["html", "pdf"]',
+    "report.slug": "folder name under output/, default <entity-name>-<year>",
+    "report.author": "author shown in the PDF metadata, default the entity name",
+    "report.title.nb": "report title in bokmål (optional)",
+    "report.title.en": "report title in English (optional)",
+    "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
+    "content.templates": "folder with template overrides searched before the defaults (optional)",
+    "data.indicators": "indicator catalogue CSV",
+    "data.observations": "observations CSV (indicator, entity, period, value)",
+    "branding.logo": "logo image inside the project folder (optional)",
+    "branding.accent": 'accent colour as "#rrggbb" (optional)',
+    "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
+}
+TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA} | {"report.title"}
+REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators", "data.observations")
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    code: str
+    kind: str  # "municipality" or "county"
+    county_code: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    root: Path
+    entity: Entity
+    year: int
+    languages: tuple[str, ...]
+    outputs: tuple[str, ...]
+    slug: str
+    author: str
+    titles: dict[str, str]
+    narrative_dir: Path
+    templates_dir: Path | None
+    indicators_path: Path
+    observations_path: Path
+    logo: Path | None
+    accent: str | None
+    pdf_variant: str | None
+    key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
+
+    def locate(self, key: str) -> Location:
+        return self.key_locations.get(key, Location(self.path, 1, 1))
+
+    def with_overrides(self, languages: tuple[str, ...] | None = None,
+                       outputs: tuple[str, ...] | None = None) -> Config:
+        return replace(self, languages=languages or self.languages, outputs=outputs or self.outputs)
+
+
+def load_config(project: Path) -> Config:
+    """Load `project/vlrgen.toml`; raise BuildFailed with every problem found."""
+    path = (project / CONFIG_NAME if project.is_dir() else project).resolve()
+    problems = Problems()
+    if not path.is_file():
+        problems.add(Location(path), "config.missing",
+                     f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}")
+        raise BuildFailed(problems.items)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _decode_error_position(str(exc))
+        problems.add(Location(path, line, col), "config.syntax", f"not valid TOML: {exc}".split(" (at")[0])
+        raise BuildFailed(problems.items)
+    locations = locate_keys(text, path)
+    values = _flatten(raw, "", problems, locations, path)
+    config = _validate(path, values, locations, problems)
+    if problems.errors or config is None:
+        raise BuildFailed(problems.items)
+    return config
+
+
+def _decode_error_position(message: str) -> tuple[int, int]:
+    match = re.search(r"line (\d+), column (\d+)", message)
+    return (int(match[1]), int(match[2])) if match else (1, 1)
+
+
+def locate_keys(text: str, path: Path) -> dict[str, Location]:
+    """Map each dotted key to the line and column where it is written."""
+    found: dict[str, Location] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$", stripped)
+        if header:
+            table = header[1].replace('"', "").replace(" ", "")
+            found.setdefault(table, Location(path, number, line.index("[") + 1))
+            continue
+        key = re.match(r"\s*([A-Za-z0-9_.\"-]+)\s*=", line)
+        if key:
+            dotted = key[1].replace('"', "")
+            full = f"{table}.{dotted}" if table else dotted
+            found.setdefault(full, Location(path, number, line.index(key[1]) + 1))
+    return found
+
+
+def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Location],
+             path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and dotted in TABLES:
+            values.update(_flatten(value, f"{dotted}.", problems, locations, path))
+        elif dotted in SCHEMA:
+            values[dotted] = value
+        else:
+            known = sorted(SCHEMA) + sorted(TABLES)
+            guess = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
+            hint = f'did you mean "{guess[0]}"?' if guess else "see the list of keys in README.md"
+            problems.add(locations.get(dotted, Location(path, 1, 1)), "config.unknown_key",
+                         f'{dotted}: unknown setting', hint=hint)
+    return values
+
+
+def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location],
+              problems: Problems) -> Config | None:
+    root = path.parent
+
+    def where(key: str) -> Location:
+        table = key.rsplit(".", 1)[0]
+        return locations.get(key) or locations.get(table) or Location(path, 1, 1)
+
+    def bad(key: str, expected: str) -> None:
+        problems.add(where(key), "config.invalid", f"{key}: expected {expected}, got {_show(values[key])}")
+
+    for key in REQUIRED:
+        if key not in values:
+            problems.add(where(key), "config.missing_key", f"{key}: required setting is missing ({SCHEMA[key]})")
+
+    name = _text(values, "entity.name", bad)
+    kind = _choice(values, "entity.kind", ("municipality", "county"), bad)
+    code = _text(values, "entity.code", bad)
+    county_code = _check_entity(code, kind, name, where("entity.code"), problems)
+    year = values.get("report.year")
+    if "report.year" in values and not (isinstance(year, int) and not isinstance(year, bool) and 1990 <= year <= 2100):
+        bad("report.year", "a year")
+        year = None
+    languages = _list_of(values, "report.languages", LANGUAGES, bad) or LANGUAGES
+    outputs = _list_of(values, "report.outputs", OUTPUTS, bad) or OUTPUTS
+    accent = _text(values, "branding.accent", bad)
+    if accent and not re.fullmatch(r"#[0-9A-Fa-f]{6}", accent):
+        bad("branding.accent", 'a colour like "#1a6b8f"')
+        accent = None
+    variant = _choice(values, "pdf.variant", PDF_VARIANTS, bad) or "pdf/ua-1"
+    titles = {lang: t for lang in LANGUAGES if (t := _text(values, f"report.title.{lang}", bad))}
+
+    paths = {}
+    for key, default, must_exist, inside in (
+        ("content.narrative", "narrative", "dir", True), ("content.templates", None, "dir", True),
+        ("data.indicators", None, "file", False), ("data.observations", None, "file", False),
+        ("branding.logo", None, "file", True),
+    ):
+        paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
+
+    if problems.errors or None in (name, kind, code, year):
+        return None
+    slug = _text(values, "report.slug", bad) or f"{_slugify(name)}-{year}"
+    return Config(
+        path=path, root=root,
+        entity=Entity(name=name, code=code, kind=kind, county_code=county_code or ""),
+        year=year, languages=tuple(languages), outputs=tuple(outputs), slug=slug,
+        author=_text(values, "report.author", bad) or name, titles=titles,
+        narrative_dir=paths["content.narrative"], templates_dir=paths["content.templates"],
+        indicators_path=paths["data.indicators"], observations_path=paths["data.observations"],
+        logo=paths["branding.logo"], accent=accent,
+        pdf_variant=None if variant == "none" else variant, key_locations=locations,
+    )
+
+
+def _check_entity(code: str | None, kind: str | None, name: str | None, at: Location,
+                  problems: Problems) -> str | None:
+    if not code or not kind:
+        return None
+    digits = 4 if kind == "municipality" else 2
+    place = reference.place(code)
+    if not re.fullmatch(rf"\d{{{digits}}}", code) or place is None or place.kind != kind:
+        problems.add(at, "config.unknown_entity",
+                     f'entity.code: "{code}" is not a {kind} code in the 2024 structure',
+                     hint=f"a {kind} code has {digits} digits, e.g. {'4001' if digits == 4 else '40'}")
+        return None
+    if name and name.casefold() not in place.name.casefold():
+        problems.warn(at, "config.entity_name",
+                      f'entity.name "{name}" differs from the official name "{place.name}" for {code}')
+    return place.county_code
+
+
+def _path(values: dict, key: str, default: str | None, root: Path, kind: str, inside: bool,
+          where, problems: Problems) -> Path | None:
+    raw = values.get(key, default)
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        problems.add(where(key), "config.invalid", f"{key}: expected a path, got {_show(raw)}")
+        return None
+    resolved = (root / raw).resolve()
+    if inside and not resolved.is_relative_to(root):
+        problems.add(where(key), "config.outside_project",
+                     f"{key}: {raw} lies outside the project folder; report files must live inside it")
+        return None
+    exists = resolved.is_dir() if kind == "dir" else resolved.is_file()
+    if not exists:
+        problems.add(where(key), "config.path_missing", f"{key}: {'folder' if kind == 'dir' else 'file'} {raw} does not exist")
+        return None
+    return resolved
+
+
+def _text(values: dict, key: str, bad) -> str | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        bad(key, "a text in quotes")
+        return None
+    return value.strip()
+
+
+def _choice(values: dict, key: str, allowed: tuple[str, ...], bad) -> str | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if value not in allowed:
+        bad(key, "one of " + ", ".join(f'"{a}"' for a in allowed))
+        return None
+    return value
+
+
+def _list_of(values: dict, key: str, allowed: tuple[str, ...], bad) -> list[str] | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or any(v not in allowed for v in value) or len(set(value)) != len(value):
+        bad(key, "a list drawn from " + ", ".join(f'"{a}"' for a in allowed))
+        return None
+    return value
+
+
+def _show(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value).replace("True", "true").replace("False", "false")
+
+
+def _slugify(text: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")

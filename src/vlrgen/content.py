@@ -1,0 +1,231 @@
+"""Narrative: read one Markdown file per section and language into sanitised HTML sections.
+
+Authors write `narrative/<lang>/<section>.md` (keys from the EU VLR handbook skeleton) and
+optional per-goal commentary `narrative/<lang>/goal-NN.md`. Each file may open with front
+matter (`title:`, `example:`). HTML inside Markdown is sanitised here, once, so nothing
+downstream ever sees raw author HTML.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from .problems import Location, Problems
+
+__all__ = ["SECTIONS", "Section", "Narrative", "load_narrative", "render_markdown"]
+
+# (key, heading level) in report order; level-2 keys are children of policy_environment.
+SECTIONS: tuple[tuple[str, int], ...] = (
+    ("opening_statement", 1), ("highlights", 1), ("introduction", 1), ("methodology", 1),
+    ("policy_environment", 1), ("ownership", 2), ("local_frameworks", 2), ("three_dimensions", 2),
+    ("leave_no_one_behind", 2), ("institutional_mechanisms", 2), ("structural_issues", 2),
+    ("progress", 1), ("means_of_implementation", 1), ("conclusions", 1), ("annexes", 1),
+)
+SECTION_KEYS = tuple(key for key, _ in SECTIONS)
+FRONT_MATTER_KEYS = {"title", "example"}
+GOAL_FILE = re.compile(r"goal-(\d{2})")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+}
+UNSAFE = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\son\w+\s*=|javascript:|<\s*\w+[^>]*\sstyle\s*=", re.I)
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # a SECTION_KEYS entry or "goal-NN"
+    language: str
+    title: str | None
+    html: str
+    example: bool
+    path: Path
+    assets: tuple[tuple[Path, str], ...]  # (source file, path under the output's media/)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    sections: dict[tuple[str, str], Section]
+
+    def get(self, key: str, language: str) -> Section | None:
+        return self.sections.get((key, language))
+
+    def languages_with(self, key: str) -> list[str]:
+        return sorted(lang for (k, lang) in self.sections if k == key)
+
+
+def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
+                   problems: Problems, media_prefix: str = "../media/") -> Narrative:
+    """Read every narrative file; report missing, untranslated and unknown files."""
+    sections: dict[tuple[str, str], Section] = {}
+    for lang in languages:
+        folder = narrative_dir / lang
+        if not folder.is_dir():
+            problems.warn(Location(narrative_dir), "content.missing_language",
+                          f"no narrative folder for language {lang} (expected {folder.name}/ here)")
+            continue
+        for path in sorted(folder.glob("*.md")):
+            key = path.stem
+            if key not in SECTION_KEYS and not GOAL_FILE.fullmatch(key):
+                _warn_unknown_file(path, problems)
+                continue
+            sections[(key, lang)] = read_section(root, path, key, lang, problems, media_prefix)
+    narrative = Narrative(sections)
+    _check_coverage(narrative, narrative_dir, languages, problems)
+    return narrative
+
+
+def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems,
+                 media_prefix: str) -> Section:
+    text = path.read_text(encoding="utf-8-sig")
+    meta, body, body_line = _split_front_matter(text, path, problems)
+    _check_source(root, path, body, body_line, problems)
+    level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
+    html, assets = render_markdown(body, path.parent, root, prefix=key, top_level=level,
+                                   media_prefix=media_prefix)
+    return Section(key=key, language=lang, title=meta.get("title") or None, html=html,
+                   example=meta.get("example", "").lower() in {"true", "yes", "ja"},
+                   path=path, assets=tuple(assets))
+
+
+def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_level: int,
+                    media_prefix: str) -> tuple[str, list[tuple[Path, str]]]:
+    """Markdown → sanitised HTML; ids prefixed with `prefix`, headings start at `top_level`."""
+    assets: list[tuple[Path, str]] = []
+    extension = _ReportExtension(prefix, top_level, base_dir, root, media_prefix, assets)
+    md = markdown.Markdown(
+        extensions=["tables", "footnotes", "attr_list", "sane_lists", "fenced_code",
+                    "toc", extension],
+        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False},
+                           "footnotes": {"BACKLINK_TITLE": ""}},
+        output_format="html",
+    )
+    html = md.convert(text)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return clean, assets
+
+
+def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[dict[str, str], str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 1
+    meta: dict[str, str] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return meta, "\n".join([""] * number + lines[number:]), 1
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep:
+            problems.add(Location(path, number, 1), "content.front_matter",
+                         f'front matter line is not "key: value": {line.strip()!r}')
+        elif key not in FRONT_MATTER_KEYS:
+            problems.warn(Location(path, number, 1), "content.front_matter",
+                          f'unknown front matter key "{key}" (known: {", ".join(sorted(FRONT_MATTER_KEYS))})')
+        else:
+            meta[key] = value.strip().strip('"')
+    problems.add(Location(path, 1, 1), "content.front_matter",
+                 'front matter opened with "---" is never closed with a second "---" line')
+    return {}, text, 1
+
+
+def _check_source(root: Path, path: Path, body: str, first_line: int, problems: Problems) -> None:
+    """Locate problems in the Markdown source itself (the sanitiser does the removing)."""
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        for match in UNSAFE.finditer(line):
+            problems.warn(Location(path, number, match.start() + 1), "content.unsafe_html",
+                          f"unsafe HTML {match.group(0).strip()!r} is removed from the report")
+        for match in IMAGE.finditer(line):
+            target = match[1]
+            if re.match(r"[a-z]+:", target, re.I):
+                problems.add(Location(path, number, match.start(1) + 1), "content.remote_image",
+                             f"image {target} is not a file in the project; reports never fetch from the network",
+                             hint="save the image in the project folder and link it with a relative path")
+                continue
+            resolved = (path.parent / target).resolve()
+            if not resolved.is_relative_to(root) or not resolved.is_file():
+                problems.add(Location(path, number, match.start(1) + 1), "content.missing_image",
+                             f"image {target} not found inside the project folder")
+
+
+def _warn_unknown_file(path: Path, problems: Problems) -> None:
+    guess = difflib.get_close_matches(path.stem, SECTION_KEYS, n=1)
+    hint = f'did you mean "{guess[0]}.md"?' if guess else "section files are named after the section keys in README.md"
+    problems.warn(Location(path), "content.unknown_section", f'"{path.name}" is not a known section and is not used', hint=hint)
+
+
+def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[str, ...],
+                    problems: Problems) -> None:
+    keys = list(SECTION_KEYS) + sorted({k for (k, _) in narrative.sections if k.startswith("goal-")})
+    for key in keys:
+        present = narrative.languages_with(key)
+        if not present:
+            problems.warn(Location(narrative_dir), "content.missing_section",
+                          f'section "{key}" is missing in every language (expected {languages[0]}/{key}.md)')
+            continue
+        for lang in languages:
+            if lang not in present:
+                source = narrative.get(key, present[0])
+                problems.warn(Location(source.path, 1, 1), "content.untranslated",
+                              f'section "{key}" has no {lang} version (expected {lang}/{key}.md); the {lang} report shows "not yet translated"')
+
+
+class _ReportTreeprocessor(Treeprocessor):
+    def __init__(self, md, ext: "_ReportExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        shift = self.ext.top_level - min((int(h.tag[1]) for h in headings), default=self.ext.top_level)
+        for el in root.iter():
+            if el in headings:
+                el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
+            if el.get("id"):
+                el.set("id", f"{self.ext.prefix}--{el.get('id').replace(':', '-')}")
+            href = el.get("href")
+            if el.tag == "a" and href and href.startswith("#"):
+                el.set("href", f"#{self.ext.prefix}--{href[1:].replace(':', '-')}")
+            if el.tag == "img" and el.get("src"):
+                el.set("src", self.ext.media_src(el.get("src")))
+
+
+class _ReportExtension(Extension):
+    def __init__(self, prefix, top_level, base_dir, root, media_prefix, assets):
+        super().__init__()
+        self.prefix, self.top_level = prefix, top_level
+        self.base_dir, self.root, self.media_prefix, self.assets = base_dir, root, media_prefix, assets
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(_ReportTreeprocessor(md, self), "vlrgen_report", 1)
+
+    def media_src(self, src: str) -> str:
+        if re.match(r"[a-z]+:", src, re.I):
+            return ""  # remote images are reported in gather and never fetched
+        resolved = (self.base_dir / src).resolve()
+        if not resolved.is_relative_to(self.root) or not resolved.is_file():
+            return ""
+        relative = resolved.relative_to(self.root).as_posix()
+        self.assets.append((resolved, relative))
+        return self.media_prefix + relative

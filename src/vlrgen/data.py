@@ -1,0 +1,228 @@
+"""Indicator data: the bilingual indicator catalogue and the tidy observations table.
+
+Every value keeps the file, line and column it came from, so any later problem can point
+at the cell. A bad cell is reported, never dropped; an empty value cell is a missing value.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import reference
+from .problems import Location, Problems
+
+__all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
+
+RELATIONS = ("identical", "adapted", "proxy", "local")
+DIRECTIONS = ("higher", "lower")
+CATALOGUE_REQUIRED = ("id", "goal", "name_nb", "name_en", "unit_nb", "unit_en", "direction",
+                      "source_name_nb", "source_name_en")
+CATALOGUE_OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation",
+                      "sdg_indicator", "definition_nb", "definition_en")
+OBSERVATION_REQUIRED = ("indicator", "entity", "period", "value")
+OBSERVATION_OPTIONAL = ("period_label",)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    goal: int
+    targets: tuple[str, ...]
+    name: dict[str, str]
+    unit: dict[str, str]
+    decimals: int
+    direction: str
+    source_name: dict[str, str]
+    source_url: str
+    framework_ref: str
+    sdg_relation: str
+    sdg_indicator: str
+    definition: dict[str, str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Observation:
+    indicator: str
+    entity: str
+    period: int
+    value: float | None
+    period_label: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Dataset:
+    indicators: dict[str, Indicator]
+    observations: tuple[Observation, ...]
+
+    def series(self, indicator: str, entity: str) -> tuple[Observation, ...]:
+        return tuple(sorted((o for o in self.observations if o.indicator == indicator and o.entity == entity),
+                            key=lambda o: o.period))
+
+    def for_entities(self, entities: set[str]) -> Dataset:
+        return Dataset(self.indicators, tuple(o for o in self.observations if o.entity in entities))
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: dict[str, str]
+    locations: dict[str, Location]
+
+
+def load_dataset(indicators_path: Path, observations_path: Path, problems: Problems) -> Dataset:
+    indicators = _load_catalogue(indicators_path, problems)
+    observations = _load_observations(observations_path, indicators, problems)
+    return Dataset(indicators, observations)
+
+
+def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...],
+                problems: Problems) -> list[_Row]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.add(Location(path, line, 1), "data.encoding", "the file is not UTF-8 text",
+                     hint="save it as UTF-8 (CSV UTF-8 in Excel)")
+        return []
+    lines = text.splitlines()
+    reader = csv.reader(lines)
+    header = next(reader, [])
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        problems.add(Location(path, 1, 1), "data.missing_column", f'column "{column}" is missing from the header',
+                     hint=f"the header must contain {', '.join(required)}")
+    for offset, name in zip(_field_offsets(lines[0] if lines else ""), header):
+        if name not in required and name not in optional:
+            problems.warn(Location(path, 1, offset), "data.unknown_column", f'column "{name}" is not used')
+    if missing:
+        return []
+    rows = []
+    previous_end = 1
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        offsets = _field_offsets(lines[start - 1]) if start == previous_end else [1] * len(record)
+        if len(record) != len(header):
+            problems.add(Location(path, start, 1), "data.column_count",
+                         f"row has {len(record)} cells but the header has {len(header)}",
+                         hint="a value with a comma must be in double quotes")
+            continue
+        cells = {name: cell.strip() for name, cell in zip(header, record)}
+        locations = {name: Location(path, start, off) for name, off in zip(header, offsets + [1] * len(header))}
+        rows.append(_Row(cells, locations))
+    return rows
+
+
+def _field_offsets(line: str) -> list[int]:
+    """1-based start column of each comma-separated field in one physical line."""
+    offsets, in_quotes, position = [1], False, 0
+    for position, char in enumerate(line, start=1):
+        if char == '"':
+            in_quotes = not in_quotes
+        elif char == "," and not in_quotes:
+            offsets.append(position + 1)
+    return offsets
+
+
+def _load_catalogue(path: Path, problems: Problems) -> dict[str, Indicator]:
+    indicators: dict[str, Indicator] = {}
+    goals = reference.goals()
+    for row in _read_table(path, CATALOGUE_REQUIRED, CATALOGUE_OPTIONAL, problems):
+        c, at = row.cells, row.locations
+        ok = True
+
+        def fail(column: str, message: str, code: str = "data.invalid", hint: str = "") -> None:
+            nonlocal ok
+            ok = False
+            problems.add(at[column], code, message, hint=hint)
+
+        for column in CATALOGUE_REQUIRED:
+            if not c[column]:
+                fail(column, f'indicator {c["id"] or "?"}: column "{column}" is empty')
+        if c["id"] and not re.fullmatch(r"[a-z0-9_]+", c["id"]):
+            fail("id", f'indicator id "{c["id"]}" may contain only a-z, 0-9 and _')
+        if c["id"] in indicators:
+            fail("id", f'indicator "{c["id"]}" is defined twice (first on line {indicators[c["id"]].location.line})',
+                 "data.duplicate")
+        if c["goal"] and (not c["goal"].isdigit() or int(c["goal"]) not in goals):
+            fail("goal", f'goal must be a number from 1 to 17, got "{c["goal"]}"')
+        if c["direction"] and c["direction"] not in DIRECTIONS:
+            fail("direction", f'direction must be "higher" or "lower" (which way is better), got "{c["direction"]}"')
+        relation = c.get("sdg_relation", "") or "local"
+        if relation not in RELATIONS:
+            fail("sdg_relation", f'sdg_relation must be one of {", ".join(RELATIONS)}, got "{relation}"')
+        decimals = c.get("decimals", "") or "1"
+        if not decimals.isdigit() or int(decimals) > 6:
+            fail("decimals", f'decimals must be a whole number from 0 to 6, got "{decimals}"')
+        if not ok:
+            continue
+        indicators[c["id"]] = Indicator(
+            id=c["id"], goal=int(c["goal"]),
+            targets=tuple(t.strip() for t in c.get("targets", "").split(";") if t.strip()),
+            name={"nb": c["name_nb"], "en": c["name_en"]}, unit={"nb": c["unit_nb"], "en": c["unit_en"]},
+            decimals=int(decimals), direction=c["direction"],
+            source_name={"nb": c["source_name_nb"], "en": c["source_name_en"]},
+            source_url=c.get("source_url", ""), framework_ref=c.get("framework_ref", ""),
+            sdg_relation=relation, sdg_indicator=c.get("sdg_indicator", ""),
+            definition={"nb": c.get("definition_nb", ""), "en": c.get("definition_en", "")},
+            location=at["id"],
+        )
+    return indicators
+
+
+def _load_observations(path: Path, indicators: dict[str, Indicator],
+                       problems: Problems) -> tuple[Observation, ...]:
+    observations: list[Observation] = []
+    seen: dict[tuple[str, str, int], Location] = {}
+    for row in _read_table(path, OBSERVATION_REQUIRED, OBSERVATION_OPTIONAL, problems):
+        c, at = row.cells, row.locations
+        errors_before = len(problems.errors)
+        if c["indicator"] not in indicators:
+            guess = difflib.get_close_matches(c["indicator"], list(indicators), n=1)
+            problems.add(at["indicator"], "data.unknown_indicator",
+                         f'indicator "{c["indicator"]}" is not in the indicator catalogue',
+                         hint=f'did you mean "{guess[0]}"?' if guess else "add it to the catalogue first")
+        if reference.place(c["entity"]) is None:
+            problems.add(at["entity"], "data.unknown_entity",
+                         f'"{c["entity"]}" is not a municipality, county or nation code (2024 structure)',
+                         hint="use 4-digit kommunenummer, 2-digit fylkesnummer or 0 for Norway")
+        period = int(c["period"]) if re.fullmatch(r"\d{4}", c["period"]) else None
+        if period is None:
+            problems.add(at["period"], "data.invalid_period", f'period "{c["period"]}" is not a year',
+                         hint="use the (end) year, e.g. 2024; put the published period text in period_label")
+        value = _parse_value(c["value"], at["value"], problems)
+        if len(problems.errors) > errors_before:
+            continue
+        key = (c["indicator"], c["entity"], period)
+        if key in seen:
+            problems.add(at["indicator"], "data.duplicate",
+                         f"{c['indicator']} for {c['entity']} in {period} appears twice (first on line {seen[key].line})")
+            continue
+        seen[key] = at["indicator"]
+        observations.append(Observation(c["indicator"], c["entity"], period, value,
+                                        c.get("period_label", ""), at["value"]))
+    return tuple(observations)
+
+
+def _parse_value(text: str, at: Location, problems: Problems) -> float | None:
+    if text == "":
+        return None
+    try:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+    except ValueError:
+        pass
+    hint = "decimal comma? write 86.8, not 86,8" if re.fullmatch(r"-?\d+,\d+", text) else \
+        "leave the cell empty for a missing value"
+    problems.add(at, "data.not_a_number", f'"{text}" is not a number (column value)', hint=hint)
+    return None

@@ -1,0 +1,131 @@
+"""Message catalogs and Babel-backed number formatting, one immutable object per language.
+
+Catalogs are flat TOML files (`report_templates/i18n/<lang>.toml`, optionally overridden by a
+project's `templates/i18n/<lang>.toml`). SDG goal names come from the packaged reference data.
+Nothing here touches the process locale: every language gets its own `Language` object.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal, get_minus_sign_symbol, get_plus_sign_symbol
+
+from . import reference
+from .config import locate_keys
+from .problems import Location, Problems
+
+__all__ = ["Language", "load_languages", "PERCENT_UNITS"]
+
+PERCENT_UNITS = {"%", "prosent", "percent"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """Strings and number formats for one report language."""
+
+    code: str
+    messages: dict[str, str]
+
+    def t(self, key: str, **values: object) -> str:
+        """The catalog string for `key`, with `{name}` placeholders filled in."""
+        text = self.messages.get(key)
+        if text is None:  # parity is checked in gather; this only guards template typos
+            raise KeyError(f"message {key!r} is missing from the {self.code} catalog")
+        return text.format(**values) if values else text
+
+    def number(self, value: float | None, decimals: int = 1) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return self._signs(format_decimal(value, format=pattern, locale=self.code))
+
+    def change(self, value: float | None, decimals: int = 1) -> str:
+        """A signed difference: `+1,2` / `−0,4` (nb) or `+1.2` / `-0.4` (en)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        text = self.number(abs(value), decimals)
+        if round(value, decimals) == 0:
+            return text
+        sign = get_plus_sign_symbol(self.code) if value > 0 else get_minus_sign_symbol(self.code)
+        return sign + text
+
+    def quantity(self, value: float | None, decimals: int, unit: str) -> str:
+        """A value with its unit, percentages per the locale (`86,8 %` / `86.8%`)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        if unit in PERCENT_UNITS:
+            pattern = Locale.parse(self.code).percent_formats[None].pattern
+            return self.number(value, decimals) + pattern.split("0")[-1]
+        return f"{self.number(value, decimals)}\u00a0{unit}" if unit else self.number(value, decimals)
+
+    def _signs(self, text: str) -> str:
+        return get_minus_sign_symbol(self.code) + text[1:] if text.startswith("-") else text
+
+
+def load_languages(catalog_dirs: list[Path], codes: tuple[str, ...], problems: Problems) -> dict[str, Language]:
+    """Load the catalogs for `codes`; report keys missing in one language as errors.
+
+    `catalog_dirs` is a search path: later folders override keys of earlier ones.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    origin: dict[tuple[str, str], Location] = {}
+    for code in codes:
+        merged[code] = _goal_messages(code)
+        for folder in catalog_dirs:
+            path = folder / f"{code}.toml"
+            if path.is_file():
+                merged[code].update(_read_catalog(path, code, problems, origin))
+    _check_parity(merged, origin, problems)
+    return {code: Language(code, merged[code]) for code in codes}
+
+
+def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(match[1]), int(match[2])) if match else (1, 1)
+        problems.add(Location(path, line, col), "i18n.syntax", f"message catalog is not valid TOML: {exc}".split(" (at")[0])
+        return {}
+    locations = locate_keys(text, path)
+    flat = {}
+    for key, value in _flatten(raw):
+        where = locations.get(key, Location(path, 1, 1))
+        if not isinstance(value, str):
+            problems.add(where, "i18n.not_text", f'message "{key}" must be a text in quotes')
+            continue
+        flat[key] = value
+        origin[(code, key)] = where
+    return flat
+
+
+def _flatten(raw: dict, prefix: str = ""):
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _check_parity(merged: dict[str, dict[str, str]], origin: dict, problems: Problems) -> None:
+    all_keys = set().union(*(m.keys() for m in merged.values())) if merged else set()
+    for code, messages in merged.items():
+        for key in sorted(all_keys - messages.keys()):
+            other = next(c for c in merged if key in merged[c])
+            problems.add(origin[(other, key)], "i18n.missing_message",
+                         f'message "{key}" exists in the {other} catalog but not in the {code} catalog')
+
+
+def _goal_messages(code: str) -> dict[str, str]:
+    messages = {}
+    for number, goal in reference.goals().items():
+        messages[f"goal.{number}.short"] = goal.short[code]
+        messages[f"goal.{number}.title"] = goal.title[code]
+    return messages

@@ -1,0 +1,55 @@
+"""PDF: lay out a rendered HTML report with WeasyPrint, fetching only allowed local files.
+
+WeasyPrint is imported lazily so HTML-only builds never load it. The URL fetcher refuses
+the network, `file://` outside the allowed folders and every other scheme; refused URLs
+are returned to the caller so the build can report them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+__all__ = ["PdfRequest", "PdfResult", "render_pdf"]
+
+
+@dataclass(frozen=True)
+class PdfRequest:
+    html_path: Path  # the report page, already written with its assets beside it
+    pdf_path: Path
+    allowed_roots: tuple[Path, ...]
+    variant: str | None  # "pdf/ua-1", "pdf/a-3u" or None
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pdf_path: Path
+    pages: int
+    refused: tuple[str, ...] = field(default_factory=tuple)
+
+
+def render_pdf(request: PdfRequest) -> PdfResult:
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(root.resolve() for root in request.allowed_roots)
+    refused: list[str] = []
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parsed = urlparse(url)
+            path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+            if path is None or not any(path.is_relative_to(root) for root in roots):
+                refused.append(url)
+                raise ValueError(f"vlrgen refuses to fetch {url}")
+            return super().fetch(url, headers)
+
+    html = weasyprint.HTML(filename=str(request.html_path), url_fetcher=LocalOnlyFetcher(),
+                           media_type="print")
+    document = html.render()
+    options = {"pdf_variant": request.variant, "pdf_tags": True} if request.variant else {"pdf_tags": True}
+    document.write_pdf(str(request.pdf_path), **options)
+    return PdfResult(request.pdf_path, len(document.pages), tuple(refused))

@@ -1,0 +1,82 @@
+"""Reference data shipped inside the package: SDG goals and colours, municipalities, counties.
+
+Sources and licences are listed in `reference/README.md` next to the CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "NATION_CODE"]
+
+NATION_CODE = "0"
+
+
+@dataclass(frozen=True)
+class Goal:
+    number: int
+    colour: str
+    short: dict[str, str]
+    title: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    kind: str  # "municipality", "county" or "nation"
+    county_code: str
+    population: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("vlrgen").joinpath("reference", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@functools.cache
+def goals() -> dict[int, Goal]:
+    colours = {int(r["goal"]): r["hex_sdg_palette"] for r in _rows("sdg_goal_colours.csv")}
+    result = {}
+    for row in _rows("sdg_goals_en_nb.csv"):
+        number = int(row["goal"])
+        result[number] = Goal(
+            number=number,
+            colour=colours[number],
+            short={"en": row["short_en"], "nb": row["short_nb"]},
+            title={"en": row["title_en"], "nb": row["title_nb"]},
+        )
+    return result
+
+
+@functools.cache
+def municipalities() -> dict[str, Place]:
+    return {
+        r["code"]: Place(r["code"], r["name"], "municipality", r["county_code"], int(r["population_2025"]))
+        for r in _rows("norway_municipalities_2024.csv")
+    }
+
+
+@functools.cache
+def counties() -> dict[str, Place]:
+    return {
+        r["code"]: Place(r["code"], r["name"], "county", r["code"], int(r["population_2025"]))
+        for r in _rows("norway_counties_2024.csv")
+    }
+
+
+def place(code: str) -> Place | None:
+    """The municipality, county or nation with this code (2024 borders)."""
+    if code == NATION_CODE:
+        total = sum(c.population for c in counties().values())
+        return Place(NATION_CODE, "Norge", "nation", "", total)
+    return municipalities().get(code) or counties().get(code)
+
+
+@functools.cache
+def target_titles() -> dict[str, dict[str, str]]:
+    """SDG target texts; the bokmål ones are unofficial draft translations (labels only)."""
+    return {r["target"]: {"en": r["title_en"], "nb": r["title_nb"]} for r in _rows("sdg_targets_en_nb.csv")}

@@ -1,0 +1,211 @@
+"""Render: turn gathered content, data and charts into HTML pages, one per report language.
+
+`plan_report` assembles an immutable view of one report in one language (sections in
+skeleton order, goals with KPI tables, numbered figures and tables, sources) and lists the
+chart jobs it needs. `render_report` fills the Jinja2 templates with that view. Templates
+only present: strings come from the language's catalog, numbers from its Babel formatter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__, reference
+from .assess import KpiSummary, summarise_entity
+from .charts import ChartJob, plan_chart
+from .config import Config
+from .content import SECTIONS, Narrative, Section
+from .data import Dataset, Indicator, Observation
+from .i18n import Language
+
+__all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment"]
+
+
+def template_root() -> Path:
+    """The default templates: inside the installed wheel, or beside `src/` in a checkout."""
+    packaged = resources.files("vlrgen").joinpath("report_templates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "report_templates"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    key: str
+    level: int
+    title: str
+    state: str  # "ok", "untranslated" or "missing"
+    section: Section | None
+
+
+@dataclass(frozen=True)
+class FigureView:
+    number: int
+    name: str
+    caption: str
+    alt: str
+    indicator: Indicator
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    job: ChartJob
+
+
+@dataclass(frozen=True)
+class GoalView:
+    number: int
+    colour: str
+    short: str
+    title: str
+    targets: tuple[tuple[str, str], ...]
+    narrative: Section | None
+    table_number: int
+    kpis: tuple[KpiSummary, ...]
+    figures: tuple[FigureView, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    config: Config
+    language: Language
+    sections: tuple[SectionView, ...]
+    goals: tuple[GoalView, ...]
+    goals_without_data: tuple[tuple[int, str], ...]
+    indicators: tuple[Indicator, ...]
+    observations: tuple[tuple[Indicator, Observation], ...]
+    annex_tables: tuple[int, int]
+    place_names: dict[str, str]
+    sources: tuple[tuple[str, str], ...]
+    version: str
+
+    @property
+    def figures(self) -> tuple[FigureView, ...]:
+        return tuple(f for g in self.goals for f in g.figures)
+
+
+def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language: Language,
+                font_dir: Path) -> ReportView:
+    lang = language.code
+    entity = config.entity
+    county = entity.county_code if entity.kind == "municipality" else None
+    places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
+    if county:
+        places[county] = reference.place(county).name
+    by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
+    goals, table, figure = [], 0, 0
+    for number in sorted(by_goal):
+        table += 1
+        figures = []
+        for summary in by_goal[number]:
+            figure += 1
+            figures.append(_plan_figure(figure, summary, dataset, county, places, language, font_dir))
+        goals.append(_goal_view(number, narrative, lang, table, by_goal[number], figures))
+    used = tuple(s.indicator for g in goals for s in g.kpis)
+    observations = tuple((s.indicator, o) for g in goals for s in g.kpis for o in s.series)
+    return ReportView(
+        config=config, language=language, sections=_section_views(narrative, language),
+        goals=tuple(goals),
+        goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
+        indicators=used, observations=observations, annex_tables=(table + 1, table + 2),
+        place_names=places, sources=_sources(used, lang), version=__version__,
+    )
+
+
+def _section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
+    views = []
+    for key, level in SECTIONS:
+        section = narrative.get(key, language.code)
+        state = "ok" if section else ("untranslated" if narrative.languages_with(key) else "missing")
+        title = (section.title if section and section.title else None) or language.t(f"section.{key}")
+        views.append(SectionView(key, level, title, state, section))
+    return tuple(views)
+
+
+def _goal_view(number: int, narrative: Narrative, lang: str, table: int,
+               kpis: list[KpiSummary], figures: list[FigureView]) -> GoalView:
+    goal = reference.goals()[number]
+    targets = sorted({t for s in kpis for t in s.indicator.targets}, key=_target_key)
+    titles = reference.target_titles()
+    return GoalView(
+        number=number, colour=goal.colour, short=goal.short[lang], title=goal.title[lang],
+        targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
+        narrative=narrative.get(f"goal-{number:02d}", lang), table_number=table,
+        kpis=tuple(kpis), figures=tuple(figures),
+    )
+
+
+def _plan_figure(number: int, summary: KpiSummary, dataset: Dataset, county: str | None,
+                 places: dict[str, str], language: Language, font_dir: Path) -> FigureView:
+    indicator = summary.indicator
+    lang = language.code
+    county_series = dataset.series(indicator.id, county) if county else ()
+    nation_series = dataset.series(indicator.id, reference.NATION_CODE)
+    entity_code = next(iter(places))
+    labels = {"entity": places[entity_code], "county": places.get(county or "", ""),
+              "nation": places[reference.NATION_CODE]}
+    name = f"fig-{number:02d}-{indicator.id}"
+    job = plan_chart(name, summary, county_series, nation_series, labels, language,
+                     reference.goals()[indicator.goal].colour, font_dir)
+    shown = [line.label for line in job.lines]
+    caption = language.t("progress.figure_caption", indicator=indicator.name[lang],
+                         unit=indicator.unit[lang], entity=shown[0])
+    if len(shown) > 1:
+        others = f" {language.t('progress.and')} ".join(shown[1:])
+        caption += ", " + language.t("progress.figure_compared", others=others)
+    columns, rows = _figure_table(summary, job, language)
+    alt = caption + ". " + "; ".join(f"{r[0]}: {r[1]}" for r in rows[-3:])
+    return FigureView(number, name, caption, alt, indicator, columns, rows, job)
+
+
+def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
+    indicator = summary.indicator
+    by_line = [dict(line.points) for line in job.lines]
+    labels = {o.period: o.period_label or str(o.period) for o in summary.series}
+    periods = sorted(set().union(*by_line))
+    rows = tuple(
+        (labels.get(p, str(p)),) + tuple(language.number(values.get(p), indicator.decimals) for values in by_line)
+        for p in periods
+    )
+    columns = (language.t("kpi.period"),) + tuple(line.label for line in job.lines)
+    return columns, rows
+
+
+def _sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    for indicator in indicators:
+        seen.setdefault(indicator.source_name[lang], indicator.source_url)
+    return tuple(sorted(seen.items()))
+
+
+def _target_key(target: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 100 + ord(p[0]) for p in target.split("."))
+
+
+def make_environment(search_path: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
+    return env
+
+
+def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str],
+                  pdf_name: str | None) -> str:
+    template = env.get_template("report.html")
+    return template.render(view=view, L=view.language, cfg=view.config, svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
+                           pdf_name=pdf_name, languages=view.config.languages)
+
+
+def render_index(env: jinja2.Environment, template: str, **context) -> str:
+    return env.get_template(template).render(**context)
+
+
+def _inline(svg: str) -> str:
+    """Drop the XML prologue so the SVG can sit inside the HTML page."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
