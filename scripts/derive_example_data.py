@@ -4,13 +4,14 @@ Reads only content/data/sources/*.csv and src/vlrgen/reference/norway_municipali
 writes content/data/observations.csv (tidy values) and content/data/indicators.csv (the bilingual
 catalogue). Shares stored as fractions are converted to percent; missing or suppressed source values
 (empty, ":") give no row. Deterministic: the same input always gives byte-identical output.
-Run from anywhere: python scripts/derive_example_data.py
+Run from anywhere: python scripts/derive_example_data.py [OUTPUT_DIR]
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -205,7 +206,7 @@ def write_csv(path: Path, header: tuple[str, ...] | list[str], rows: list[list[o
         writer.writerows(rows)
 
 
-def main() -> None:
+def main(output: Path = OUTPUT) -> None:
     codes = entity_codes()
     frames = [ghg_per_capita("ghg_per_capita", codes, None),
               ghg_per_capita("ghg_road_per_capita", codes, "Veitrafikk")]
@@ -218,7 +219,7 @@ def main() -> None:
     catalogue_ids = [entry[0] for entry in CATALOGUE]
     if sorted(catalogue_ids) != sorted(set(data["indicator"])):
         raise ValueError("catalogue and observations do not cover the same indicators")
-    write_csv(OUTPUT / "observations.csv", ["indicator", "entity", "period", "value", "period_label"],
+    write_csv(output / "observations.csv", ["indicator", "entity", "period", "value", "period_label"],
               [[r.indicator, r.entity, r.period, format_value(r.value), r.period_label]
                for r in data.itertuples(index=False)])
     catalogue_rows = []
@@ -226,9 +227,9 @@ def main() -> None:
          definition) in sorted(CATALOGUE, key=lambda entry: entry[1]):  # by goal, stable within a goal
         catalogue_rows.append([ident, goal, targets, *name, *unit, decimals, direction, *source, url, framework,
                                relation, sdg, *definition])
-    write_csv(OUTPUT / "indicators.csv", CATALOGUE_COLUMNS, catalogue_rows)
-    print(f"wrote {len(data)} observations for {len(catalogue_rows)} indicators to {OUTPUT}")
+    write_csv(output / "indicators.csv", CATALOGUE_COLUMNS, catalogue_rows)
+    print(f"wrote {len(data)} observations for {len(catalogue_rows)} indicators to {output}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT)

@@ -1,0 +1,57 @@
+import pytest
+
+from vlrgen.config import load_config
+from vlrgen.problems import BuildFailed, format_problem
+
+
+def problems_of(root) -> list[str]:
+    with pytest.raises(BuildFailed) as caught:
+        load_config(root)
+    return [format_problem(p, root) for p in sorted(caught.value.problems, key=lambda p: p.sort_key())]
+
+
+def test_valid_config_loads(make_project):
+    config = load_config(make_project())
+    assert config.entity.code == "4001" and config.entity.county_code == "40"
+    assert config.languages == ("nb", "en") and config.outputs == ("html",)
+    assert config.slug == "porsgrunn-2025" and config.pdf_variant == "pdf/ua-1"
+
+
+def test_bad_year_names_key_and_value(make_project):
+    root = make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", 'year = "2O25"')})
+    assert problems_of(root) == ['vlrgen.toml:7:1: error[config.invalid]: report.year: expected a year, got "2O25"']
+
+
+def test_every_problem_reported_at_once_with_lines(make_project):
+    text = CONFIG_WITH("year = 2025", "year = 1800\nlangauges = [\"nb\"]").replace('kind = "municipality"', 'kind = "kommune"')
+    messages = problems_of(make_project({"vlrgen.toml": text}))
+    assert messages == [
+        'vlrgen.toml:4:1: error[config.invalid]: entity.kind: expected one of "municipality", "county", got "kommune"',
+        "vlrgen.toml:7:1: error[config.invalid]: report.year: expected a year, got 1800",
+        'vlrgen.toml:8:1: error[config.unknown_key]: report.langauges: unknown setting (hint: did you mean "report.languages"?)',
+    ]
+
+
+def test_unknown_entity_code(make_project):
+    messages = problems_of(make_project({"vlrgen.toml": CONFIG_WITH('code = "4001"', 'code = "9999"')}))
+    assert messages[0].startswith('vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: "9999" is not a municipality code')
+
+
+def test_missing_files_and_syntax_errors(make_project):
+    root = make_project({"data/observations.csv": None})
+    assert problems_of(root) == [
+        "vlrgen.toml:13:1: error[config.path_missing]: data.observations: file data/observations.csv does not exist"]
+    broken = make_project({"vlrgen.toml": "[entity\nname = 1\n"}, name="broken")
+    assert problems_of(broken)[0].startswith("vlrgen.toml:1:")
+
+
+def test_paths_for_report_files_must_stay_inside_project(make_project):
+    root = make_project({"vlrgen.toml": CONFIG_WITH("[data]", '[branding]\nlogo = "../../etc/passwd"\n\n[data]')})
+    assert "branding.logo: ../../etc/passwd lies outside the project folder" in problems_of(root)[0]
+
+
+def CONFIG_WITH(old: str, new: str) -> str:
+    from conftest import CONFIG
+
+    assert old in CONFIG
+    return CONFIG.replace(old, new, 1)
