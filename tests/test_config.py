@@ -1,17 +1,17 @@
 import pytest
 
-from vlrgen.config import load_config
+from vlrgen.config import load_config, load_config_strictly
 from vlrgen.problems import BuildFailed, format_problem
 
 
 def problems_of(root) -> list[str]:
     with pytest.raises(BuildFailed) as caught:
-        load_config(root)
+        load_config_strictly(root)
     return [format_problem(p, root) for p in sorted(caught.value.problems, key=lambda p: p.sort_key())]
 
 
 def test_valid_config_loads(make_project):
-    config = load_config(make_project())
+    config = load_config_strictly(make_project())
     assert config.entity.code == "4001" and config.entity.county_code == "40"
     assert config.languages == ("nb", "en") and config.outputs == ("html",)
     assert config.slug == "porsgrunn-2025" and config.pdf_variant == "pdf/ua-1"
@@ -55,3 +55,12 @@ def CONFIG_WITH(old: str, new: str) -> str:
 
     assert old in CONFIG
     return CONFIG.replace(old, new, 1)
+
+
+def test_config_with_a_misspelt_key_is_still_usable_so_other_checks_run(make_project):
+    from vlrgen.problems import Problems
+
+    problems = Problems()
+    config = load_config(make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", "year = 2025\noutptus = []")}), problems)
+    assert config is not None and config.year == 2025
+    assert [p.code for p in problems.errors] == ["config.unknown_key"]

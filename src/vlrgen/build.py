@@ -57,17 +57,19 @@ class BuildReport:
 def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | None = None,
                    formats: tuple[str, ...] | None = None) -> Project | None:
     """Phase 1: config, narrative, data and catalogs, with every problem collected."""
-    try:
-        config = load_config(path).with_overrides(languages, formats)
-    except BuildFailed as failed:
-        problems.extend(failed.problems)
+    config = load_config(path, problems)
+    if config is None:
         return None
+    config = config.with_overrides(languages, formats)
     root = template_root()
     template_dirs = tuple(p for p in (config.templates_dir and config.templates_dir, root / "templates") if p)
     catalog_dirs = [root / "i18n"] + ([config.templates_dir / "i18n"] if config.templates_dir else [])
     catalog_codes = tuple(sorted(set(config.languages) | {"nb", "en"}))
     languages = load_languages(catalog_dirs, catalog_codes, problems)
-    narrative = load_narrative(config.root, config.narrative_dir, config.languages, problems)
+    narrative = (load_narrative(config.root, config.narrative_dir, config.languages, problems)
+                 if config.narrative_dir else Narrative({}))
+    if config.indicators_path is None or config.observations_path is None:
+        return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
     dataset = load_dataset(config.indicators_path, config.observations_path, problems)
     if not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",

@@ -16,7 +16,7 @@ from typing import Any
 from . import reference
 from .problems import BuildFailed, Location, Problems
 
-__all__ = ["Config", "Entity", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config"]
+__all__ = ["Config", "Entity", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config", "load_config_strictly"]
 
 CONFIG_NAME = "vlrgen.toml"
 LANGUAGES = ("nb", "en")
@@ -66,10 +66,10 @@ class Config:
     slug: str
     author: str
     titles: dict[str, str]
-    narrative_dir: Path
+    narrative_dir: Path | None
     templates_dir: Path | None
-    indicators_path: Path
-    observations_path: Path
+    indicators_path: Path | None  # None when the setting has a problem (already reported)
+    observations_path: Path | None
     logo: Path | None
     accent: str | None
     pdf_variant: str | None
@@ -83,24 +83,33 @@ class Config:
         return replace(self, languages=languages or self.languages, outputs=outputs or self.outputs)
 
 
-def load_config(project: Path) -> Config:
-    """Load `project/vlrgen.toml`; raise BuildFailed with every problem found."""
+def load_config(project: Path, problems: Problems) -> Config | None:
+    """Load `project/vlrgen.toml`, adding every problem found to `problems`.
+
+    Returns a Config whenever the entity and year are usable, even if other settings have
+    problems, so that later checks still run and an author sees everything in one pass.
+    """
     path = (project / CONFIG_NAME if project.is_dir() else project).resolve()
-    problems = Problems()
     if not path.is_file():
         problems.add(Location(path), "config.missing",
                      f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}")
-        raise BuildFailed(problems.items)
+        return None
     text = path.read_text(encoding="utf-8-sig")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col = _decode_error_position(str(exc))
         problems.add(Location(path, line, col), "config.syntax", f"not valid TOML: {exc}".split(" (at")[0])
-        raise BuildFailed(problems.items)
+        return None
     locations = locate_keys(text, path)
     values = _flatten(raw, "", problems, locations, path)
-    config = _validate(path, values, locations, problems)
+    return _validate(path, values, locations, problems)
+
+
+def load_config_strictly(project: Path) -> Config:
+    """Like load_config, but raise BuildFailed if the file has any error."""
+    problems = Problems()
+    config = load_config(project, problems)
     if problems.errors or config is None:
         raise BuildFailed(problems.items)
     return config
@@ -188,7 +197,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     ):
         paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
 
-    if problems.errors or None in (name, kind, code, year):
+    if None in (name, kind, code, year, county_code):
         return None
     slug = _text(values, "report.slug", bad) or f"{_slugify(name)}-{year}"
     return Config(

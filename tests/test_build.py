@@ -1,0 +1,111 @@
+"""Whole-build tests on throwaway projects (HTML only, fast) and on the example output."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from vlrgen.build import BuildOptions, build_projects
+
+
+class Page(HTMLParser):
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def build(project: Path, out: Path, **options):
+    return build_projects([project], BuildOptions(out_dir=out, **options))
+
+
+def test_html_build_of_a_small_project(make_project, tmp_path):
+    out = tmp_path / "out"
+    report = build(make_project(), out)
+    assert not report.problems.errors
+    nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    page = Page(nb)
+    assert page.find("html", lang="nb")
+    assert "96,2\u00a0%" in nb and "1\u00a0234,5\u00a0%" in nb  # Babel, bokmål (96.25 rounds half-even)
+    assert page.find("a", href="../en/index.html", hreflang="en")
+    assert '<section id="goal-6"' in nb and "Rent vann og gode sanitærforhold" in nb
+    assert "Figur 1:" in nb and "Tabell 1:" in nb and 'class="chart-data"' in nb
+    assert not (out / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf").exists()  # html only
+    assert "Porsgrunn" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_untranslated_section_shows_a_visible_note_not_a_fallback(make_project, tmp_path):
+    out = tmp_path / "out"
+    project = make_project({"narrative/en/introduction.md": None})
+    report = build(project, out)
+    assert [p.code for p in report.problems.warnings] == ["content.untranslated"]
+    en = (out / "porsgrunn-2025" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "This section has not yet been translated into English." in en
+    assert "Text for introduction in nb" not in en
+    assert build(project, tmp_path / "strict", strict=True).problems.errors
+
+
+def test_failed_build_leaves_previous_output_untouched(make_project, tmp_path):
+    out = tmp_path / "out"
+    project = make_project()
+    assert not build(project, out).problems.errors
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    (project / "data" / "observations.csv").write_text("indicator,entity,period,value\nwater,4001,2024,høy\n", encoding="utf-8")
+    report = build(project, out)
+    assert [p.code for p in report.problems.errors] == ["data.not_a_number"]
+    after = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
+
+
+def test_content_is_escaped_and_sanitised_in_the_page(make_project, tmp_path):
+    out = tmp_path / "out"
+    evil_catalogue = (Path(__file__).parent / "conftest.py").read_text()  # reuse the standard catalogue
+    assert evil_catalogue
+    project = make_project({
+        "narrative/nb/introduction.md": "---\ntitle: <b>Fet</b> tittel\n---\n<script>alert(1)</script>\n[x](javascript:alert(2))\n",
+    })
+    build(project, out)
+    nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Fet&lt;/b&gt; tittel" in nb
+    assert "<script" not in nb and "javascript:" not in nb
+
+
+def test_example_html_structure_in_both_languages(example_build):
+    for slug in ("porsgrunn-2025", "notodden-2025"):
+        for lang, other, contents, figure, source in (("nb", "en", "Innholdsfortegnelse", "Figur", "Kilde"),
+                                                      ("en", "nb", "Contents", "Figure", "Source")):
+            html = (example_build / slug / lang / "index.html").read_text(encoding="utf-8")
+            page = Page(html)
+            assert page.find("html", lang=lang)
+            assert contents in html
+            switch = page.find("a", hreflang=other)
+            assert switch and (example_build / slug / lang / switch[0]["href"]).resolve().is_file()
+            figures = re.findall(rf'<span class="label">{figure} (\d+):</span>', html)
+            assert len(figures) >= 8 and figures == [str(n) for n in range(1, len(figures) + 1)]
+            assert html.count('class="chart-data"') == len(figures)  # every chart has its data table
+            assert html.count("<svg") >= len(figures)
+            assert f"{source}:" in html
+            # every internal link points at an element on the page
+            ids = {a["id"] for _, a in page.tags if "id" in a}
+            for _, attrs in page.tags:
+                href = attrs.get("href", "")
+                if href.startswith("#"):
+                    assert href[1:] in ids, href
+            # nothing is loaded from the network: no remote src, stylesheet or font
+            for tag, attrs in page.tags:
+                assert not attrs.get("src", "").startswith(("http:", "https:", "//")), (tag, attrs)
+                if tag == "link":
+                    assert not attrs.get("href", "").startswith(("http:", "https:", "//"))
+    css = next(example_build.glob("*/assets/report.css")).read_text(encoding="utf-8")
+    assert "http" not in css and "@import" not in css
+    index = (example_build / "index.html").read_text(encoding="utf-8")
+    for slug in ("porsgrunn-2025", "notodden-2025"):
+        assert f"{slug}/nb/index.html" in index and f"{slug}/{slug}-en.pdf" in index
+        manifest = json.loads((example_build / slug / "manifest.json").read_text(encoding="utf-8"))
+        assert set(manifest["pdf"]) == {"nb", "en"}

@@ -1,0 +1,66 @@
+"""The command line, in-process: exit codes, problem lines and the broken-example scenario."""
+
+from click.testing import CliRunner
+
+from vlrgen.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_example_is_clean(example_copy):
+    result = run("check", str(example_copy / "porsgrunn"), str(example_copy / "notodden"), "--strict")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_broken_example_reports_every_problem_with_file_and_line(example_copy, tmp_path, monkeypatch):
+    project = example_copy / "porsgrunn"
+    observations = example_copy / "data" / "observations.csv"
+    lines = observations.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("life_expectancy,4001,"))
+    lines[row] = lines[row].rsplit(",", 2)[0] + ",høy,"
+    observations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = project / "vlrgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("languages =", "langauges ="), encoding="utf-8")
+    (project / "narrative" / "en" / "introduction.md").unlink()
+    monkeypatch.chdir(example_copy)
+
+    result = run("check", "porsgrunn")
+    assert result.exit_code == 1
+    printed = result.output.splitlines()
+    assert f'data/observations.csv:{row + 1}:' in "\n".join(printed)
+    assert any(l.startswith(f"data/observations.csv:{row + 1}:") and 'error[data.not_a_number]: "høy" is not a number' in l for l in printed)
+    assert any(l.startswith("porsgrunn/vlrgen.toml:9:1: error[config.unknown_key]: report.langauges") for l in printed)
+
+    config.write_text(config.read_text(encoding="utf-8").replace("langauges =", "languages ="), encoding="utf-8")
+    result = run("check", "porsgrunn")
+    assert any(l.startswith("porsgrunn/narrative/nb/introduction.md:1:1: warning[content.untranslated]") for l in result.output.splitlines())
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier output", encoding="utf-8")
+    result = run("build", "porsgrunn", "--out", str(out), "--format", "html")
+    assert result.exit_code == 1 and "left as it was" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_missing_english_section_fails_with_strict(example_copy, monkeypatch):
+    (example_copy / "notodden" / "narrative" / "en" / "conclusions.md").unlink()
+    monkeypatch.chdir(example_copy)
+    assert run("check", "notodden").exit_code == 0
+    result = run("check", "notodden", "--strict")
+    assert result.exit_code == 1
+    assert "notodden/narrative/nb/conclusions.md:1:1: error[content.untranslated]" in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("build", "--lang", "de").exit_code == 2
+    assert run("build", str(tmp_path / "nope")).exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_not_a_project_is_a_problem_not_a_traceback(tmp_path):
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1 and "error[config.missing]" in result.output
