@@ -53,7 +53,23 @@ def _progress():
     return (lambda message: click.echo(f"  {message}", err=True)) if interactive else (lambda _: None)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one readable line (set VLRGEN_DEBUG=1 for the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("VLRGEN_DEBUG"):
+                raise
+            click.echo(f"vlrgen: internal error: {type(exc).__name__}: {exc}. Nothing was written to the output. "
+                       "Please report this (VLRGEN_DEBUG=1 shows the details).", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vlrgen")
 def main() -> None:
     """Build bilingual Voluntary Local Reviews (HTML and PDF) from Markdown and indicator data."""
