@@ -86,6 +86,16 @@ class ReportView:
     def figures(self) -> tuple[FigureView, ...]:
         return tuple(f for g in self.goals for f in g.figures)
 
+    def toc(self) -> list[tuple[SectionView, list[SectionView]]]:
+        """Top-level sections with their sub-sections, for the table of contents."""
+        entries: list[tuple[SectionView, list[SectionView]]] = []
+        for section in self.sections:
+            if section.level == 1 or not entries:
+                entries.append((section, []))
+            else:
+                entries[-1][1].append(section)
+        return entries
+
 
 def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language: Language,
                 font_dir: Path) -> ReportView:
