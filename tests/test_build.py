@@ -109,3 +109,25 @@ def test_example_html_structure_in_both_languages(example_build):
         assert f"{slug}/nb/index.html" in index and f"{slug}/{slug}-en.pdf" in index
         manifest = json.loads((example_build / slug / "manifest.json").read_text(encoding="utf-8"))
         assert set(manifest["pdf"]) == {"nb", "en"}
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")
+
+
+def test_images_and_logo_are_copied_into_the_report(make_project, tmp_path):
+    project = make_project({
+        "vlrgen.toml": __import__("conftest").CONFIG + '\n[branding]\nlogo = "media/logo.png"\naccent = "#aa3300"\n',
+        "narrative/nb/introduction.md": "## Kart\n\n![Kart over kommunen](../../media/kart.png)\n",
+    })
+    (project / "media").mkdir()
+    (project / "media" / "kart.png").write_bytes(PNG)
+    (project / "media" / "logo.png").write_bytes(PNG)
+    out = tmp_path / "out"
+    assert not build(project, out).problems.errors
+    report = out / "porsgrunn-2025"
+    nb = (report / "nb" / "index.html").read_text(encoding="utf-8")
+    assert '<img alt="Kart over kommunen" src="../media/media/kart.png">' in nb
+    assert 'class="cover-logo" src="../media/media/logo.png"' in nb and "--accent: #aa3300" in nb
+    assert (report / "media" / "media" / "kart.png").read_bytes() == PNG
+    assert (report / "media" / "media" / "logo.png").is_file()

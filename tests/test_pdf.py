@@ -67,3 +67,10 @@ def test_fetcher_refuses_network_and_files_outside_allowed_folders(tmp_path):
     assert result.pages == 1
     assert secret.as_uri() in result.refused and "http://127.0.0.1:9/x.png" in result.refused
     assert b"EmbeddedFile" not in (project / "page.pdf").read_bytes()
+
+
+def test_pdf_embeds_only_the_shipped_fonts(example_build):
+    fonts = subprocess.run(["pdffonts", str(example_build / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf")],
+                           check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+    names = {line.split()[0].split("+", 1)[1] for line in fonts}
+    assert names and all(name.startswith(("Noto-Sans", "DejaVu-Sans")) for name in names), names

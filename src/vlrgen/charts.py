@@ -16,7 +16,7 @@ from .i18n import Language
 
 __all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "FONT_FAMILY"]
 
-FONT_FAMILY = "Noto Sans"
+FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]  # DejaVu covers the minus sign Noto Sans lacks
 GREY_COUNTY = "#6b6b6b"
 GREY_NATION = "#9a9a9a"
 
