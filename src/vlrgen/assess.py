@@ -1,16 +1,224 @@
-"""Judging indicators: pure functions from observations to summaries (no I/O).
+"""Judging progress: pure functions from values and thresholds to status, trend and scores.
 
-For now this computes the KPI table figures (latest, previous, change, comparisons);
-status, trend and distance to target build on the same `KpiSummary`.
+No I/O. The rules follow DOMAIN.md §5 exactly, boundaries included:
+
+* SDSN status: green at or past the green threshold; yellow at or past the midpoint of green
+  and red; orange down to and including the red threshold; red strictly worse than red; grey
+  when there is no value. "At or past" reads in the indicator's direction.
+* SDSN score: linear rescale of the value between worst (0) and best (100), clipped.
+* SDSN goal colour: grey below half coverage; otherwise the two lowest 0–4 rescaled values.
+* SDSN trend: observed annual change of the score against the change needed to reach the
+  green threshold by 2030.
+* Distance to a local target (Statistics Canada / Open SDG): ratio of observed to required
+  compound annual growth; without a target, fixed thresholds on the growth rate itself.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .data import Dataset, Indicator, Observation
 
-__all__ = ["KpiSummary", "summarise_indicator", "summarise_entity"]
+__all__ = [
+    "STATUSES", "TRENDS", "PROGRESS", "Thresholds", "GoalResult", "KpiSummary",
+    "indicator_status", "normalised_score", "rescaled_value", "assess_goal", "indicator_trend",
+    "goal_trend", "target_progress", "growth_progress", "summarise_indicator", "summarise_entity",
+]
+
+STATUSES = ("green", "yellow", "orange", "red", "grey")
+TRENDS = ("maintaining", "on_track", "moderately_improving", "stagnating", "decreasing", "unavailable")
+PROGRESS = ("achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration", "unavailable")
+TREND_END_YEAR = 2030
+DEFAULT_BASE_YEAR = 2015
+# Statistics Canada's fixed growth thresholds for indicators without a target (direction-adjusted CAGR).
+NO_TARGET_ON_TRACK, NO_TARGET_ACCELERATE = 0.015, 0.005
+# Computed rates and ratios meet a boundary within this tolerance (floating-point noise).
+EPS = 1e-9
+
+Series = Sequence[tuple[int, float]]  # (year, value) pairs with values, sorted by year
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """SDSN dashboard thresholds for one indicator; `direction` is "higher" or "lower"."""
+
+    direction: str
+    best: float
+    worst: float
+    green: float
+    red: float
+
+    @property
+    def midpoint(self) -> float:
+        return (self.green + self.red) / 2
+
+    def at_least(self, value: float, threshold: float) -> bool:
+        """Is `value` at least as good as `threshold` in this indicator's direction?"""
+        return value >= threshold if self.direction == "higher" else value <= threshold
+
+
+def indicator_status(value: float | None, thresholds: Thresholds) -> str:
+    if value is None or math.isnan(value):
+        return "grey"
+    if thresholds.at_least(value, thresholds.green):
+        return "green"
+    if thresholds.at_least(value, thresholds.midpoint):
+        return "yellow"
+    if thresholds.at_least(value, thresholds.red):
+        return "orange"
+    return "red"
+
+
+def normalised_score(value: float | None, thresholds: Thresholds) -> float | None:
+    """0 at the worst value, 100 at the best, linear between and clipped outside."""
+    if value is None or math.isnan(value) or thresholds.best == thresholds.worst:
+        return None
+    score = (value - thresholds.worst) / (thresholds.best - thresholds.worst) * 100
+    return min(100.0, max(0.0, score))
+
+
+def rescaled_value(value: float, thresholds: Thresholds) -> float:
+    """0–4 piecewise linear through worst (0), red (1), midpoint (2), green (3), best (4)."""
+    sign = 1 if thresholds.direction == "higher" else -1
+    anchors = [sign * a for a in (thresholds.worst, thresholds.red, thresholds.midpoint,
+                                  thresholds.green, thresholds.best)]
+    x = sign * value
+    if x <= anchors[0]:
+        return 0.0
+    for step, (low, high) in enumerate(zip(anchors, anchors[1:])):
+        if x <= high:
+            return step + ((x - low) / (high - low) if high > low else 1.0)
+    return 4.0
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    status: str
+    score: float | None
+    coverage: float  # share of the goal's indicators with a value
+    counted: int
+    total: int
+
+
+def assess_goal(values: Sequence[tuple[float | None, Thresholds]]) -> GoalResult:
+    """Goal colour and score from the latest value of each of the goal's indicators."""
+    present = [(v, t) for v, t in values if v is not None and not math.isnan(v)]
+    total = len(values)
+    coverage = len(present) / total if total else 0.0
+    scores = [s for v, t in present if (s := normalised_score(v, t)) is not None]
+    score = sum(scores) / len(scores) if scores else None
+    if not present or coverage < 0.5:
+        return GoalResult("grey", score, coverage, len(present), total)
+    lowest = sorted(rescaled_value(v, t) for v, t in present)[:2]
+    if all(r >= 3 for r in lowest):
+        status = "green"
+    elif all(r < 1 for r in lowest):
+        status = "red"
+    else:
+        status = "yellow" if sum(lowest) / len(lowest) >= 2 else "orange"
+    return GoalResult(status, score, coverage, len(present), total)
+
+
+def _base_and_latest(series: Series, base_year: int) -> tuple[tuple[int, float], tuple[int, float]] | None:
+    recent = [(y, v) for y, v in series if y >= base_year]
+    if len(recent) < 2 or recent[-1][0] <= recent[0][0]:
+        return None
+    return recent[0], recent[-1]
+
+
+def _trend_from_scores(base: tuple[int, float], latest: tuple[int, float], green_score: float,
+                       latest_is_green: bool) -> str:
+    (y0, s0), (y1, s1) = base, latest
+    observed = (s1 - s0) / (y1 - y0)
+    if latest_is_green and s1 + observed * max(0, TREND_END_YEAR - y1) >= green_score:
+        return "maintaining"
+    required = (green_score - s0) / (TREND_END_YEAR - y0) if y0 < TREND_END_YEAR else 0.0
+    if required <= 0:  # the base year was already at green, the latest value is not
+        return "on_track" if observed >= 0 else "decreasing"
+    if observed >= required - EPS:
+        return "on_track"
+    if observed >= 0.5 * required - EPS:
+        return "moderately_improving"
+    if observed >= -EPS:
+        return "stagnating"
+    return "decreasing"
+
+
+def indicator_trend(series: Series, thresholds: Thresholds, base_year: int = DEFAULT_BASE_YEAR) -> str:
+    """SDSN trend arrow for one indicator from its (year, value) series."""
+    ends = _base_and_latest(series, base_year)
+    green_score = normalised_score(thresholds.green, thresholds)
+    if ends is None or green_score is None:
+        return "unavailable"
+    (y0, v0), (y1, v1) = ends
+    return _trend_from_scores((y0, normalised_score(v0, thresholds)), (y1, normalised_score(v1, thresholds)),
+                              green_score, indicator_status(v1, thresholds) == "green")
+
+
+def goal_trend(members: Sequence[tuple[Series, Thresholds]], base_year: int = DEFAULT_BASE_YEAR) -> str:
+    """SDSN-style goal trend: the same rule on the mean score of the indicators with a trend.
+
+    Uses the indicators whose own trend can be computed; the goal's green score is the mean of
+    their green-threshold scores.
+    """
+    usable = [(ends, t) for series, t in members if (ends := _base_and_latest(series, base_year))]
+    if not usable:
+        return "unavailable"
+    base_year_mean = sum(e[0][0] for e, _ in usable) / len(usable)
+    latest_year_mean = sum(e[1][0] for e, _ in usable) / len(usable)
+    if latest_year_mean <= base_year_mean:
+        return "unavailable"
+    s0 = sum(normalised_score(e[0][1], t) for e, t in usable) / len(usable)
+    s1 = sum(normalised_score(e[1][1], t) for e, t in usable) / len(usable)
+    green = sum(normalised_score(t.green, t) for _, t in usable) / len(usable)
+    all_green = all(indicator_status(e[1][1], t) == "green" for e, t in usable)
+    return _trend_from_scores((base_year_mean, s0), (latest_year_mean, s1), green, all_green)
+
+
+def target_progress(series: Series, direction: str, target: float, target_year: int,
+                    base_year: int = DEFAULT_BASE_YEAR) -> tuple[str, float | None]:
+    """Distance to a local target: (category, ratio R of observed to required growth)."""
+    d = 1 if direction == "higher" else -1
+    ends = _base_and_latest(series, base_year)
+    if ends is None:
+        return "unavailable", None
+    (y0, v0), (y1, v1) = ends
+    if d * (v1 - target) >= 0:
+        return "achieved", None
+    if v0 <= 0 or v1 <= 0 or target <= 0 or target_year <= y0:
+        return "unavailable", None
+    observed = (v1 / v0) ** (1 / (y1 - y0)) - 1
+    required = (target / v0) ** (1 / (target_year - y0)) - 1
+    if required == 0:
+        return ("on_track" if d * observed >= 0 else "deterioration"), None
+    ratio = d * observed / abs(required)
+    if ratio >= 0.95 - EPS:
+        return "on_track", ratio
+    if ratio >= 0.6 - EPS:
+        return "acceleration_needed", ratio
+    if ratio >= -EPS:
+        return "limited_progress", ratio
+    return "deterioration", ratio
+
+
+def growth_progress(series: Series, direction: str, base_year: int = DEFAULT_BASE_YEAR) -> tuple[str, float | None]:
+    """No target: the direction-adjusted compound annual growth rate against fixed thresholds."""
+    ends = _base_and_latest(series, base_year)
+    if ends is None:
+        return "unavailable", None
+    (y0, v0), (y1, v1) = ends
+    if v0 <= 0 or v1 <= 0:
+        return "unavailable", None
+    growth = (1 if direction == "higher" else -1) * ((v1 / v0) ** (1 / (y1 - y0)) - 1)
+    if growth >= NO_TARGET_ON_TRACK - EPS:
+        return "on_track", growth
+    if growth >= NO_TARGET_ACCELERATE - EPS:
+        return "acceleration_needed", growth
+    if growth >= -EPS:
+        return "limited_progress", growth
+    return "deterioration", growth
 
 
 @dataclass(frozen=True)
