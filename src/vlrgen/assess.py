@@ -25,6 +25,7 @@ __all__ = [
     "STATUSES", "TRENDS", "PROGRESS", "Thresholds", "GoalResult", "KpiSummary",
     "indicator_status", "normalised_score", "rescaled_value", "assess_goal", "indicator_trend",
     "goal_trend", "target_progress", "growth_progress", "summarise_indicator", "summarise_entity",
+    "thresholds_of", "IndicatorResult", "GoalRow", "assess_indicator", "assess_dataset",
 ]
 
 STATUSES = ("green", "yellow", "orange", "red", "grey")
@@ -264,3 +265,75 @@ def _value_at(dataset: Dataset, indicator: str, entity: str | None,
         if observation.period == latest.period and observation.value is not None:
             return observation
     return None
+
+
+def thresholds_of(indicator: Indicator) -> Thresholds | None:
+    if not indicator.thresholds:
+        return None
+    return Thresholds(indicator.direction, **indicator.thresholds)
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """The judgement of one indicator for one entity, from its latest value."""
+
+    entity: str
+    indicator: Indicator
+    period: int | None
+    value: float | None
+    score: float | None
+    status: str  # STATUSES; grey also when the indicator has no thresholds
+    trend: str  # TRENDS (SDSN); unavailable without thresholds
+    progress: str  # PROGRESS: distance to the local target, or growth without one
+    ratio: float | None  # observed/required growth (target) or the growth rate (no target)
+    method: str  # "sdsn", "target" or "none"
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    entity: str
+    goal: int
+    result: GoalResult
+    trend: str
+
+
+def assess_indicator(entity: str, indicator: Indicator, observations: Sequence[Observation],
+                     base_year: int = DEFAULT_BASE_YEAR) -> IndicatorResult:
+    series = [(o.period, o.value) for o in sorted(observations, key=lambda o: o.period) if o.value is not None]
+    latest = series[-1] if series else (None, None)
+    thresholds = thresholds_of(indicator)
+    if indicator.target is not None:
+        progress, ratio = target_progress(series, indicator.direction, indicator.target, indicator.target_year, base_year)
+    else:
+        progress, ratio = growth_progress(series, indicator.direction, base_year)
+    return IndicatorResult(
+        entity=entity, indicator=indicator, period=latest[0], value=latest[1],
+        score=normalised_score(latest[1], thresholds) if thresholds else None,
+        status=indicator_status(latest[1], thresholds) if thresholds else "grey",
+        trend=indicator_trend(series, thresholds, base_year) if thresholds else "unavailable",
+        progress=progress, ratio=ratio,
+        method="sdsn" if thresholds else ("target" if indicator.target is not None else "none"),
+    )
+
+
+def assess_dataset(dataset: Dataset, base_year: int = DEFAULT_BASE_YEAR,
+                   entities: Sequence[str] | None = None) -> tuple[list[IndicatorResult], list[GoalRow]]:
+    """Judge every entity × indicator and entity × goal in the dataset."""
+    by_key: dict[tuple[str, str], list[Observation]] = {}
+    for o in dataset.observations:
+        by_key.setdefault((o.entity, o.indicator), []).append(o)
+    entities = sorted(entities if entities is not None else {o.entity for o in dataset.observations})
+    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
+    rows, goals = [], []
+    for entity in entities:
+        results = [assess_indicator(entity, i, by_key.get((entity, i.id), []), base_year) for i in indicators]
+        rows.extend(results)
+        for goal in sorted({i.goal for i in indicators}):
+            members = [r for r in results if r.indicator.goal == goal and r.method == "sdsn"]
+            if not members:
+                continue
+            pairs = [(r.value, thresholds_of(r.indicator)) for r in members]
+            series = [([(o.period, o.value) for o in sorted(by_key.get((entity, r.indicator.id), []), key=lambda o: o.period)
+                        if o.value is not None], thresholds_of(r.indicator)) for r in members]
+            goals.append(GoalRow(entity, goal, assess_goal(pairs), goal_trend(series, base_year)))
+    return rows, goals

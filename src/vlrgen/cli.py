@@ -6,6 +6,8 @@ Progress goes to stderr on a terminal and stays quiet in CI.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sys
 from pathlib import Path
@@ -13,7 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .assess import DEFAULT_BASE_YEAR, assess_dataset
 from .build import BuildOptions, build_projects, check_projects
+from .data import load_dataset
 from .config import LANGUAGES, OUTPUTS
 from .problems import Problems, format_problem
 
@@ -106,3 +110,57 @@ def check(projects, strict) -> None:
     errors, warnings = len(problems.errors), len(problems.warnings)
     click.echo(f"vlrgen: {errors} error(s), {warnings} warning(s)", err=bool(errors))
     sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.option("--catalog", "catalog", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="Indicator catalogue CSV: id, goal, direction[, best, worst, green, red, target, target_year].")
+@click.option("--observations", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="Observations CSV: indicator, entity, period, value.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write entity × indicator results here (default: standard output).")
+@click.option("--goals", "goals_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write entity × goal results here.")
+@click.option("--base-year", type=int, default=DEFAULT_BASE_YEAR, show_default=True,
+              help="Start of the period over which trends and growth are measured.")
+def assess(catalog, observations, out, goals_out, base_year) -> None:
+    """Judge any data set: SDSN status, score and trend; distance to target; goal colours."""
+    problems = Problems()
+    dataset = load_dataset(catalog, observations, problems, interchange=True)
+    _print_problems(problems)
+    if problems.errors:
+        click.echo(f"vlrgen: {len(problems.errors)} error(s); nothing was written.", err=True)
+        sys.exit(1)
+    rows, goals = assess_dataset(dataset, base_year)
+    indicator_table = [["entity", "indicator", "period", "value", "score", "status", "trend", "progress"]] + [
+        [r.entity, r.indicator.id, r.period or "", _plain(r.value), _plain(r.score, 2), r.status, r.trend, r.progress]
+        for r in rows]
+    goal_table = [["entity", "goal", "score", "status", "trend", "coverage"]] + [
+        [g.entity, g.goal, _plain(g.result.score, 2), g.result.status, g.trend, _plain(g.result.coverage, 3)]
+        for g in goals]
+    if goals_out:
+        _write_csv(goals_out, goal_table)
+    if out:
+        _write_csv(out, indicator_table)
+    else:
+        click.echo(_csv_text(indicator_table), nl=False)
+
+
+def _plain(value: float | None, decimals: int | None = None) -> str:
+    if value is None:
+        return ""
+    if decimals is not None:
+        value = round(value, decimals)
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _csv_text(rows: list[list]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _write_csv(path: Path, rows: list[list]) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(_csv_text(rows), encoding="utf-8")
+    os.replace(temporary, path)

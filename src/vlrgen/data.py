@@ -24,6 +24,12 @@ CATALOGUE_REQUIRED = ("id", "goal", "name_nb", "name_en", "unit_nb", "unit_en", 
                       "source_name_nb", "source_name_en")
 CATALOGUE_OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation",
                       "sdg_indicator", "definition_nb", "definition_en")
+THRESHOLD_COLUMNS = ("best", "worst", "green", "red")
+ASSESSMENT_OPTIONAL = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin",
+                                          "threshold_note_nb", "threshold_note_en")
+# The interchange format of `vlrgen assess`: only these catalogue columns are required.
+INTERCHANGE_REQUIRED = ("id", "goal", "direction")
+ORIGINS = ("national_target", "council_decision", "sdsn_practice", "international_target", "example")
 OBSERVATION_REQUIRED = ("indicator", "entity", "period", "value")
 OBSERVATION_OPTIONAL = ("period_label",)
 
@@ -44,6 +50,11 @@ class Indicator:
     sdg_indicator: str
     definition: dict[str, str]
     location: Location
+    thresholds: dict[str, float] | None = None  # best, worst, green, red (SDSN), or None
+    target: float | None = None  # a local target value and the year it should be reached
+    target_year: int | None = None
+    threshold_origin: str = ""  # national_target, council_decision, sdsn_practice, ...
+    threshold_note: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,13 @@ class _Row:
     locations: dict[str, Location]
 
 
-def load_dataset(indicators_path: Path, observations_path: Path, problems: Problems) -> Dataset:
-    indicators = _load_catalogue(indicators_path, problems)
-    observations = _load_observations(observations_path, indicators, problems)
+def load_dataset(indicators_path: Path, observations_path: Path, problems: Problems,
+                 interchange: bool = False) -> Dataset:
+    """Load a catalogue and observations. `interchange=True` reads the `vlrgen assess` format:
+    only id, goal and direction are required and entities may be any text (not only Norwegian codes).
+    """
+    indicators = _load_catalogue(indicators_path, problems, interchange)
+    observations = _load_observations(observations_path, indicators, problems, check_entities=not interchange)
     return Dataset(indicators, observations)
 
 
@@ -133,11 +148,17 @@ def _field_offsets(line: str) -> list[int]:
     return offsets
 
 
-def _load_catalogue(path: Path, problems: Problems) -> dict[str, Indicator]:
+def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -> dict[str, Indicator]:
     indicators: dict[str, Indicator] = {}
     goals = reference.goals()
-    for row in _read_table(path, CATALOGUE_REQUIRED, CATALOGUE_OPTIONAL, problems):
-        c, at = row.cells, row.locations
+    required = INTERCHANGE_REQUIRED if interchange else CATALOGUE_REQUIRED
+    optional = tuple(c for c in CATALOGUE_REQUIRED + CATALOGUE_OPTIONAL if c not in required) + ASSESSMENT_OPTIONAL
+    for row in _read_table(path, required, optional, problems):
+        c = {column: row.cells.get(column, "") for column in CATALOGUE_REQUIRED + CATALOGUE_OPTIONAL + ASSESSMENT_OPTIONAL}
+        at = {column: row.locations.get(column, row.locations["id"]) for column in c}
+        if interchange:
+            for column in ("name_nb", "name_en"):
+                c[column] = c[column] or c["id"]
         ok = True
 
         def fail(column: str, message: str, code: str = "data.invalid", hint: str = "") -> None:
@@ -145,7 +166,7 @@ def _load_catalogue(path: Path, problems: Problems) -> dict[str, Indicator]:
             ok = False
             problems.add(at[column], code, message, hint=hint)
 
-        for column in CATALOGUE_REQUIRED:
+        for column in required:
             if not c[column]:
                 fail(column, f'indicator {c["id"] or "?"}: column "{column}" is empty')
         if c["id"] and not re.fullmatch(r"[a-z0-9_]+", c["id"]):
@@ -163,6 +184,12 @@ def _load_catalogue(path: Path, problems: Problems) -> dict[str, Indicator]:
         decimals = c.get("decimals", "") or "1"
         if not decimals.isdigit() or int(decimals) > 6:
             fail("decimals", f'decimals must be a whole number from 0 to 6, got "{decimals}"')
+        thresholds = _thresholds(c, at, problems)
+        target, target_year = _target(c, at, problems)
+        if thresholds is False or target is False:
+            ok = False
+        if c["threshold_origin"] and c["threshold_origin"] not in ORIGINS:
+            fail("threshold_origin", f'threshold_origin must be one of {", ".join(ORIGINS)}, got "{c["threshold_origin"]}"')
         if not ok:
             continue
         indicators[c["id"]] = Indicator(
@@ -174,13 +201,71 @@ def _load_catalogue(path: Path, problems: Problems) -> dict[str, Indicator]:
             source_url=c.get("source_url", ""), framework_ref=c.get("framework_ref", ""),
             sdg_relation=relation, sdg_indicator=c.get("sdg_indicator", ""),
             definition={"nb": c.get("definition_nb", ""), "en": c.get("definition_en", "")},
-            location=at["id"],
+            location=at["id"], thresholds=thresholds or None, target=target, target_year=target_year,
+            threshold_origin=c["threshold_origin"],
+            threshold_note={"nb": c["threshold_note_nb"], "en": c["threshold_note_en"]},
         )
     return indicators
 
 
-def _load_observations(path: Path, indicators: dict[str, Indicator],
-                       problems: Problems) -> tuple[Observation, ...]:
+def _number(text: str, at: Location, column: str, problems: Problems,
+            fallback_hint: str = "") -> float | None | bool:
+    """A number, None for an empty cell, or False after reporting a problem."""
+    if text == "":
+        return None
+    try:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+    except ValueError:
+        pass
+    hint = "decimal comma? write 86.8, not 86,8" if re.fullmatch(r"-?\d+,\d+", text) else fallback_hint
+    problems.add(at, "data.not_a_number", f'"{text}" is not a number (column {column})', hint=hint)
+    return False
+
+
+def _thresholds(c: dict, at: dict, problems: Problems) -> dict[str, float] | None | bool:
+    values = {column: _number(c[column], at[column], column, problems) for column in THRESHOLD_COLUMNS}
+    if any(v is False for v in values.values()):
+        return False
+    given = [column for column, v in values.items() if v is not None]
+    if not given:
+        return None
+    if len(given) < len(THRESHOLD_COLUMNS):
+        missing = ", ".join(col for col in THRESHOLD_COLUMNS if col not in given)
+        problems.add(at[given[0]], "data.incomplete_thresholds",
+                     f"indicator {c['id']}: thresholds need best, worst, green and red together ({missing} missing)")
+        return False
+    sign = 1 if c["direction"] == "higher" else -1
+    order = [sign * values[k] for k in ("worst", "red", "green", "best")]
+    if not (order[0] < order[3] and order[0] <= order[1] <= order[2] <= order[3] and order[1] < order[2]):
+        better = "higher" if sign == 1 else "lower"
+        problems.add(at["worst"], "data.threshold_order",
+                     f"indicator {c['id']}: with {better} values better, thresholds must run worst → red → green → best "
+                     f"(got worst {c['worst']}, red {c['red']}, green {c['green']}, best {c['best']})")
+        return False
+    return values
+
+
+def _target(c: dict, at: dict, problems: Problems) -> tuple[float | None, int | None] | tuple[bool, None]:
+    target = _number(c["target"], at["target"], "target", problems)
+    year_text = c["target_year"]
+    if target is False:
+        return False, None
+    if (target is None) != (year_text == ""):
+        problems.add(at["target"], "data.incomplete_target",
+                     f"indicator {c['id']}: a target needs both target and target_year")
+        return False, None
+    if target is None:
+        return None, None
+    if not re.fullmatch(r"\d{4}", year_text):
+        problems.add(at["target_year"], "data.invalid", f'target_year must be a year, got "{year_text}"')
+        return False, None
+    return target, int(year_text)
+
+
+def _load_observations(path: Path, indicators: dict[str, Indicator], problems: Problems,
+                       check_entities: bool = True) -> tuple[Observation, ...]:
     observations: list[Observation] = []
     seen: dict[tuple[str, str, int], Location] = {}
     for row in _read_table(path, OBSERVATION_REQUIRED, OBSERVATION_OPTIONAL, problems):
@@ -191,7 +276,9 @@ def _load_observations(path: Path, indicators: dict[str, Indicator],
             problems.add(at["indicator"], "data.unknown_indicator",
                          f'indicator "{c["indicator"]}" is not in the indicator catalogue',
                          hint=f'did you mean "{guess[0]}"?' if guess else "add it to the catalogue first")
-        if reference.place(c["entity"]) is None:
+        if not c["entity"]:
+            problems.add(at["entity"], "data.invalid", "entity is empty")
+        elif check_entities and reference.place(c["entity"]) is None:
             problems.add(at["entity"], "data.unknown_entity",
                          f'"{c["entity"]}" is not a municipality, county or nation code (2024 structure)',
                          hint="use 4-digit kommunenummer, 2-digit fylkesnummer or 0 for Norway")
@@ -214,15 +301,5 @@ def _load_observations(path: Path, indicators: dict[str, Indicator],
 
 
 def _parse_value(text: str, at: Location, problems: Problems) -> float | None:
-    if text == "":
-        return None
-    try:
-        value = float(text)
-        if math.isfinite(value):
-            return value
-    except ValueError:
-        pass
-    hint = "decimal comma? write 86.8, not 86,8" if re.fullmatch(r"-?\d+,\d+", text) else \
-        "leave the cell empty for a missing value"
-    problems.add(at, "data.not_a_number", f'"{text}" is not a number (column value)', hint=hint)
-    return None
+    value = _number(text, at, "value", problems, fallback_hint="leave the cell empty for a missing value")
+    return None if value is False else value
