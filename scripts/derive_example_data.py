@@ -65,6 +65,43 @@ SERIES: dict[str, Series] = {
 CATALOGUE_COLUMNS = ("id", "goal", "targets", "name_nb", "name_en", "unit_nb", "unit_en", "decimals", "direction",
                      "source_name_nb", "source_name_en", "source_url", "framework_ref", "sdg_relation",
                      "sdg_indicator", "definition_nb", "definition_en")
+ASSESSMENT_COLUMNS = ("best", "worst", "green", "red", "target", "target_year", "threshold_origin",
+                      "threshold_note_nb", "threshold_note_en")
+EXAMPLE_NOTE = ("Eksempelterskler satt for å vise verktøyet, ikke vedtatt av kommunen.",
+                "Example thresholds set to demonstrate the tool, not adopted by the municipality.")
+# Judgement parameters, not data: SDSN-style thresholds (best, worst, green, red), an optional local
+# target (value, year), where they come from and why. "example" means chosen for this demonstration.
+ASSESSMENT: dict[str, tuple] = {
+    "ghg_per_capita": (0, 20, 2, 6, "", "", "example",
+        ("Eksempelterskler: grønn ved 2 tonn og rød over 6 tonn CO₂-ekv. per innbygger. " + EXAMPLE_NOTE[0],
+         "Example thresholds: green at 2 tonnes and red above 6 tonnes CO₂e per inhabitant. " + EXAMPLE_NOTE[1])),
+    "ghg_road_per_capita": (0, 3, 0.5, 1.5, 1.0, 2030, "example",
+        ("Eksempelmål på 1,0 tonn per innbygger i 2030, i retning av det nasjonale målet om å halvere utslippene fra "
+         "transport innen 2030; tallet er satt for eksempelet. " + EXAMPLE_NOTE[0],
+         "Example target of 1.0 tonne per inhabitant in 2030, in the direction of the national aim of halving "
+         "transport emissions by 2030; the figure is set for this example. " + EXAMPLE_NOTE[1])),
+    "drinking_water_quality": (100, 50, 99, 90, "", "", "example",
+        ("Drikkevannsforskriften krever trygt drikkevann for alle; tersklene (grønn fra 99 %, rød under 90 %) er satt "
+         "for eksempelet.", "The Norwegian drinking water regulations require safe water for everyone; the thresholds "
+         "(green from 99%, red below 90%) are set for this example.")),
+    "life_expectancy": (83, 54, 80, 70, "", "", "sdsn_practice",
+        ("Terskler etter SDSN-dashboardets praksis for forventet levealder (grønn fra 80 år, rød under 70 år); "
+         "kontroller mot siste SDSN-rapport før publisering.",
+         "Thresholds following SDSN dashboard practice for life expectancy (green from 80 years, red below 70 "
+         "years); check against the latest SDSN report before publishing.")),
+    "crowded_housing": (0, 25, 5, 12, "", "", "example", EXAMPLE_NOTE),
+    "kindergarten_coverage": (100, 70, 95, 85, 97, 2030, "example",
+        ("Eksempelmål: 97 % barnehagedekning i 2030. " + EXAMPLE_NOTE[0],
+         "Example target: 97% kindergarten coverage in 2030. " + EXAMPLE_NOTE[1])),
+    "measles_vaccination": (100, 80, 95, 90, "", "", "national_target",
+        ("Grønn terskel er målet om minst 95 % vaksinasjonsdekning mot meslinger (FHI og WHO); rød terskel "
+         "(90 %) er satt for eksempelet.", "The green threshold is the target of at least 95% measles vaccination "
+         "coverage (FHI and WHO); the red threshold (90%) is set for this example.")),
+    "low_income_immigrants": (0, 40, 10, 25, "", "", "example", EXAMPLE_NOTE),
+    "wellbeing_grade10": (100, 50, 90, 75, "", "", "example", EXAMPLE_NOTE),
+    "bullying_grade7": (0, 20, 3, 8, "", "", "example", EXAMPLE_NOTE),
+    "overweight_age17": (5, 40, 15, 25, "", "", "example", EXAMPLE_NOTE),
+}
 PCT = ("%", "%")
 # id, goal, targets, (name nb, en), (unit nb, en), decimals, direction, (source nb, en), url,
 # framework_ref, sdg_relation, sdg_indicator, (definition nb, en)
@@ -225,9 +262,10 @@ def main(output: Path = OUTPUT) -> None:
     catalogue_rows = []
     for (ident, goal, targets, name, unit, decimals, direction, source, url, framework, relation, sdg,
          definition) in sorted(CATALOGUE, key=lambda entry: entry[1]):  # by goal, stable within a goal
+        best, worst, green, red, target, target_year, origin, note = ASSESSMENT[ident]
         catalogue_rows.append([ident, goal, targets, *name, *unit, decimals, direction, *source, url, framework,
-                               relation, sdg, *definition])
-    write_csv(output / "indicators.csv", CATALOGUE_COLUMNS, catalogue_rows)
+                               relation, sdg, *definition, best, worst, green, red, target, target_year, origin, *note])
+    write_csv(output / "indicators.csv", CATALOGUE_COLUMNS + ASSESSMENT_COLUMNS, catalogue_rows)
     print(f"wrote {len(data)} observations for {len(catalogue_rows)} indicators to {output}")
 
 

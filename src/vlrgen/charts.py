@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assess import KpiSummary
+from .assess import KpiSummary, thresholds_of
 from .i18n import Language
 
 __all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "FONT_FAMILY"]
@@ -19,6 +19,9 @@ __all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "FONT_FAMILY"]
 FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]  # DejaVu covers the minus sign Noto Sans lacks
 GREY_COUNTY = "#6b6b6b"
 GREY_NATION = "#9a9a9a"
+BAND_COLOURS = {"green": "#dcefdc", "yellow": "#fbf2c8", "orange": "#fde2c6", "red": "#f7d3cf"}
+GREEN_LINE = "#2f7d32"
+TARGET_LINE = "#1d1d1d"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class ChartJob:
     decimals: int
     colour: str
     font_dir: str
+    bands: tuple[tuple[float, float, str], ...] = ()  # (from, to, status) in data units
+    references: tuple[tuple[float, str, str], ...] = ()  # (value, label, "green" or "target")
 
 
 def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, labels: dict[str, str],
@@ -49,9 +54,21 @@ def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, lab
         points = tuple((o.period, o.value) for o in series if o.value is not None)
         if points:
             lines.append(ChartLine(labels[role], points, role))
-    return ChartJob(name=name, language=language.code, lines=tuple(lines),
-                    y_label=indicator.unit[language.code], decimals=indicator.decimals,
-                    colour=colour, font_dir=str(font_dir))
+    unit, decimals = indicator.unit[language.code], indicator.decimals
+    bands, references = (), []
+    thresholds = thresholds_of(indicator)
+    if thresholds:
+        t = thresholds
+        beyond = 100 * abs(t.best - t.worst)  # the outer bands reach past worst and best
+        sign = 1 if t.direction == "higher" else -1
+        edges = (t.worst - sign * beyond, t.red, t.midpoint, t.green, t.best + sign * beyond)
+        bands = tuple(zip(edges, edges[1:], ("red", "orange", "yellow", "green")))
+        references.append((t.green, language.t("chart.green_line", value=language.quantity(t.green, decimals, unit)), "green"))
+    if indicator.target is not None:
+        references.append((indicator.target, language.t("chart.target_line", year=indicator.target_year,
+                                                         value=language.quantity(indicator.target, decimals, unit)), "target"))
+    return ChartJob(name=name, language=language.code, lines=tuple(lines), y_label=unit, decimals=decimals,
+                    colour=colour, font_dir=str(font_dir), bands=bands, references=tuple(references))
 
 
 def draw_chart(job: ChartJob) -> str:
@@ -77,6 +94,7 @@ def draw_chart(job: ChartJob) -> str:
     for line in job.lines:
         xs, ys = zip(*line.points)
         axes.plot(xs, ys, label=line.label, **styles[line.role])
+    _draw_thresholds(axes, job)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x))))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: language.number(y, _tick_decimals(axes))))
@@ -90,6 +108,24 @@ def draw_chart(job: ChartJob) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "vlrgen"})
     return buffer.getvalue()
+
+
+def _draw_thresholds(axes, job: ChartJob) -> None:
+    """Status bands behind the lines, and the green-threshold and target lines, within a readable range."""
+    values = [v for line in job.lines for _, v in line.points] + [value for value, _, _ in job.references]
+    if not values:
+        return
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.08 or abs(high) * 0.05 or 1.0
+    low, high = low - pad, high + pad
+    for start, end, status in job.bands:
+        axes.axhspan(min(start, end), max(start, end), color=BAND_COLOURS[status], zorder=0, linewidth=0)
+    styles = {"green": dict(color=GREEN_LINE, linestyle="--", linewidth=1.2),
+              "target": dict(color=TARGET_LINE, linestyle="-.", linewidth=1.2)}
+    for value, label, kind in job.references:
+        axes.axhline(value, label=label, zorder=1.5, **styles[kind])
+    if job.bands or job.references:
+        axes.set_ylim(low, high)
 
 
 def _tick_decimals(axes) -> int:

@@ -42,6 +42,7 @@ SCHEMA: dict[str, str] = {
     "branding.logo": "logo image inside the project folder (optional)",
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
+    "assessment.base_year": "start of the period for trends and distance to target, default 2015",
 }
 TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA} | {"report.title"}
 REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators", "data.observations")
@@ -73,6 +74,7 @@ class Config:
     logo: Path | None
     accent: str | None
     pdf_variant: str | None
+    base_year: int = 2015
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     def locate(self, key: str) -> Location:
@@ -188,6 +190,10 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         accent = None
     variant = _choice(values, "pdf.variant", PDF_VARIANTS, bad) or "pdf/ua-1"
     titles = {lang: t for lang in LANGUAGES if (t := _text(values, f"report.title.{lang}", bad))}
+    base_year = values.get("assessment.base_year", 2015)
+    if not (isinstance(base_year, int) and not isinstance(base_year, bool) and 1990 <= base_year <= 2100):
+        bad("assessment.base_year", "a year")
+        base_year = 2015
 
     paths = {}
     for key, default, must_exist, inside in (
@@ -208,7 +214,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         narrative_dir=paths["content.narrative"], templates_dir=paths["content.templates"],
         indicators_path=paths["data.indicators"], observations_path=paths["data.observations"],
         logo=paths["branding.logo"], accent=accent,
-        pdf_variant=None if variant == "none" else variant, key_locations=locations,
+        pdf_variant=None if variant == "none" else variant, base_year=base_year, key_locations=locations,
     )
 
 

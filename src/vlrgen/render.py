@@ -16,8 +16,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__, reference
-from .assess import KpiSummary, summarise_entity
+from .assess import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
 from .charts import ChartJob, plan_chart
+from .describe import describe_highlights, describe_indicator
 from .config import Config
 from .content import SECTIONS, Narrative, Section
 from .data import Dataset, Indicator, Observation
@@ -44,6 +45,35 @@ class SectionView:
 
 
 @dataclass(frozen=True)
+class KpiView:
+    summary: KpiSummary
+    result: IndicatorResult
+    sentence: str
+
+
+@dataclass(frozen=True)
+class TileView:
+    number: int
+    colour: str
+    short: str
+    status: str
+    trend: str
+    score: float | None
+    has_data: bool
+
+
+@dataclass(frozen=True)
+class MethodRow:
+    indicator: Indicator
+    result: IndicatorResult
+    years: int
+    first: str
+    last: str
+    comparisons: tuple[str, ...]
+    insufficient: str  # why status or trend is missing, "" when both are there
+
+
+@dataclass(frozen=True)
 class FigureView:
     number: int
     name: str
@@ -64,8 +94,9 @@ class GoalView:
     targets: tuple[tuple[str, str], ...]
     narrative: Section | None
     table_number: int
-    kpis: tuple[KpiSummary, ...]
+    kpis: tuple[KpiView, ...]
     figures: tuple[FigureView, ...]
+    row: GoalRow | None
 
 
 @dataclass(frozen=True)
@@ -77,10 +108,14 @@ class ReportView:
     goals_without_data: tuple[tuple[int, str], ...]
     indicators: tuple[Indicator, ...]
     observations: tuple[tuple[Indicator, Observation], ...]
-    annex_tables: tuple[int, int]
+    annex_tables: tuple[int, int, int, int]
     place_names: dict[str, str]
     sources: tuple[tuple[str, str], ...]
     version: str
+    tiles: tuple[TileView, ...]
+    highlights: tuple[str, ...]
+    method_rows: tuple[MethodRow, ...]
+    base_year: int
 
     @property
     def figures(self) -> tuple[FigureView, ...]:
@@ -106,23 +141,65 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
     if county:
         places[county] = reference.place(county).name
     by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
+    results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
+    result_of = {r.indicator.id: r for r in results}
+    row_of = {g.goal: g for g in goal_rows}
     goals, table, figure = [], 0, 0
     for number in sorted(by_goal):
         table += 1
-        figures = []
+        kpis, figures = [], []
         for summary in by_goal[number]:
             figure += 1
-            figures.append(_plan_figure(figure, summary, dataset, county, places, language, font_dir))
-        goals.append(_goal_view(number, narrative, lang, table, by_goal[number], figures))
-    used = tuple(s.indicator for g in goals for s in g.kpis)
-    observations = tuple((s.indicator, o) for g in goals for s in g.kpis for o in s.series)
+            result = result_of[summary.indicator.id]
+            sentence = describe_indicator(summary, result, language, config.base_year)
+            kpis.append(KpiView(summary, result, sentence))
+            figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
+        goals.append(_goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number)))
+    used = tuple(k.summary.indicator for g in goals for k in g.kpis)
+    observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
+    names = {n: g.short[lang] for n, g in reference.goals().items()}
     return ReportView(
         config=config, language=language, sections=_section_views(narrative, language),
         goals=tuple(goals),
         goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
-        indicators=used, observations=observations, annex_tables=(table + 1, table + 2),
+        indicators=used, observations=observations, annex_tables=(table + 1, table + 2, table + 3, table + 4),
         place_names=places, sources=_sources(used, lang), version=__version__,
+        tiles=_tiles(row_of, by_goal, lang), highlights=tuple(describe_highlights(goal_rows, language, names)),
+        method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
+        base_year=config.base_year,
     )
+
+
+def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileView, ...]:
+    tiles = []
+    for number, goal in reference.goals().items():
+        row = row_of.get(number)
+        tiles.append(TileView(number, goal.colour, goal.short[lang], row.result.status if row else "grey",
+                              row.trend if row else "unavailable", row.result.score if row else None,
+                              number in by_goal))
+    return tuple(tiles)
+
+
+def _method_rows(results: list[IndicatorResult], dataset: Dataset, entity: str, county: str | None,
+                 places: dict[str, str], base_year: int, language: Language) -> tuple[MethodRow, ...]:
+    rows = []
+    for result in results:
+        indicator = result.indicator
+        series = [o for o in dataset.series(indicator.id, entity) if o.value is not None]
+        comparisons = tuple(places[code] for code in (county, reference.NATION_CODE)
+                            if code and any(o.value is not None for o in dataset.series(indicator.id, code)))
+        if not series:
+            reason = language.t("method.reason_no_data", entity=places[entity])
+        elif result.method == "none" or indicator.thresholds is None:
+            reason = language.t("method.reason_no_thresholds")
+        elif result.trend == "unavailable":
+            reason = language.t("method.reason_no_trend", base_year=base_year)
+        else:
+            reason = ""
+        label = lambda o: o.period_label or str(o.period)  # noqa: E731
+        rows.append(MethodRow(indicator, result, len(series), label(series[0]) if series else "–",
+                              label(series[-1]) if series else "–", comparisons, reason))
+    return tuple(rows)
 
 
 def _section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
@@ -135,20 +212,20 @@ def _section_views(narrative: Narrative, language: Language) -> tuple[SectionVie
     return tuple(views)
 
 
-def _goal_view(number: int, narrative: Narrative, lang: str, table: int,
-               kpis: list[KpiSummary], figures: list[FigureView]) -> GoalView:
+def _goal_view(number: int, narrative: Narrative, lang: str, table: int, kpis: list[KpiView],
+               figures: list[FigureView], row: GoalRow | None) -> GoalView:
     goal = reference.goals()[number]
-    targets = sorted({t for s in kpis for t in s.indicator.targets}, key=_target_key)
+    targets = sorted({t for k in kpis for t in k.summary.indicator.targets}, key=_target_key)
     titles = reference.target_titles()
     return GoalView(
         number=number, colour=goal.colour, short=goal.short[lang], title=goal.title[lang],
         targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
         narrative=narrative.get(f"goal-{number:02d}", lang), table_number=table,
-        kpis=tuple(kpis), figures=tuple(figures),
+        kpis=tuple(kpis), figures=tuple(figures), row=row,
     )
 
 
-def _plan_figure(number: int, summary: KpiSummary, dataset: Dataset, county: str | None,
+def _plan_figure(number: int, summary: KpiSummary, sentence: str, dataset: Dataset, county: str | None,
                  places: dict[str, str], language: Language, font_dir: Path) -> FigureView:
     indicator = summary.indicator
     lang = language.code
@@ -167,8 +244,7 @@ def _plan_figure(number: int, summary: KpiSummary, dataset: Dataset, county: str
         others = f" {language.t('progress.and')} ".join(shown[1:])
         caption += ", " + language.t("progress.figure_compared", others=others)
     columns, rows = _figure_table(summary, job, language)
-    alt = caption + ". " + "; ".join(f"{r[0]}: {r[1]}" for r in rows[-3:])
-    return FigureView(number, name, caption, alt, indicator, columns, rows, job)
+    return FigureView(number, name, caption, sentence, indicator, columns, rows, job)
 
 
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):

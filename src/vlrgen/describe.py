@@ -1,0 +1,81 @@
+"""Words from judgements: generated sentences per language for indicators and highlights.
+
+Every sentence is built from catalog strings of the report language and numbers formatted by
+that language's Babel formatter; nothing here decides a status or reads a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .assess import GoalRow, IndicatorResult, KpiSummary
+from .data import Observation
+from .i18n import Language
+
+__all__ = ["describe_indicator", "describe_highlights", "start_of_period"]
+
+
+def start_of_period(series: Sequence[Observation], base_year: int) -> Observation | None:
+    """The observation a description starts from: the first at or after the base year."""
+    recent = [o for o in series if o.period >= base_year]
+    return (recent or list(series) or [None])[0]
+
+
+def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: Language, base_year: int) -> str:
+    """One or two sentences: what happened, the target, and the judgement."""
+    indicator, lang = summary.indicator, language.code
+    unit, decimals = indicator.unit[lang], indicator.decimals
+    end = summary.latest
+    start = start_of_period(summary.series, base_year)
+    values = dict(name=indicator.name[lang], end=language.quantity(end.value, decimals, unit),
+                  end_period=_period(end))
+    if start is None or start.period == end.period:
+        text = language.t("sentence.single", **values)
+    else:
+        values.update(start=language.quantity(start.value, decimals, unit), start_period=_period(start))
+        difference = round(end.value - start.value, decimals)
+        key = "sentence.rose" if difference > 0 else ("sentence.fell" if difference < 0 else "sentence.unchanged")
+        text = language.t(key, **values)
+    if indicator.target is not None:
+        text += language.t("sentence.target", year=indicator.target_year,
+                           target=language.quantity(indicator.target, decimals, unit))
+    text += "."
+    if result.method == "sdsn":
+        text += " " + language.t("sentence.judgement", status=language.t(f"status.{result.status}"),
+                                 meaning=language.t(f"status_meaning.{result.status}"),
+                                 trend=language.t(f"trend.{result.trend}"))
+    if indicator.target is not None:
+        text += " " + language.t("sentence.progress", progress=language.t(f"target_progress.{result.progress}"))
+    return text
+
+
+def describe_highlights(goals: Sequence[GoalRow], language: Language, goal_names: dict[int, str]) -> list[str]:
+    """Sentences naming the goals doing best and worst, and the count per status."""
+    assessed = [g for g in goals if g.result.status != "grey" and g.result.score is not None]
+    if not assessed:
+        return [language.t("highlights.none")]
+    counts = {s: sum(g.result.status == s for g in assessed) for s in ("green", "yellow", "orange", "red")}
+    parts = [language.t(f"highlights.count_{s}", n=n) for s, n in counts.items() if n]
+    sentences = [language.t("highlights.counts", assessed=len(assessed), total=17, parts=_join(parts, language))]
+    ranked = sorted(assessed, key=lambda g: (-g.result.score, g.goal))
+    best, worst = ranked[:2], [g for g in reversed(ranked[-2:]) if g not in ranked[:2]]
+    sentences.append(language.t("highlights.best", goals=_goal_list(best, language, goal_names)))
+    if worst:
+        sentences.append(language.t("highlights.worst", goals=_goal_list(worst, language, goal_names)))
+    return sentences
+
+
+def _goal_list(goals: Sequence[GoalRow], language: Language, names: dict[int, str]) -> str:
+    items = [language.t("highlights.goal_item", number=g.goal, name=names[g.goal],
+                        score=language.number(g.result.score, 0)) for g in goals]
+    return _join(items, language)
+
+
+def _join(items: Sequence[str], language: Language) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {language.t('progress.and')} " + items[-1]
+
+
+def _period(observation: Observation) -> str:
+    return observation.period_label or str(observation.period)
