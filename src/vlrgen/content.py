@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -48,7 +49,6 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 UNSAFE = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\son\w+\s*=|javascript:|<\s*\w+[^>]*\sstyle\s*=", re.I)
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
             problems.warn(Location(narrative_dir), "content.missing_language",
                           f"no narrative folder for language {lang} (expected {folder.name}/ here)")
             continue
-        for path in sorted(folder.glob("*.md")):
+        for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
             key = path.stem
             if key not in SECTION_KEYS and not GOAL_FILE.fullmatch(key):
                 _warn_unknown_file(path, problems)
@@ -96,22 +96,42 @@ def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
 
 def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems,
                  media_prefix: str) -> Section:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, problems)
     meta, body, body_line = _split_front_matter(text, path, problems)
-    _check_source(root, path, body, body_line, problems)
+    _check_source(path, body, body_line, problems)
     level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
-    html, assets = render_markdown(body, path.parent, root, prefix=key, top_level=level,
-                                   media_prefix=media_prefix)
+    html, assets, rejected = render_markdown(body, path.parent, root, prefix=key, top_level=level,
+                                             media_prefix=media_prefix)
+    for src in rejected:
+        _report_image(path, body, src, problems)
     return Section(key=key, language=lang, title=meta.get("title") or None, html=html,
                    example=meta.get("example", "").lower() in {"true", "yes", "ja"},
                    path=path, assets=tuple(assets))
 
 
+def read_text(path: Path, problems: Problems) -> str:
+    """A text file as UTF-8; a file in another encoding is a located problem, not a crash."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.add(Location(path, line, column), "content.encoding", "the file is not UTF-8 text",
+                     hint="save it as UTF-8 in your editor")
+        return data.decode("utf-8", errors="replace")
+
+
 def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_level: int,
-                    media_prefix: str) -> tuple[str, list[tuple[Path, str]]]:
-    """Markdown → sanitised HTML; ids prefixed with `prefix`, headings start at `top_level`."""
+                    media_prefix: str) -> tuple[str, list[tuple[Path, str]], list[str]]:
+    """Markdown → sanitised HTML; ids prefixed with `prefix`, headings start at `top_level`.
+
+    Returns the HTML, the images to copy (source file, path under media/) and the image
+    sources that were removed because they are not files inside the project.
+    """
     assets: list[tuple[Path, str]] = []
-    extension = _ReportExtension(prefix, top_level, base_dir, root, media_prefix, assets)
+    rejected: list[str] = []
+    extension = _ReportExtension(prefix, top_level)
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "attr_list", "sane_lists", "fenced_code",
                     "toc", extension],
@@ -120,9 +140,44 @@ def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_l
         output_format="html",
     )
     html = md.convert(text)
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+
+    def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            local = _media_path(value, base_dir, root)
+            if local is None:
+                rejected.append(value)
+                return None
+            assets.append(local)
+            return media_prefix + local[1]
+        if attribute == "id" and not value.startswith(f"{prefix}--"):
+            return f"{prefix}--{value}"  # ids written as raw HTML stay inside their section
+        return value
+
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=filter_attribute,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
-    return clean, assets
+    return clean, assets, rejected
+
+
+def _media_path(src: str, base_dir: Path, root: Path) -> tuple[Path, str] | None:
+    """(file, path relative to the project) for an image inside the project, else None."""
+    if re.match(r"[a-z][a-z0-9+.-]*:|//", src, re.I):
+        return None  # never fetch from the network or another scheme
+    resolved = (base_dir / unquote(src)).resolve()
+    if not resolved.is_relative_to(root) or not resolved.is_file():
+        return None
+    return resolved, resolved.relative_to(root).as_posix()
+
+
+def _report_image(path: Path, body: str, src: str, problems: Problems) -> None:
+    line, column = next(((n, text.index(src) + 1) for n, text in enumerate(body.split("\n"), start=1) if src in text),
+                        (0, 0))
+    at = Location(path, line, column)
+    if re.match(r"[a-z][a-z0-9+.-]*:|//", src, re.I):
+        problems.add(at, "content.remote_image",
+                     f"image {src} is not a file in the project; reports never fetch from the network",
+                     hint="save the image in the project folder and link it with a relative path")
+    else:
+        problems.add(at, "content.missing_image", f"image {src} not found inside the project folder")
 
 
 def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[dict[str, str], str, int]:
@@ -150,23 +205,19 @@ def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[dict
     return {}, text, 1
 
 
-def _check_source(root: Path, path: Path, body: str, first_line: int, problems: Problems) -> None:
-    """Locate problems in the Markdown source itself (the sanitiser does the removing)."""
+def _check_source(path: Path, body: str, first_line: int, problems: Problems) -> None:
+    """Locate unsafe HTML in the Markdown source (the sanitiser removes it); code is skipped."""
+    in_fence = False
     for number, line in enumerate(body.split("\n"), start=first_line):
-        for match in UNSAFE.finditer(line):
+        if re.match(r"\s*(```|~~~)", line):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t")):
+            continue
+        prose = re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
+        for match in UNSAFE.finditer(prose):
             problems.warn(Location(path, number, match.start() + 1), "content.unsafe_html",
                           f"unsafe HTML {match.group(0).strip()!r} is removed from the report")
-        for match in IMAGE.finditer(line):
-            target = match[1]
-            if re.match(r"[a-z]+:", target, re.I):
-                problems.add(Location(path, number, match.start(1) + 1), "content.remote_image",
-                             f"image {target} is not a file in the project; reports never fetch from the network",
-                             hint="save the image in the project folder and link it with a relative path")
-                continue
-            resolved = (path.parent / target).resolve()
-            if not resolved.is_relative_to(root) or not resolved.is_file():
-                problems.add(Location(path, number, match.start(1) + 1), "content.missing_image",
-                             f"image {target} not found inside the project folder")
 
 
 def _warn_unknown_file(path: Path, problems: Problems) -> None:
@@ -192,40 +243,31 @@ def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[
 
 
 class _ReportTreeprocessor(Treeprocessor):
+    """Nest headings under the section and keep the section's own ids and links unique."""
+
     def __init__(self, md, ext: "_ReportExtension"):
         super().__init__(md)
         self.ext = ext
 
     def run(self, root: etree.Element) -> None:
+        prefix = self.ext.prefix
         headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
         shift = self.ext.top_level - min((int(h.tag[1]) for h in headings), default=self.ext.top_level)
+        for heading in headings:
+            heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+        local = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
-            if el in headings:
-                el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
             if el.get("id"):
-                el.set("id", f"{self.ext.prefix}--{el.get('id').replace(':', '-')}")
-            href = el.get("href")
-            if el.tag == "a" and href and href.startswith("#"):
-                el.set("href", f"#{self.ext.prefix}--{href[1:].replace(':', '-')}")
-            if el.tag == "img" and el.get("src"):
-                el.set("src", self.ext.media_src(el.get("src")))
+                el.set("id", f"{prefix}--{el.get('id').replace(':', '-')}")
+            href = el.get("href") or ""
+            if el.tag == "a" and href.startswith("#") and href[1:] in local:
+                el.set("href", f"#{prefix}--{href[1:].replace(':', '-')}")  # links to other parts stay as written
 
 
 class _ReportExtension(Extension):
-    def __init__(self, prefix, top_level, base_dir, root, media_prefix, assets):
+    def __init__(self, prefix: str, top_level: int):
         super().__init__()
         self.prefix, self.top_level = prefix, top_level
-        self.base_dir, self.root, self.media_prefix, self.assets = base_dir, root, media_prefix, assets
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(_ReportTreeprocessor(md, self), "vlrgen_report", 1)
-
-    def media_src(self, src: str) -> str:
-        if re.match(r"[a-z]+:", src, re.I):
-            return ""  # remote images are reported in gather and never fetched
-        resolved = (self.base_dir / src).resolve()
-        if not resolved.is_relative_to(self.root) or not resolved.is_file():
-            return ""
-        relative = resolved.relative_to(self.root).as_posix()
-        self.assets.append((resolved, relative))
-        return self.media_prefix + relative
