@@ -46,3 +46,19 @@ def test_missing_column_and_bad_catalogue_values(tmp_path):
         'observations.csv:1:1: error[data.missing_column]: column "value" is missing from the header '
         "(hint: the header must contain indicator, entity, period, value)",
     ]
+
+
+def test_a_bad_catalogue_row_is_reported_once_not_on_every_observation(tmp_path):
+    bad = INDICATORS.replace(",higher,", ",hgher,")
+    _, problems = load(tmp_path, indicators=bad, observations=OBSERVATIONS + "water,4001,2024,x,\n")
+    assert problems == [
+        'indicators.csv:2:45: error[data.invalid]: direction must be "higher" or "lower" (which way is better), got "hgher"',
+        'observations.csv:6:17: error[data.not_a_number]: "x" is not a number (column value) '
+        "(hint: leave the cell empty for a missing value)",
+    ]
+
+
+def test_source_url_must_be_a_web_address(tmp_path):
+    _, problems = load(tmp_path, indicators=INDICATORS.replace("https://statistikk.fhi.no/kh", "javascript:alert(1)"))
+    assert problems == ['indicators.csv:2:60: error[data.invalid]: source_url must start with https:// or http://, '
+                        'got "javascript:alert(1)"']

@@ -70,8 +70,9 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
                  if config.narrative_dir else Narrative({}))
     if config.indicators_path is None or config.observations_path is None:
         return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
+    before = len(problems.errors)
     dataset = load_dataset(config.indicators_path, config.observations_path, problems)
-    if not any(o.entity == config.entity.code for o in dataset.observations):
+    if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
     return Project(config, narrative, dataset, languages, template_dirs)

@@ -96,7 +96,14 @@ def load_config(project: Path, problems: Problems) -> Config | None:
         problems.add(Location(path), "config.missing",
                      f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}")
         return None
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(Location(path, line, 1), "config.encoding", f"{CONFIG_NAME} is not UTF-8 text",
+                     hint="save it as UTF-8 in your editor")
+        return None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -206,6 +213,9 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     if None in (name, kind, code, year, county_code):
         return None
     slug = _text(values, "report.slug", bad) or f"{_slugify(name)}-{year}"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+        bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
+        return None
     return Config(
         path=path, root=root,
         entity=Entity(name=name, code=code, kind=kind, county_code=county_code or ""),

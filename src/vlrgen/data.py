@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import reference
-from .problems import Location, Problems
+from .problems import Location, Problems, Severity
 
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
 
@@ -91,8 +91,15 @@ def load_dataset(indicators_path: Path, observations_path: Path, problems: Probl
     """Load a catalogue and observations. `interchange=True` reads the `vlrgen assess` format:
     only id, goal and direction are required and entities may be any text (not only Norwegian codes).
     """
+    before = len(problems.items)
     indicators = _load_catalogue(indicators_path, problems, interchange)
-    observations = _load_observations(observations_path, indicators, problems, check_entities=not interchange)
+    # Rows of indicators whose catalogue entry has a problem are not reported a second time.
+    reported = {p.location.line for p in problems.items[before:] if p.location.path == indicators_path}
+    catalogue_failed = any(p.location.line in (0, 1) for p in problems.items[before:]
+                           if p.severity is Severity.ERROR and p.location.path == indicators_path)
+    rejected = set() if catalogue_failed else _ids_on_lines(indicators_path, reported)
+    observations = _load_observations(observations_path, indicators, problems, check_entities=not interchange,
+                                      skip=None if catalogue_failed else rejected)
     return Dataset(indicators, observations)
 
 
@@ -174,15 +181,17 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
         if c["id"] in indicators:
             fail("id", f'indicator "{c["id"]}" is defined twice (first on line {indicators[c["id"]].location.line})',
                  "data.duplicate")
-        if c["goal"] and (not c["goal"].isdigit() or int(c["goal"]) not in goals):
+        if c["goal"] and (not re.fullmatch(r"[0-9]{1,2}", c["goal"]) or int(c["goal"]) not in goals):
             fail("goal", f'goal must be a number from 1 to 17, got "{c["goal"]}"')
         if c["direction"] and c["direction"] not in DIRECTIONS:
             fail("direction", f'direction must be "higher" or "lower" (which way is better), got "{c["direction"]}"')
+        if c["source_url"] and not re.match(r"https?://", c["source_url"]):
+            fail("source_url", f'source_url must start with https:// or http://, got "{c["source_url"]}"')
         relation = c.get("sdg_relation", "") or "local"
         if relation not in RELATIONS:
             fail("sdg_relation", f'sdg_relation must be one of {", ".join(RELATIONS)}, got "{relation}"')
         decimals = c.get("decimals", "") or "1"
-        if not decimals.isdigit() or int(decimals) > 6:
+        if not re.fullmatch(r"[0-6]", decimals):
             fail("decimals", f'decimals must be a whole number from 0 to 6, got "{decimals}"')
         thresholds = _thresholds(c, at, problems)
         target, target_year = _target(c, at, problems)
@@ -264,14 +273,25 @@ def _target(c: dict, at: dict, problems: Problems) -> tuple[float | None, int | 
     return target, int(year_text)
 
 
+def _ids_on_lines(path: Path, lines: set[int]) -> set[str]:
+    """The indicator ids written on the given catalogue lines (rows already reported)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig").splitlines()
+    except (UnicodeDecodeError, OSError):
+        return set()
+    return {text[n - 1].split(",", 1)[0].strip().strip('"') for n in lines if 0 < n <= len(text)}
+
+
 def _load_observations(path: Path, indicators: dict[str, Indicator], problems: Problems,
-                       check_entities: bool = True) -> tuple[Observation, ...]:
+                       check_entities: bool = True, skip: set[str] | None = frozenset()) -> tuple[Observation, ...]:
+    """`skip`: indicator ids already reported in the catalogue; None when the catalogue could not be read."""
     observations: list[Observation] = []
     seen: dict[tuple[str, str, int], Location] = {}
     for row in _read_table(path, OBSERVATION_REQUIRED, OBSERVATION_OPTIONAL, problems):
         c, at = row.cells, row.locations
-        errors_before = len(problems.errors)
-        if c["indicator"] not in indicators:
+        before = len(problems.items)
+        already_reported = c["indicator"] not in indicators and (skip is None or c["indicator"] in skip)
+        if c["indicator"] not in indicators and not already_reported:
             guess = difflib.get_close_matches(c["indicator"], list(indicators), n=1)
             problems.add(at["indicator"], "data.unknown_indicator",
                          f'indicator "{c["indicator"]}" is not in the indicator catalogue',
@@ -287,7 +307,7 @@ def _load_observations(path: Path, indicators: dict[str, Indicator], problems: P
             problems.add(at["period"], "data.invalid_period", f'period "{c["period"]}" is not a year',
                          hint="use the (end) year, e.g. 2024; put the published period text in period_label")
         value = _parse_value(c["value"], at["value"], problems)
-        if len(problems.errors) > errors_before:
+        if already_reported or any(p.severity is Severity.ERROR for p in problems.items[before:]):
             continue
         key = (c["indicator"], c["entity"], period)
         if key in seen:

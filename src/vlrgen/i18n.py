@@ -86,7 +86,11 @@ def load_languages(catalog_dirs: list[Path], codes: tuple[str, ...], problems: P
 
 
 def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> dict[str, str]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(Location(path, 1, 1), "i18n.encoding", "message catalog is not UTF-8 text")
+        return {}
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

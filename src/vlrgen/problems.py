@@ -79,11 +79,11 @@ class Problems:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity is Severity.ERROR]
+        return [p for p in self.sorted() if p.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity is Severity.WARNING]
+        return [p for p in self.sorted() if p.severity is Severity.WARNING]
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items), key=Problem.sort_key)
