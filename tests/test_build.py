@@ -65,8 +65,6 @@ def test_failed_build_leaves_previous_output_untouched(make_project, tmp_path):
 
 def test_content_is_escaped_and_sanitised_in_the_page(make_project, tmp_path):
     out = tmp_path / "out"
-    evil_catalogue = (Path(__file__).parent / "conftest.py").read_text()  # reuse the standard catalogue
-    assert evil_catalogue
     project = make_project({
         "narrative/nb/introduction.md": "---\ntitle: <b>Fet</b> tittel\n---\n<script>alert(1)</script>\n[x](javascript:alert(2))\n",
     })
@@ -131,3 +129,48 @@ def test_images_and_logo_are_copied_into_the_report(make_project, tmp_path):
     assert 'class="cover-logo" src="../media/media/logo.png"' in nb and "--accent: #aa3300" in nb
     assert (report / "media" / "media" / "kart.png").read_bytes() == PNG
     assert (report / "media" / "media" / "logo.png").is_file()
+
+
+def snapshot(folder: Path) -> dict:
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_project, tmp_path, monkeypatch):
+    first = make_project()
+    second = make_project({"vlrgen.toml": __import__("conftest").CONFIG.replace('"Porsgrunn"', '"Notodden"')
+                           .replace('"4001"', '"4005"').replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')},
+                          name="second")
+    out = tmp_path / "out"
+    assert not build_projects([first], BuildOptions(out_dir=out)).problems.errors
+    before = snapshot(out)
+
+    import vlrgen.pdf
+
+    def broken_pdf(request):
+        raise RuntimeError("layout engine exploded")
+
+    monkeypatch.setattr(vlrgen.pdf, "render_pdf", broken_pdf)
+    report = build_projects([first, second], BuildOptions(out_dir=out))
+    assert [p.code for p in report.problems.errors] == ["pdf.failed"]
+    assert "the nb PDF could not be made: RuntimeError: layout engine exploded" in report.problems.errors[0].message
+    assert snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_never_replaces_a_folder_vlrgen_did_not_make(make_project, tmp_path):
+    out = tmp_path / "out"
+    (out / "porsgrunn-2025").mkdir(parents=True)
+    (out / "porsgrunn-2025" / "precious.txt").write_text("mine", encoding="utf-8")
+    report = build(make_project(), out)
+    assert [p.code for p in report.problems.errors] == ["build.foreign_folder"]
+    assert (out / "porsgrunn-2025" / "precious.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_catalogue_text_is_escaped(make_project, tmp_path):
+    from conftest import INDICATORS
+
+    project = make_project({"data/indicators.csv": INDICATORS.replace("Drikkevann,", "<script>x</script>Drikkevann,", 1)})
+    out = tmp_path / "out"
+    assert not build(project, out).problems.errors
+    nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;x&lt;/script&gt;Drikkevann" in nb and "<script>x" not in nb

@@ -93,19 +93,36 @@ def check_projects(paths: list[Path], strict: bool = False, languages=None, form
 
 
 def build_projects(paths: list[Path], options: BuildOptions, progress: Progress = lambda _: None) -> BuildReport:
+    """Check everything, assemble every report in staging folders, then swap them all into place.
+
+    If any project fails, no report in the output folder changes.
+    """
     report = BuildReport()
     projects, problems = check_projects(paths, options.strict, options.languages, options.formats)
     report.problems.extend(problems)
     if problems.errors:
         return report
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    for project in projects:
-        try:
-            report.built.append(build_project(project, options.out_dir, progress, report.problems))
-        except BuildFailed as failed:
-            report.problems.extend(failed.problems)
-    if projects:
-        write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for project in projects:
+            target = options.out_dir / project.config.slug
+            if target.exists() and not (target / "manifest.json").is_file():
+                raise BuildFailed([Problem(project.config.locate("report.slug"), "build.foreign_folder",
+                                           f"{target} exists and was not made by vlrgen; refusing to replace it",
+                                           hint="choose another --out folder or report.slug")])
+            staged.append((stage_project(project, options.out_dir, progress, report.problems), target))
+    except BuildFailed as failed:
+        report.problems.extend(failed.problems)
+    finally:
+        if report.problems.errors or len(staged) < len(projects):
+            for staging, _ in staged:
+                shutil.rmtree(staging, ignore_errors=True)
+    if report.problems.errors or len(staged) < len(projects):
+        return report
+    for staging, target in staged:
+        report.built.append(_replace_atomically(staging, target))
+    write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
     return report
 
 
@@ -113,16 +130,16 @@ def project_env(project: Project):
     return make_environment(list(project.template_dirs))
 
 
-def build_project(project: Project, out_dir: Path, progress: Progress, problems: Problems) -> Path:
-    config = project.config
-    staging = out_dir / f".staging-{config.slug}-{os.getpid()}"
+def stage_project(project: Project, out_dir: Path, progress: Progress, problems: Problems) -> Path:
+    """Write one complete report into a staging folder beside its final place."""
+    staging = out_dir / f".staging-{project.config.slug}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         _write_report(project, staging, progress, problems)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _replace_atomically(staging, out_dir / config.slug)
+    return staging
 
 
 def _write_report(project: Project, staging: Path, progress: Progress, problems: Problems) -> None:
