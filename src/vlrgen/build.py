@@ -22,7 +22,7 @@ from .content import Narrative, load_narrative
 from .data import Dataset, load_dataset
 from .i18n import Language, load_languages
 from .problems import BuildFailed, Location, Problem, Problems
-from .render import make_environment, plan_report, render_index, render_report, template_root
+from .render import check_templates, make_environment, plan_report, render_index, render_report, template_root
 
 __all__ = ["Project", "BuildOptions", "gather_project", "check_projects", "build_projects"]
 
@@ -66,6 +66,7 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     catalog_dirs = [root / "i18n"] + ([config.templates_dir / "i18n"] if config.templates_dir else [])
     catalog_codes = tuple(sorted(set(config.languages) | {"nb", "en"}))
     languages = load_languages(catalog_dirs, catalog_codes, problems)
+    check_templates(list(template_dirs), languages["en"].messages, problems)
     narrative = (load_narrative(config.root, config.narrative_dir, config.languages, problems)
                  if config.narrative_dir else Narrative({}))
     if config.indicators_path is None or config.observations_path is None:

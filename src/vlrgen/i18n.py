@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,10 +78,13 @@ def load_languages(catalog_dirs: list[Path], codes: tuple[str, ...], problems: P
     origin: dict[tuple[str, str], Location] = {}
     for code in codes:
         merged[code] = _goal_messages(code)
-        for folder in catalog_dirs:
+        for position, folder in enumerate(catalog_dirs):
             path = folder / f"{code}.toml"
             if path.is_file():
-                merged[code].update(_read_catalog(path, code, problems, origin))
+                messages = _read_catalog(path, code, problems, origin)
+                if position:  # an override must keep the placeholders the templates fill in
+                    _check_placeholders(messages, merged[code], origin, code, problems)
+                merged[code].update(messages)
     _check_parity(merged, origin, problems)
     return {code: Language(code, merged[code]) for code in codes}
 
@@ -125,6 +129,27 @@ def _check_parity(merged: dict[str, dict[str, str]], origin: dict, problems: Pro
             other = next(c for c in merged if key in merged[c])
             problems.add(origin[(other, key)], "i18n.missing_message",
                          f'message "{key}" exists in the {other} catalog but not in the {code} catalog')
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _check_placeholders(messages: dict[str, str], defaults: dict[str, str], origin: dict, code: str,
+                        problems: Problems) -> None:
+    for key, text in messages.items():
+        try:
+            used = placeholders(text)
+        except ValueError:
+            problems.add(origin[(code, key)], "i18n.placeholder", f'message "{key}" has an unmatched {{ or }}',
+                         hint="write {{ or }} for a literal brace")
+            continue
+        expected = placeholders(defaults[key]) if key in defaults else used
+        if used != expected:
+            shown = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "no placeholders"
+            problems.add(origin[(code, key)], "i18n.placeholder",
+                         f'message "{key}" must use {shown}, like the standard text (it uses '
+                         f'{", ".join(f"{{{n}}}" for n in sorted(used)) or "none"})')
 
 
 def _goal_messages(code: str) -> dict[str, str]:

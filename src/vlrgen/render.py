@@ -8,6 +8,7 @@ only present: strings come from the language's catalog, numbers from its Babel f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,8 +24,10 @@ from .config import Config
 from .content import SECTIONS, Narrative, Section
 from .data import Dataset, Indicator, Observation
 from .i18n import Language
+from .problems import Location, Problems
 
-__all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment"]
+__all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment",
+           "check_templates"]
 
 
 def template_root() -> Path:
@@ -269,6 +272,27 @@ def _sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, s
 
 def _target_key(target: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 100 + ord(p[0]) for p in target.split("."))
+
+
+MESSAGE_KEY = re.compile(r"""L\.t\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""")
+
+
+def check_templates(search_path: list[Path], messages: dict[str, str], problems: Problems) -> None:
+    """Parse every template and check the catalog keys it names, so `check` catches what a build would."""
+    env = make_environment(search_path)
+    for folder in search_path:
+        for path in sorted(folder.glob("*.html")):
+            source = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                env.parse(source, name=path.name, filename=str(path))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.add(Location(path, exc.lineno or 1, 1), "template.syntax", f"template error: {exc.message}")
+                continue
+            for number, line in enumerate(source.splitlines(), start=1):
+                for match in MESSAGE_KEY.finditer(line):
+                    if match[1] not in messages:
+                        problems.add(Location(path, number, match.start(1) + 1), "template.unknown_message",
+                                     f'the template uses message "{match[1]}", which no catalog defines')
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:
