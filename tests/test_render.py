@@ -20,7 +20,7 @@ def test_overrides_with_mistakes_are_located(make_project):
         "which no catalog defines",
         'templates/i18n/nb.toml:2:1: error[i18n.placeholder]: message "report.cover_kind_municipality" must use {name}, '
         "like the standard text (it uses {navn})",
-        "templates/landing.html:3:1: error[template.syntax]: template error: Unexpected end of template. Jinja was "
+        "templates/landing.html:2:1: error[template.syntax]: template error: Unexpected end of template. Jinja was "
         "looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'.",
     ]
 
