@@ -174,3 +174,28 @@ def test_catalogue_text_is_escaped(make_project, tmp_path):
     assert not build(project, out).problems.errors
     nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;x&lt;/script&gt;Drikkevann" in nb and "<script>x" not in nb
+
+
+def test_goal_commentary_checks_and_untranslated_note(make_project, tmp_path):
+    project = make_project({"narrative/nb/goal-06.md": "Vann.\n", "narrative/nb/goal-05.md": "Likestilling.\n",
+                            "narrative/nb/goal-99.md": "Feil.\n"})
+    out = tmp_path / "out"
+    report = build(project, out)
+    codes = sorted((p.code, p.location.path.name) for p in report.problems.warnings)
+    assert codes == [("content.goal_without_data", "goal-05.md"), ("content.unknown_section", "goal-99.md"),
+                     ("content.untranslated", "goal-05.md"), ("content.untranslated", "goal-06.md")]
+    en = (out / "porsgrunn-2025" / "en" / "index.html").read_text(encoding="utf-8")
+    goal6 = en[en.index('id="goal-6"'):]
+    assert "This section has not yet been translated into English." in goal6[:3000]
+
+
+def test_indicator_without_values_is_shown_as_no_data(make_project, tmp_path):
+    from conftest import INDICATORS
+
+    project = make_project({"data/indicators.csv": INDICATORS + "leak,6,6.4,Lekkasje,Leakage,%,%,1,lower,Kilde,Source,,,local,,,\n"})
+    out = tmp_path / "out"
+    assert not build(project, out).problems.errors
+    nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    row = nb[nb.index('<tr class="no-data">'):]
+    assert "Lekkasje" in row[:200] and "ingen data" in row[:400]
+    assert "Lekkasje: ingen verdier for Porsgrunn" in nb  # listed under insufficient data in the annex

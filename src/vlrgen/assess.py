@@ -248,13 +248,16 @@ def summarise_indicator(dataset: Dataset, indicator: Indicator, entity: str,
 
 def summarise_entity(dataset: Dataset, entity: str, county: str | None,
                      nation: str | None) -> dict[int, list[KpiSummary]]:
-    """KPI summaries for every catalogued indicator with data for `entity`, grouped by goal."""
+    """KPI summaries grouped by goal, for every goal where `entity` has data.
+
+    Indicators of such a goal without values for the entity are kept (latest is None), so the
+    report can say "no data" openly instead of hiding them.
+    """
     by_goal: dict[int, list[KpiSummary]] = {}
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
-        summary = summarise_indicator(dataset, indicator, entity, county, nation)
-        if summary.latest is not None:
-            by_goal.setdefault(indicator.goal, []).append(summary)
-    return by_goal
+        by_goal.setdefault(indicator.goal, []).append(
+            summarise_indicator(dataset, indicator, entity, county, nation))
+    return {goal: summaries for goal, summaries in by_goal.items() if any(s.latest for s in summaries)}
 
 
 def _value_at(dataset: Dataset, indicator: str, entity: str | None,

@@ -76,7 +76,19 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
+    _check_goal_commentary(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, languages, template_dirs)
+
+
+def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:
+    """Commentary for a goal is shown only in that goal's block, which needs data for the entity."""
+    with_data = {dataset.indicators[o.indicator].goal for o in dataset.observations
+                 if o.entity == config.entity.code and o.value is not None and o.indicator in dataset.indicators}
+    for (key, _), section in sorted(narrative.sections.items()):
+        if key.startswith("goal-") and int(key[5:]) not in with_data:
+            problems.warn(Location(section.path, 1, 1), "content.goal_without_data",
+                          f"commentary for goal {int(key[5:])} is not shown: no indicator under that goal has data "
+                          f"for {config.entity.name}")
 
 
 def check_projects(paths: list[Path], strict: bool = False, languages=None, formats=None) -> tuple[list[Project], Problems]:

@@ -85,7 +85,8 @@ def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
             continue
         for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
             key = path.stem
-            if key not in SECTION_KEYS and not GOAL_FILE.fullmatch(key):
+            goal = GOAL_FILE.fullmatch(key)
+            if key not in SECTION_KEYS and not (goal and 1 <= int(goal[1]) <= 17):
                 _warn_unknown_file(path, problems)
                 continue
             sections[(key, lang)] = read_section(root, path, key, lang, problems, media_prefix)
@@ -222,7 +223,8 @@ def _check_source(path: Path, body: str, first_line: int, problems: Problems) ->
 
 def _warn_unknown_file(path: Path, problems: Problems) -> None:
     guess = difflib.get_close_matches(path.stem, SECTION_KEYS, n=1)
-    hint = f'did you mean "{guess[0]}.md"?' if guess else "section files are named after the section keys in README.md"
+    hint = f'did you mean "{guess[0]}.md"?' if guess else \
+        "section files are named after the section keys in README.md; goal commentary is goal-01.md … goal-17.md"
     problems.warn(Location(path), "content.unknown_section", f'"{path.name}" is not a known section and is not used', hint=hint)
 
 

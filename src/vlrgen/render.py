@@ -96,6 +96,7 @@ class GoalView:
     title: str
     targets: tuple[tuple[str, str], ...]
     narrative: Section | None
+    narrative_state: str  # "ok", "untranslated" (exists in another language) or "none"
     table_number: int
     kpis: tuple[KpiView, ...]
     figures: tuple[FigureView, ...]
@@ -152,13 +153,16 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
         table += 1
         kpis, figures = [], []
         for summary in by_goal[number]:
-            figure += 1
             result = result_of[summary.indicator.id]
+            if summary.latest is None:
+                kpis.append(KpiView(summary, result, ""))
+                continue
+            figure += 1
             sentence = describe_indicator(summary, result, language, config.base_year)
             kpis.append(KpiView(summary, result, sentence))
             figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
         goals.append(_goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number)))
-    used = tuple(k.summary.indicator for g in goals for k in g.kpis)
+    used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: g.short[lang] for n, g in reference.goals().items()}
     return ReportView(
@@ -224,6 +228,8 @@ def _goal_view(number: int, narrative: Narrative, lang: str, table: int, kpis: l
         number=number, colour=goal.colour, short=goal.short[lang], title=goal.title[lang],
         targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
         narrative=narrative.get(f"goal-{number:02d}", lang), table_number=table,
+        narrative_state="ok" if narrative.get(f"goal-{number:02d}", lang) else
+        ("untranslated" if narrative.languages_with(f"goal-{number:02d}") else "none"),
         kpis=tuple(kpis), figures=tuple(figures), row=row,
     )
 
