@@ -64,3 +64,14 @@ def test_config_with_a_misspelt_key_is_still_usable_so_other_checks_run(make_pro
     config = load_config(make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", "year = 2025\noutptus = []")}), problems)
     assert config is not None and config.year == 2025
     assert [p.code for p in problems.errors] == ["config.unknown_key"]
+
+
+def test_slug_must_be_a_plain_folder_name_and_tables_must_be_tables(make_project):
+    text = CONFIG_WITH("year = 2025", 'year = 2025\nslug = "../precious"\ntitle = "Rapport"')
+    messages = problems_of(make_project({"vlrgen.toml": text}))
+    assert messages == [
+        "vlrgen.toml:8:1: error[config.invalid]: report.slug: expected a folder name of a-z, 0-9, '.', '_' and '-' "
+        '(no slashes), got "../precious"',
+        'vlrgen.toml:9:1: error[config.invalid]: report.title: expected a table of settings like report.title.nb = …, '
+        'got "Rapport"',
+    ]

@@ -155,8 +155,12 @@ def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Lo
         dotted = f"{prefix}{key}"
         if isinstance(value, dict) and dotted in TABLES:
             values.update(_flatten(value, f"{dotted}.", problems, locations, path))
-        elif dotted in SCHEMA:
+        elif dotted in SCHEMA and not isinstance(value, dict):
             values[dotted] = value
+        elif dotted in TABLES:
+            example = next(k for k in SCHEMA if k.startswith(dotted + "."))
+            problems.add(locations.get(dotted, Location(path, 1, 1)), "config.invalid",
+                         f"{dotted}: expected a table of settings like {example} = …, got {_show(value)}")
         else:
             known = sorted(SCHEMA) + sorted(TABLES)
             guess = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
@@ -210,17 +214,18 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     ):
         paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
 
-    if None in (name, kind, code, year, county_code):
-        return None
-    slug = _text(values, "report.slug", bad) or f"{_slugify(name)}-{year}"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+    slug = _text(values, "report.slug", bad)
+    if slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
         bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
+        slug = None
+    author = _text(values, "report.author", bad)
+    if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
         return None
     return Config(
         path=path, root=root,
         entity=Entity(name=name, code=code, kind=kind, county_code=county_code or ""),
-        year=year, languages=tuple(languages), outputs=tuple(outputs), slug=slug,
-        author=_text(values, "report.author", bad) or name, titles=titles,
+        year=year, languages=tuple(languages), outputs=tuple(outputs), slug=slug or f"{_slugify(name)}-{year}",
+        author=author or name, titles=titles,
         narrative_dir=paths["content.narrative"], templates_dir=paths["content.templates"],
         indicators_path=paths["data.indicators"], observations_path=paths["data.observations"],
         logo=paths["branding.logo"], accent=accent,
