@@ -65,6 +65,14 @@ class Language:
             return self.number(value, decimals) + pattern.split("0")[-1]
         return f"{self.number(value, decimals)}\u00a0{unit}" if unit else self.number(value, decimals)
 
+    def cell(self, value: float | None, decimals: int, unit: str) -> str:
+        """A table cell value: percentages keep their sign, other units go in the row heading."""
+        return self.quantity(value, decimals, unit) if unit in PERCENT_UNITS else self.number(value, decimals)
+
+    def row_unit(self, unit: str) -> str:
+        """The unit shown under a table row heading: empty for percentages, which carry their own sign."""
+        return "" if unit in PERCENT_UNITS else unit
+
     def _signs(self, text: str) -> str:
         return get_minus_sign_symbol(self.code) + text[1:] if text.startswith("-") else text
 
