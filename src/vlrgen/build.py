@@ -69,10 +69,11 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     check_templates(list(template_dirs), languages["en"].messages, problems)
     narrative = (load_narrative(config.root, config.narrative_dir, config.languages, problems)
                  if config.narrative_dir else Narrative({}))
-    if config.indicators_path is None or config.observations_path is None:
+    if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
         return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
     before = len(problems.errors)
-    dataset = load_dataset(config.indicators_path, config.observations_path, problems)
+    dataset = load_dataset(config.indicators_path, config.observations_path, problems,
+                           sources_path=config.sources_path)
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")

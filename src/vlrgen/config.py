@@ -38,14 +38,15 @@ SCHEMA: dict[str, str] = {
     "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
     "content.templates": "folder with template overrides searched before the defaults (optional)",
     "data.indicators": "indicator catalogue CSV",
-    "data.observations": "observations CSV (indicator, entity, period, value)",
+    "data.observations": "tidy observations CSV (indicator, entity, period, value), optional with data.sources",
+    "data.sources": "declared data sources (TOML): raw files mapped to indicators, optional with data.observations",
     "branding.logo": "logo image inside the project folder (optional)",
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
 }
 TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA} | {"report.title"}
-REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators", "data.observations")
+REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Config:
     templates_dir: Path | None
     indicators_path: Path | None  # None when the setting has a problem (already reported)
     observations_path: Path | None
+    sources_path: Path | None
     logo: Path | None
     accent: str | None
     pdf_variant: str | None
@@ -210,10 +212,14 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     for key, default, must_exist, inside in (
         ("content.narrative", "narrative", "dir", True), ("content.templates", None, "dir", True),
         ("data.indicators", None, "file", False), ("data.observations", None, "file", False),
+        ("data.sources", None, "file", False),
         ("branding.logo", None, "file", True),
     ):
         paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
 
+    if "data.observations" not in values and "data.sources" not in values:
+        problems.add(where("data"), "config.missing_key",
+                     "data.observations or data.sources: the project needs at least one of them")
     slug = _text(values, "report.slug", bad)
     if slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
         bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
@@ -228,6 +234,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         author=author or name, titles=titles,
         narrative_dir=paths["content.narrative"], templates_dir=paths["content.templates"],
         indicators_path=paths["data.indicators"], observations_path=paths["data.observations"],
+        sources_path=paths["data.sources"],
         logo=paths["branding.logo"], accent=accent,
         pdf_variant=None if variant == "none" else variant, base_year=base_year, key_locations=locations,
     )

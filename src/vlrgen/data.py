@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import reference
 from .problems import Location, Problems, Severity
+from .sources import load_source_specs, read_sources
 
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
 
@@ -86,8 +87,8 @@ class _Row:
     locations: dict[str, Location]
 
 
-def load_dataset(indicators_path: Path, observations_path: Path, problems: Problems,
-                 interchange: bool = False) -> Dataset:
+def load_dataset(indicators_path: Path, observations_path: Path | None, problems: Problems,
+                 interchange: bool = False, sources_path: Path | None = None) -> Dataset:
     """Load a catalogue and observations. `interchange=True` reads the `vlrgen assess` format:
     only id, goal and direction are required and entities may be any text (not only Norwegian codes).
     """
@@ -98,9 +99,12 @@ def load_dataset(indicators_path: Path, observations_path: Path, problems: Probl
     catalogue_failed = any(p.location.line in (0, 1) for p in problems.items[before:]
                            if p.severity is Severity.ERROR and p.location.path == indicators_path)
     rejected = set() if catalogue_failed else _ids_on_lines(indicators_path, reported)
+    skip = None if catalogue_failed else rejected
     observations = _load_observations(observations_path, indicators, problems, check_entities=not interchange,
-                                      skip=None if catalogue_failed else rejected)
-    return Dataset(indicators, observations)
+                                      skip=skip) if observations_path else []
+    if sources_path:
+        observations += _from_sources(sources_path, indicators, skip, problems)
+    return Dataset(indicators, _without_duplicates(observations, problems))
 
 
 def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...],
@@ -283,10 +287,9 @@ def _ids_on_lines(path: Path, lines: set[int]) -> set[str]:
 
 
 def _load_observations(path: Path, indicators: dict[str, Indicator], problems: Problems,
-                       check_entities: bool = True, skip: set[str] | None = frozenset()) -> tuple[Observation, ...]:
+                       check_entities: bool = True, skip: set[str] | None = frozenset()) -> list[Observation]:
     """`skip`: indicator ids already reported in the catalogue; None when the catalogue could not be read."""
     observations: list[Observation] = []
-    seen: dict[tuple[str, str, int], Location] = {}
     for row in _read_table(path, OBSERVATION_REQUIRED, OBSERVATION_OPTIONAL, problems):
         c, at = row.cells, row.locations
         before = len(problems.items)
@@ -309,15 +312,41 @@ def _load_observations(path: Path, indicators: dict[str, Indicator], problems: P
         value = _parse_value(c["value"], at["value"], problems)
         if already_reported or any(p.severity is Severity.ERROR for p in problems.items[before:]):
             continue
-        key = (c["indicator"], c["entity"], period)
-        if key in seen:
-            problems.add(at["indicator"], "data.duplicate",
-                         f"{c['indicator']} for {c['entity']} in {period} appears twice (first on line {seen[key].line})")
-            continue
-        seen[key] = at["indicator"]
         observations.append(Observation(c["indicator"], c["entity"], period, value,
                                         c.get("period_label", ""), at["value"]))
-    return tuple(observations)
+    return observations
+
+
+def _from_sources(path: Path, indicators: dict[str, Indicator], skip: set[str] | None,
+                  problems: Problems) -> list[Observation]:
+    raw = read_sources(load_source_specs(path, problems), problems)
+    observations, unknown = [], {}
+    for o in raw:
+        if o.indicator in indicators:
+            observations.append(Observation(o.indicator, o.entity, o.period, o.value, o.period_label, o.location))
+        elif skip is not None and o.indicator not in skip:
+            unknown.setdefault(o.indicator, o.location)
+    for indicator, location in unknown.items():
+        guess = difflib.get_close_matches(indicator, list(indicators), n=1)
+        problems.add(location, "data.unknown_indicator", f'indicator "{indicator}" is not in the indicator catalogue',
+                     hint=f'did you mean "{guess[0]}"?' if guess else "add it to the catalogue first")
+    return observations
+
+
+def _without_duplicates(observations: list[Observation], problems: Problems) -> tuple[Observation, ...]:
+    seen: dict[tuple[str, str, int], Location] = {}
+    kept = []
+    for o in observations:
+        key = (o.indicator, o.entity, o.period)
+        if key in seen:
+            first = seen[key]
+            where = f"line {first.line}" if first.path == o.location.path else f"{first.path.name}, line {first.line}"
+            row = Location(o.location.path, o.location.line, 1, o.location.cell)
+            problems.add(row, "data.duplicate", f"{o.indicator} for {o.entity} in {o.period} appears twice (first on {where})")
+            continue
+        seen[key] = o.location
+        kept.append(o)
+    return tuple(kept)
 
 
 def _parse_value(text: str, at: Location, problems: Problems) -> float | None:

@@ -35,9 +35,12 @@ class Location:
     path: Path
     line: int = 0
     column: int = 0
+    cell: str = ""  # spreadsheet cell such as "Ark1!C14"; used instead of line:column
 
     def render(self, relative_to: Path | None = None) -> str:
         shown = _display_path(self.path, relative_to)
+        if self.cell:
+            return f"{shown}:{self.cell}"
         if self.line:
             return f"{shown}:{self.line}:{self.column or 1}"
         return shown

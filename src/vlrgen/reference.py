@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "NATION_CODE"]
+__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "populations", "code_changes", "NATION_CODE"]
 
 NATION_CODE = "0"
 
@@ -80,3 +80,21 @@ def place(code: str) -> Place | None:
 def target_titles() -> dict[str, dict[str, str]]:
     """SDG target texts; the bokmål ones are unofficial draft translations (labels only)."""
     return {r["target"]: {"en": r["title_en"], "nb": r["title_nb"]} for r in _rows("sdg_targets_en_nb.csv")}
+
+
+@functools.cache
+def populations() -> dict[tuple[str, int], int]:
+    """Population on 1 January by (code, year), 2024 borders; the nation has code "0"."""
+    return {(r["code"], int(r["year"])): int(r["population"]) for r in _rows("norway_population_2005_2026_b2024.csv")}
+
+
+@functools.cache
+def code_changes() -> dict[str, tuple[str, float]]:
+    """Earlier municipality/county code → (2024 code that received most of it, that share)."""
+    best: dict[str, tuple[str, float, int]] = {}
+    for r in _rows("norway_code_changes_2000_2024_to_b2024.csv"):
+        old, new, weight, last = r["code_original"], r["code_2024"], float(r["weighting"]), int(r["last_year"])
+        current = best.get(old)
+        if current is None or (last, weight) > (current[2], current[1]):
+            best[old] = (new, weight, last)
+    return {old: (new, weight) for old, (new, weight, _) in best.items()}

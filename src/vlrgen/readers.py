@@ -1,0 +1,232 @@
+"""Readers for the files municipal staff actually have: CSV and XLSX as exported, cell by cell.
+
+CSV: encoding (UTF-8, UTF-8 with BOM, Windows-1252/Latin-1), delimiter and header row are
+detected unless set; title rows above the header are skipped. XLSX: a sheet and an optional
+cell range. Every cell keeps its location (`file:line:col` or `file:Sheet!C14`). Values such
+as `94,2 %`, `1 234` or `1.234,5` are parsed per the source's decimal mark; SSB's markers
+`..`, `:` and `-` mean "missing" and are never read as zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Location, Problems
+
+__all__ = ["Cell", "Table", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
+
+MISSING_MARKERS = {"", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
+DELIMITERS = (",", ";", "\t", "|")
+SPACES = "\u00a0\u202f\u2009 "
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    location: Location
+    number: float | None = None  # set when a spreadsheet stored a real number
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Cell], ...]
+    header: Location
+    delimiter: str = ","
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str = "auto"  # auto, utf-8, utf-8-sig, cp1252, latin-1
+    delimiter: str = "auto"
+    header_row: int | None = None  # 1-based; None: the first row holding every required column
+    sheet: str | None = None
+    cell_range: str | None = None  # e.g. "A3:F200"
+    required: tuple[str, ...] = ()
+
+
+def read_table(path: Path, options: ReadOptions, problems: Problems) -> Table | None:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, options, problems)
+    return _read_csv(path, options, problems)
+
+
+def _decode(path: Path, encoding: str, problems: Problems) -> tuple[str, str] | None:
+    data = path.read_bytes()
+    tried = ["utf-8-sig", "cp1252"] if encoding == "auto" else [encoding]
+    for name in tried:
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError as exc:
+            error = exc
+        except LookupError:
+            problems.add(Location(path), "source.encoding", f'unknown encoding "{encoding}"',
+                         hint='use "utf-8", "utf-8-sig", "cp1252" or "latin-1"')
+            return None
+    line = data[: error.start].count(b"\n") + 1
+    problems.add(Location(path, line, 1), "source.encoding", f"the file is not {encoding} text",
+                 hint='leave encoding out to detect it, or set encoding = "cp1252" for Excel files from Windows')
+    return None
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = [line for line in lines[:30] if line.strip()]
+    counts = {d: sum(line.count(d) for line in sample) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+
+
+def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | None:
+    decoded = _decode(path, options.encoding, problems)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    lines = text.splitlines()
+    delimiter = _sniff_delimiter(lines) if options.delimiter == "auto" else options.delimiter
+    records = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    previous_end = 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        offsets = _offsets(lines[start - 1], delimiter) if start == previous_end and start <= len(lines) else []
+        records.append((start, record, offsets))
+    header_index = _find_header(path, [r for _, r, _ in records], options, problems)
+    if header_index is None:
+        return None
+    header_line, header, header_offsets = records[header_index]
+    columns = tuple(h.strip() for h in header)
+    rows = []
+    for line, record, offsets in records[header_index + 1:]:
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns):]):
+            problems.add(Location(path, line, 1), "source.column_count",
+                         f"row has {len(record)} cells but the header has {len(columns)}",
+                         hint=f"a value containing {delimiter!r} must be in double quotes")
+            continue
+        padded = list(record) + [""] * (len(columns) - len(record))
+        positions = list(offsets) + [1] * len(columns)
+        rows.append({name: Cell(value.strip(), Location(path, line, positions[i]))
+                     for i, (name, value) in enumerate(zip(columns, padded))})
+    return Table(path, columns, tuple(rows), Location(path, header_line, 1), delimiter, encoding)
+
+
+def _offsets(line: str, delimiter: str) -> list[int]:
+    offsets, in_quotes = [1], False
+    for position, char in enumerate(line, start=1):
+        if char == '"':
+            in_quotes = not in_quotes
+        elif char == delimiter and not in_quotes:
+            offsets.append(position + 1)
+    return offsets
+
+
+def _find_header(path: Path, records: list[list[str]], options: ReadOptions, problems: Problems) -> int | None:
+    if not records:
+        problems.add(Location(path, 1, 1), "source.empty", "the file is empty")
+        return None
+    if options.header_row is not None:
+        index = options.header_row - 1
+        if not 0 <= index < len(records):
+            problems.add(Location(path, 1, 1), "source.header", f"header_row = {options.header_row} is past the end of the file")
+            return None
+        _check_columns(path, index + 1, records[index], options.required, problems)
+        return index
+    for index, record in enumerate(records[:50]):
+        names = {cell.strip() for cell in record}
+        if all(column in names for column in options.required):
+            return index
+    best = max(range(min(50, len(records))), key=lambda i: sum(c.strip() in options.required for c in records[i]))
+    _check_columns(path, best + 1, records[best], options.required, problems)
+    return None
+
+
+def _check_columns(path: Path, line: int, record: list[str], required: tuple[str, ...], problems: Problems) -> bool:
+    names = [cell.strip() for cell in record]
+    missing = [c for c in required if c not in names]
+    for column in missing:
+        guess = difflib.get_close_matches(column, names, n=1)
+        hint = f'did you mean "{guess[0]}"?' if guess else "columns found: " + ", ".join(n for n in names if n)[:200]
+        problems.add(Location(path, line, 1), "source.missing_column", f'column "{column}" is not in the header', hint=hint)
+    return not missing
+
+
+def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | None:
+    import openpyxl
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        problems.add(Location(path), "source.xlsx", f"the spreadsheet cannot be read: {exc}")
+        return None
+    name = options.sheet or book.sheetnames[0]
+    if name not in book.sheetnames:
+        problems.add(Location(path), "source.sheet", f'no sheet named "{name}"',
+                     hint="sheets: " + ", ".join(book.sheetnames))
+        return None
+    sheet = book[name]
+    bounds = range_boundaries(options.cell_range) if options.cell_range else (1, 1, None, None)
+    min_col, min_row, max_col, max_row = bounds
+    records = []
+    for row_number, row in enumerate(sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col,
+                                                     max_col=max_col, values_only=True), start=min_row):
+        cells = []
+        for col_offset, value in enumerate(row):
+            reference = f"{name}!{get_column_letter(min_col + col_offset)}{row_number}"
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            text = "" if value is None else (_plain(value) if number is not None else str(value).strip())
+            cells.append(Cell(text, Location(path, row_number, min_col + col_offset, cell=reference), number))
+        records.append(cells)
+    book.close()
+    header_index = _find_header(path, [[c.text for c in r] for r in records], options, problems)
+    if header_index is None:
+        return None
+    columns = tuple(c.text for c in records[header_index])
+    rows = tuple({col: cell for col, cell in zip(columns, r)} for r in records[header_index + 1:]
+                 if any(c.text for c in r))
+    return Table(path, columns, rows, records[header_index][0].location if records[header_index] else Location(path))
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def detect_decimal(texts: list[str], delimiter: str) -> str:
+    """"," or "." for a column of number texts: what the cells say, else the delimiter's custom."""
+    comma = sum(bool(re.fullmatch(r"-?[\d .\u00a0]*\d,\d+\s*%?", t)) for t in texts)
+    dot = sum(bool(re.fullmatch(r"-?[\d ,\u00a0]*\d\.\d+\s*%?", t)) for t in texts)
+    if comma != dot:
+        return "," if comma > dot else "."
+    return "," if delimiter == ";" else "."
+
+
+def parse_number(cell: Cell, decimal: str, thousands: str = "") -> tuple[float | None, bool]:
+    """(value, ok). Missing markers give (None, True); text that is not a number gives (None, False)."""
+    if cell.number is not None:
+        return cell.number, True
+    text = cell.text.strip()
+    if text in MISSING_MARKERS:
+        return None, True
+    text = text.removesuffix("%").strip()
+    for space in SPACES:
+        text = text.replace(space, "")
+    if thousands and thousands not in SPACES:
+        text = text.replace(thousands, "")
+    if decimal == ",":
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    text = text.replace("\u2212", "-")
+    if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
+        return None, False
+    return float(text), True
