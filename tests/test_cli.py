@@ -17,11 +17,11 @@ def test_check_example_is_clean(example_copy):
 
 def test_broken_example_reports_every_problem_with_file_and_line(example_copy, tmp_path, monkeypatch):
     project = example_copy / "porsgrunn"
-    observations = example_copy / "data" / "observations.csv"
-    lines = observations.read_text(encoding="utf-8").splitlines()
-    row = next(i for i, line in enumerate(lines) if line.startswith("life_expectancy,4001,"))
-    lines[row] = lines[row].rsplit(",", 2)[0] + ",høy,"
-    observations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = example_copy / "data" / "sources" / "drinking_water_quality_telemark.csv"
+    lines = raw.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("Porsgrunn,2020-01-01,hygienisk kvalitet og lev"))
+    lines[row] = lines[row].replace(",prosent,1.0,", ",prosent,høy,")
+    raw.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = project / "vlrgen.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("languages =", "langauges ="), encoding="utf-8")
     (project / "narrative" / "en" / "introduction.md").unlink()
@@ -30,8 +30,9 @@ def test_broken_example_reports_every_problem_with_file_and_line(example_copy, t
     result = run("check", "porsgrunn")
     assert result.exit_code == 1
     printed = result.output.splitlines()
-    assert f'data/observations.csv:{row + 1}:' in "\n".join(printed)
-    assert any(l.startswith(f"data/observations.csv:{row + 1}:") and 'error[data.not_a_number]: "høy" is not a number' in l for l in printed)
+    where = f"data/sources/drinking_water_quality_telemark.csv:{row + 1}:{lines[row].index('høy') + 1}:"
+    assert any(l.startswith(where) and 'error[source.not_a_number]: "høy" is not a number (column Andel)' in l
+               for l in printed), printed
     assert any(l.startswith("porsgrunn/vlrgen.toml:9:1: error[config.unknown_key]: report.langauges") for l in printed)
 
     config.write_text(config.read_text(encoding="utf-8").replace("langauges =", "languages ="), encoding="utf-8")
