@@ -1,0 +1,205 @@
+"""Declared data sources: real-world files in, located problems out, nothing silently dropped."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vlrgen.cli import main
+from vlrgen.data import load_dataset
+from vlrgen.problems import Problems, format_problem
+
+CATALOGUE = """\
+id,goal,targets,name_nb,name_en,unit_nb,unit_en,decimals,direction,source_name_nb,source_name_en
+water,6,6.1,Drikkevann,Drinking water,%,%,1,higher,FHI,FHI
+ghg,13,13.2,Utslipp,Emissions,t,t,2,lower,Miljødirektoratet,Norwegian Environment Agency
+"""
+
+ROWS = [("Porsgrunn", "2022", "94.2"), ("PORSGRUNN", "2023", "96.25"), ("Hele landet", "2023", "1234.5"),
+        ("4005", "2023", ".."), ("Telemark", "2023", "88")]
+
+
+def write_variant(folder: Path, encoding: str, delimiter: str, decimal: str) -> Path:
+    """The same table written the ways Excel users produce it, with a title row above the header."""
+    lines = [f"Drikkevannskvalitet – tabell fra Kommunehelsa{delimiter}{delimiter}",
+             delimiter.join(["Område", "År", "Andel (prosent)"])]
+    for place, year, value in ROWS:
+        if value != "..":
+            value = value.replace(".", decimal) + " %"
+            value = f'"{value}"' if delimiter in value else value
+        lines.append(delimiter.join([place, year, value]))
+    path = folder / f"water-{encoding}-{ord(delimiter)}-{ord(decimal)}.csv"
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    return path
+
+
+def load(folder: Path, sources: str, catalogue: str = CATALOGUE):
+    (folder / "indicators.csv").write_text(catalogue, encoding="utf-8")
+    (folder / "sources.toml").write_text(sources, encoding="utf-8")
+    problems = Problems()
+    dataset = load_dataset(folder / "indicators.csv", None, problems, sources_path=folder / "sources.toml")
+    return dataset, [format_problem(p, folder) for p in problems.sorted()]
+
+
+def water_source(file: str, extra: str = "") -> str:
+    return f'''[[source]]
+file = "{file}"
+{extra}
+[[source.series]]
+indicator = "water"
+entity = "Område"
+period = "År"
+value = "Andel (prosent)"
+'''
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_same_data_in_any_encoding_separator_and_decimal_mark_gives_identical_observations(
+        tmp_path, encoding, delimiter, decimal):
+    path = write_variant(tmp_path, encoding, delimiter, decimal)
+    dataset, problems = load(tmp_path, water_source(path.name))
+    assert problems == []
+    assert sorted((o.entity, o.period, o.value or 0) for o in dataset.observations) == sorted([
+        ("4001", 2022, 94.2), ("4001", 2023, 96.25), ("0", 2023, 1234.5), ("4005", 2023, 0), ("40", 2023, 88.0)])
+    assert next(o for o in dataset.observations if o.entity == "4005").value is None  # ".." is missing, not zero
+
+
+def test_bad_cell_unknown_municipality_and_missing_column_are_three_located_problems(tmp_path):
+    (tmp_path / "water.csv").write_text("Område;År;Andel\nPorsgrunn;2023;9x,1\nPorsgrun;2023;95,0\n", encoding="utf-8")
+    (tmp_path / "ghg.csv").write_text("Kommune,År,Sektor\nNotodden,2023,Veitrafikk\n", encoding="utf-8")
+    sources = water_source("water.csv").replace('"Andel (prosent)"', '"Andel"') + '''
+[[source]]
+file = "ghg.csv"
+
+[[source.series]]
+indicator = "ghg"
+entity = "Kommune"
+period = "År"
+value = "Utslipp"
+'''
+    _, problems = load(tmp_path, sources)
+    assert problems == [
+        'ghg.csv:1:1: error[source.missing_column]: column "Utslipp" is not in the header '
+        "(hint: columns found: Kommune, År, Sektor)",
+        'water.csv:2:16: error[source.not_a_number]: "9x,1" is not a number (column Andel) '
+        "(hint: a missing value may be empty, .., : or -)",
+        'water.csv:3:1: error[source.unknown_entity]: "Porsgrun" is not a known municipality, county or the nation '
+        '(hint: did you mean "Porsgrunn"?)',
+    ]
+
+
+def test_check_command_exits_1_on_source_problems(tmp_path, make_project):
+    project = make_project({
+        "vlrgen.toml": __import__("conftest").CONFIG.replace('observations = "data/observations.csv"',
+                                                             'sources = "data/sources.toml"'),
+        "data/sources.toml": water_source("water.csv").replace("water", "water", 1),
+        "data/water.csv": "Område,År,Andel (prosent)\nPorsgrun,2023,95\n",
+    })
+    result = CliRunner().invoke(main, ["check", str(project)])
+    assert result.exit_code == 1 and 'did you mean "Porsgrunn"?' in result.output
+
+
+def test_periods_fractions_aggregation_county_totals_and_per_inhabitant(tmp_path):
+    (tmp_path / "ghg.csv").write_text(
+        "Kommune,År,Sektor,Utslipp\n" + "".join(
+            f"{m},2024,{s},{v}\n" for m, s, v in [("Porsgrunn", "Veitrafikk", "1000"), ("Porsgrunn", "Jordbruk", "500"),
+                                                   ("Notodden", "Veitrafikk", "300")]), encoding="utf-8")
+    sources = '''[[source]]
+file = "ghg.csv"
+
+[[source.series]]
+indicator = "ghg"
+entity = "Kommune"
+period = "År"
+value = "Utslipp"
+aggregate = "sum"
+per_inhabitant = true
+'''
+    dataset, problems = load(tmp_path, sources)
+    assert problems == []
+    values = {(o.entity, o.period): o.value for o in dataset.observations}
+    assert values[("4001", 2024)] == pytest.approx(1500 / 37193)
+    assert values[("4005", 2024)] == pytest.approx(300 / 13266)
+    assert ("40", 2024) not in values  # county totals only when asked, and only when all 17 are there
+
+
+def test_rolling_periods_school_years_dates_and_historic_codes(tmp_path):
+    (tmp_path / "f.csv").write_text(
+        "Kode,Periode,Verdi\n0805,2004-2010,0.5\nK-4005,2019/2020,0.25\n3806,2021-01-01,0.75\n", encoding="utf-8")
+    sources = '''[[source]]
+file = "f.csv"
+
+[[source.series]]
+indicator = "water"
+entity = "Kode"
+period = "Periode"
+value = "Verdi"
+scale = 100
+'''
+    dataset, problems = load(tmp_path, sources)
+    assert sorted((o.entity, o.period, o.value, o.period_label) for o in dataset.observations) == [
+        ("4001", 2010, 50.0, "2004-2010"), ("4001", 2021, 75.0, ""), ("4005", 2020, 25.0, "2019/2020")]
+    assert problems == ["f.csv:2:1: warning[source.entity_mapped]: historic code 0805 mapped to 4001",
+                        "f.csv:4:1: warning[source.entity_mapped]: historic code 3806 mapped to 4001"]
+
+
+def test_duplicates_need_a_filter_or_aggregate_and_filters_must_match(tmp_path):
+    (tmp_path / "f.csv").write_text("Kommune,År,Kjønn,Andel\nNotodden,2023,Menn,1\nNotodden,2023,Kvinner,2\n",
+                                    encoding="utf-8")
+    base = water_source("f.csv").replace('"Område"', '"Kommune"').replace('"Andel (prosent)"', '"Andel"')
+    _, problems = load(tmp_path, base)
+    assert problems == ['f.csv:3:23: error[source.duplicate]: 2 rows give water for 4005 in 2023 (first on line 2) '
+                        '(hint: add a filter to keep one row, or set aggregate = "sum" to add them up)']
+    _, problems = load(tmp_path, base + 'filter = { "Kjønn" = "Begge" }\n')
+    assert problems == ['sources.toml:9:1: error[source.filter_matches_nothing]: no row of f.csv has Kjønn = "Begge" '
+                        "(hint: check the spelling in the file)"]
+
+
+def test_unknown_keys_in_the_sources_file_are_located(tmp_path):
+    _, problems = load(tmp_path, water_source("missing.csv").replace("period =", "perod ="))
+    assert problems == [
+        "sources.toml:2:1: error[source.missing_file]: file missing.csv does not exist",
+    ]
+    (tmp_path / "w.csv").write_text("Område,År,Andel (prosent)\n", encoding="utf-8")
+    _, problems = load(tmp_path, water_source("w.csv").replace("period =", "perod ="))
+    assert problems == [
+        'sources.toml:4:1: error[source.invalid]: series needs period = "…" (a column name)',
+        'sources.toml:7:1: error[source.unknown_key]: unknown series setting "perod" (hint: did you mean "period"?)',
+    ]
+
+
+def test_xlsx_sheet_and_range_with_cell_locations(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet["A1"] = "Tabell 1: drikkevann"
+    sheet.append([])
+    sheet.append(["Kommune", "År", "Andel"])
+    sheet.append(["Porsgrunn", 2023, 0.942])
+    sheet.append(["Notodden", 2023, "høy"])
+    book.save(tmp_path / "water.xlsx")
+    sources = water_source("water.xlsx", 'sheet = "Data"\nrange = "A3:C10"\n').replace('"Område"', '"Kommune"') \
+        .replace('"Andel (prosent)"', '"Andel"') + "scale = 100\n"
+    dataset, problems = load(tmp_path, sources)
+    assert [(o.entity, o.value) for o in dataset.observations] == [("4001", 94.2)]
+    assert problems == ['water.xlsx:Data!C5: error[source.not_a_number]: "høy" is not a number (column Andel) '
+                        "(hint: a missing value may be empty, .., : or -)"]
+
+
+def test_open_sdg_layout_uses_the_headline_rows(tmp_path):
+    (tmp_path / "indicator_6-1-1.csv").write_text(
+        "Year,Sex,Value\n2020,,90.5\n2020,Female,91\n2021,,92\n", encoding="utf-8")
+    sources = '''[[source]]
+file = "indicator_6-1-1.csv"
+format = "opensdg"
+
+[[source.series]]
+indicator = "water"
+entity_code = "4001"
+'''
+    dataset, problems = load(tmp_path, sources)
+    assert problems == []
+    assert [(o.entity, o.period, o.value) for o in dataset.observations] == [("4001", 2020, 90.5), ("4001", 2021, 92.0)]
