@@ -164,3 +164,52 @@ def _write_csv(path: Path, rows: list[list]) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(_csv_text(rows), encoding="utf-8")
     os.replace(temporary, path)
+
+
+@main.group()
+def fetch() -> None:
+    """Fetch statistics into a project (the build itself never uses the network)."""
+
+
+@fetch.command("ssb")
+@click.argument("table")
+@click.option("--query", "query", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="PxWebApi query (JSON), e.g. saved from SSB's statistics bank.")
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Project folder; answers are stored under data/ssb/.")
+@click.option("--refresh", is_flag=True, help="Ask SSB again even if the same query is stored.")
+def fetch_ssb_command(table, query, project, refresh) -> None:
+    """Fetch SSB table TABLE as JSON-stat2 and a tidy CSV into PROJECT/data/ssb/."""
+    from .fetch import fetch_ssb
+
+    problems = Problems()
+    result = fetch_ssb(table, query, project / "data" / "ssb", problems, refresh=refresh)
+    _print_problems(problems)
+    if result is None:
+        sys.exit(1)
+    origin = "stored answer (same query)" if result.from_cache else "SSB"
+    click.echo(f"vlrgen: table {table}: {result.rows} rows from {origin} → {os.path.relpath(result.csv_path)}")
+
+
+@main.group()
+def export() -> None:
+    """Export a project's data for other tools."""
+
+
+@export.command("opensdg")
+@click.argument("project", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output/opensdg"),
+              show_default=True, help="Folder for data/ and meta/.")
+@click.option("--lang", "lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of names and metadata.")
+def export_opensdg_command(project, out_dir, lang) -> None:
+    """Write PROJECT's indicators in the Open SDG data and metadata layout."""
+    from .build import check_projects
+    from .export import export_opensdg
+
+    projects, problems = check_projects([project] if project else default_projects()[:1])
+    _print_problems(problems)
+    if problems.errors or not projects:
+        sys.exit(1)
+    written = export_opensdg(projects[0], out_dir.resolve(), lang)
+    click.echo(f"vlrgen: wrote {len(written)} Open SDG indicators to {os.path.relpath(out_dir)}")

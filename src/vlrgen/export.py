@@ -1,0 +1,91 @@
+"""Export a project's indicators in the Open SDG data and metadata layout.
+
+For each indicator with data: `data/indicator_<id>.csv` (Year, Geography, Value; the headline
+series is the project's own entity with Geography empty, county and nation as disaggregations)
+and `meta/<id>.md` (YAML front matter with the fields Open SDG reads). The Open SDG id is
+`<goal>-<local id>` with dashes, since local indicators rarely map one-to-one to global ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+from . import reference
+from .build import Project
+
+__all__ = ["export_opensdg", "opensdg_id"]
+
+
+def opensdg_id(indicator) -> str:
+    return f"{indicator.goal}-{indicator.id.replace('_', '-')}"
+
+
+def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> list[str]:
+    """Write the export into `out_dir` (replaced as a whole when complete); return the ids written."""
+    config, dataset = project.config, project.dataset
+    entity = config.entity
+    others = [c for c in (entity.county_code if entity.kind == "municipality" else None, reference.NATION_CODE) if c]
+    staging = out_dir.with_name(f".{out_dir.name}-staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "data").mkdir(parents=True)
+    (staging / "meta").mkdir()
+    written = []
+    for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
+        rows = [(o.period, "", o.value) for o in dataset.series(indicator.id, entity.code) if o.value is not None]
+        if not rows:
+            continue
+        for code in others:
+            name = reference.place(code).name if code != reference.NATION_CODE else "Norge"
+            rows += [(o.period, name, o.value) for o in dataset.series(indicator.id, code) if o.value is not None]
+        identifier = opensdg_id(indicator)
+        (staging / "data" / f"indicator_{identifier}.csv").write_text(_data_csv(rows), encoding="utf-8")
+        (staging / "meta" / f"{identifier}.md").write_text(_metadata(indicator, language), encoding="utf-8")
+        written.append(identifier)
+    old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return written
+
+
+def _data_csv(rows: list[tuple[int, str, float]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Year", "Geography", "Value"])
+    for year, geography, value in sorted(rows, key=lambda r: (r[1] != "", r[1], r[0])):
+        writer.writerow([year, geography, repr(value) if not float(value).is_integer() else int(value)])
+    return buffer.getvalue()
+
+
+def _metadata(indicator, language: str) -> str:
+    fields = {
+        "indicator_number": opensdg_id(indicator).replace("-", ".", 1),
+        "indicator_name": indicator.name[language],
+        "sdg_goal": str(indicator.goal),
+        "target_id": indicator.targets[0] if indicator.targets else "",
+        "reporting_status": "complete",
+        "data_non_statistical": "false",
+        "graph_type": "line",
+        "graph_title": indicator.name[language],
+        "computation_units": indicator.unit[language],
+        "source_active_1": "true",
+        "source_organisation_1": indicator.source_name[language],
+        "source_url_1": indicator.source_url,
+        "national_indicator_description": indicator.definition[language],
+        "un_designated_tier": "",
+        "global_indicator": indicator.sdg_indicator,
+        "relation_to_global_indicator": indicator.sdg_relation,
+    }
+    lines = ["---"] + [f"{key}: {_yaml(value)}" for key, value in fields.items()] + ["---", ""]
+    return "\n".join(lines)
+
+
+def _yaml(value: str) -> str:
+    if value in ("true", "false"):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

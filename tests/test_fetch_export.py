@@ -1,0 +1,98 @@
+"""SSB fetch (offline, with a stored answer) and the Open SDG export."""
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from vlrgen.cli import main
+from vlrgen.export import export_opensdg
+from vlrgen.fetch import fetch_ssb
+from vlrgen.problems import Problems
+
+ANSWER = (Path(__file__).parent / "fixtures" / "ssb_07459_answer.json").read_bytes()
+QUERY = {"query": [{"code": "Region", "selection": {"filter": "item", "values": ["4001", "4005"]}},
+                   {"code": "Tid", "selection": {"filter": "item", "values": ["2024", "2025"]}}]}
+
+
+def test_fetch_stores_answer_and_tidy_csv_and_reuses_it(tmp_path):
+    (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
+    calls = []
+
+    def transport(url, body):
+        calls.append((url, json.loads(body)))
+        return ANSWER
+
+    problems = Problems()
+    result = fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", problems, transport)
+    assert not problems.items and not result.from_cache and result.rows == 4
+    assert calls[0][0] == "https://data.ssb.no/api/v0/no/table/07459/"
+    assert calls[0][1]["response"] == {"format": "json-stat2"}
+    assert (tmp_path / "data" / "ssb" / "07459.json").read_bytes() == ANSWER
+    with open(result.csv_path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0] == {"Region": "4001", "Region (tekst)": "Porsgrunn", "ContentsCode": "Personer1",
+                       "ContentsCode (tekst)": "Personer", "Tid": "2024", "Tid (tekst)": "2024", "value": "37193"}
+    assert rows[3]["value"] == ".."  # missing stays missing
+
+    def offline(url, body):
+        raise OSError("no network")
+
+    again = fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", problems, offline)
+    assert again.from_cache and not problems.items
+
+
+def test_fetch_problems_are_reported_not_raised(tmp_path):
+    (tmp_path / "q.json").write_text('{"query": [', encoding="utf-8")
+    problems = Problems()
+    assert fetch_ssb("07459", tmp_path / "q.json", tmp_path / "ssb", problems, lambda u, b: ANSWER) is None
+    assert problems.items[0].code == "fetch.query" and problems.items[0].location.line == 1
+
+    (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
+    problems = Problems()
+
+    def offline(url, body):
+        raise OSError("no network")
+
+    assert fetch_ssb("07459", tmp_path / "q.json", tmp_path / "ssb", problems, offline) is None
+    assert problems.items[0].code == "fetch.network"
+
+
+def test_fetched_csv_feeds_a_declared_source(tmp_path):
+    from vlrgen.data import load_dataset
+
+    (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
+    fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", Problems(), lambda u, b: ANSWER)
+    (tmp_path / "indicators.csv").write_text(
+        "id,goal,name_nb,name_en,unit_nb,unit_en,direction,source_name_nb,source_name_en\n"
+        "population,11,Folketall,Population,personer,persons,higher,SSB 07459,Statistics Norway 07459\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('[[source]]\nfile = "data/ssb/07459.csv"\n\n[[source.series]]\n'
+                                           'indicator = "population"\nentity = "Region"\nperiod = "Tid"\nvalue = "value"\n',
+                                           encoding="utf-8")
+    problems = Problems()
+    dataset = load_dataset(tmp_path / "indicators.csv", None, problems, sources_path=tmp_path / "sources.toml")
+    assert not problems.items
+    assert sorted((o.entity, o.period, o.value) for o in dataset.observations) == [
+        ("4001", 2024, 37193.0), ("4001", 2025, 37289.0), ("4005", 2024, 13266.0), ("4005", 2025, None)]
+
+
+def test_open_sdg_export_of_the_example(tmp_path, example_copy):
+    from vlrgen.build import check_projects
+
+    projects, problems = check_projects([example_copy / "porsgrunn"])
+    out = tmp_path / "opensdg"
+    written = export_opensdg(projects[0], out)
+    assert "13-ghg-per-capita" in written and len(written) == 11
+    with open(out / "data" / "indicator_6-drinking-water-quality.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0] == {"Year": "2015", "Geography": "", "Value": "100"}  # headline: Porsgrunn itself
+    assert {"Telemark", "Norge"} <= {r["Geography"] for r in rows}
+    meta = (out / "meta" / "6-drinking-water-quality.md").read_text(encoding="utf-8")
+    assert meta.startswith("---\n") and 'sdg_goal: "6"' in meta and 'global_indicator: "6.1.1"' in meta
+
+
+def test_export_command(tmp_path, example_copy):
+    result = CliRunner().invoke(main, ["export", "opensdg", str(example_copy / "notodden"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "data" / "indicator_3-life-expectancy.csv").is_file()
