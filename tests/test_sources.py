@@ -151,7 +151,7 @@ def test_duplicates_need_a_filter_or_aggregate_and_filters_must_match(tmp_path):
     base = water_source("f.csv").replace('"Område"', '"Kommune"').replace('"Andel (prosent)"', '"Andel"')
     _, problems = load(tmp_path, base)
     assert problems == ['f.csv:3:23: error[source.duplicate]: 2 rows give water for 4005 in 2023 (first on line 2) '
-                        '(hint: add a filter to keep one row, or set aggregate = "sum" to add them up)']
+                        '(hint: add a filter to keep one row, or set aggregate = "sum", "mean" or "last")']
     _, problems = load(tmp_path, base + 'filter = { "Kjønn" = "Begge" }\n')
     assert problems == ['sources.toml:9:1: error[source.filter_matches_nothing]: no row of f.csv has Kjønn = "Begge" '
                         "(hint: check the spelling in the file)"]

@@ -25,6 +25,7 @@ class Resolution:
     code: str | None
     note: str = ""  # e.g. "historic code 0805 mapped to 4001"
     suggestion: str = ""
+    valid_until: int = 9999  # last year the written code was in use; 9999 for current codes and names
 
 
 def resolve_entity(text: str) -> Resolution:
@@ -58,9 +59,9 @@ def _as_code(raw: str) -> Resolution | None:
     for candidate in candidates:
         changed = reference.code_changes().get(candidate)
         if changed:
-            new, weight = changed
+            new, weight, last_year = changed
             share = "" if weight >= 0.999 else f" (it received {weight:.0%} of the population; the rest went elsewhere)"
-            return Resolution(new, note=f"historic code {candidate} mapped to {new}{share}")
+            return Resolution(new, note=f"historic code {candidate} mapped to {new}{share}", valid_until=last_year)
     return Resolution(None, suggestion="")
 
 

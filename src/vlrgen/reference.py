@@ -89,12 +89,12 @@ def populations() -> dict[tuple[str, int], int]:
 
 
 @functools.cache
-def code_changes() -> dict[str, tuple[str, float]]:
-    """Earlier municipality/county code → (2024 code that received most of it, that share)."""
+def code_changes() -> dict[str, tuple[str, float, int]]:
+    """Earlier code → (2024 code that received most of it, that share, last year the old code was used)."""
     best: dict[str, tuple[str, float, int]] = {}
     for r in _rows("norway_code_changes_2000_2024_to_b2024.csv"):
         old, new, weight, last = r["code_original"], r["code_2024"], float(r["weighting"]), int(r["last_year"])
         current = best.get(old)
         if current is None or (last, weight) > (current[2], current[1]):
             best[old] = (new, weight, last)
-    return {old: (new, weight) for old, (new, weight, _) in best.items()}
+    return best

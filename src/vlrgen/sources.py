@@ -27,6 +27,7 @@ SOURCE_KEYS = {"file", "format", "encoding", "delimiter", "decimal", "thousands"
 SERIES_KEYS = {"indicator", "entity", "entity_code", "period", "period_label", "value", "filter", "scale",
                "aggregate", "county_totals", "per_inhabitant"}
 FORMATS = ("csv", "xlsx", "opensdg")
+AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class SeriesSpec:
     period_label: str | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scale: float = 1.0
-    aggregate: str = "none"  # "none" or "sum"
+    aggregate: str = "none"  # AGGREGATES: e.g. "sum" over sectors, "mean" of monthly values
     county_totals: bool = False
     per_inhabitant: bool = False
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
@@ -162,8 +163,9 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     for column, wanted in (values.get("filter") or {}).items():
         wanted = wanted if isinstance(wanted, list) else [wanted]
         filters.append((column, tuple(str(w) for w in wanted)))
-    if values.get("aggregate", "none") not in ("none", "sum"):
-        problems.add(at("aggregate"), "source.invalid", f'aggregate must be "none" or "sum", got {values["aggregate"]!r}')
+    if values.get("aggregate", "none") not in AGGREGATES:
+        problems.add(at("aggregate"), "source.invalid",
+                     f'aggregate must be one of {", ".join(AGGREGATES)}, got {values["aggregate"]!r}')
         ok = False
     scale = values.get("scale", 1)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)):
@@ -218,11 +220,12 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[RawObserva
 def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[RawObservation]:
     rows = _filtered(spec, table, series, problems)
     decimal = spec.decimal if spec.decimal != "auto" else detect_decimal([r[series.value].text for r in rows], table.delimiter)
-    grouped: dict[tuple[str, int], list[tuple[float | None, str, Location]]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[tuple[float | None, str, Location, int]]] = defaultdict(list)
     unknown: dict[str, list[Location]] = defaultdict(list)
     notes: dict[str, tuple[Location, str]] = {}
     for row in rows:
-        entity = series.entity_code or _entity(row[series.entity], unknown, notes)
+        entity, valid_until = (series.entity_code, 9999) if series.entity_code else \
+            _entity(row[series.entity], unknown, notes)
         period = parse_period(row[series.period], problems)
         value, ok = parse_number(row[series.value], decimal, spec.thousands)
         if not ok:
@@ -232,9 +235,15 @@ def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: P
         if entity is None or period is None or not ok:
             continue
         label = row[series.period_label].text if series.period_label else period[1]
-        grouped[(entity, period[0])].append((value, label, row[series.value].location))
-    for location, note in notes.values():
-        problems.warn(location, "source.entity_mapped", note)
+        grouped[(entity, period[0])].append((value, label, row[series.value].location, valid_until))
+    if len(notes) <= 3:
+        for location, note in notes.values():
+            problems.warn(location, "source.entity_mapped", note)
+    elif notes:
+        first = min((loc for loc, _ in notes.values()), key=lambda loc: loc.line)
+        examples = "; ".join(note for _, note in list(notes.values())[:3])
+        problems.warn(first, "source.entity_mapped",
+                      f"{len(notes)} historic codes or names were mapped to 2024 codes ({series.indicator}), e.g. {examples}")
     for text, locations in unknown.items():
         suggestion = resolve_entity(text).suggestion
         more = f" ({len(locations)} rows)" if len(locations) > 1 else ""
@@ -263,13 +272,13 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
     return rows
 
 
-def _entity(cell: Cell, unknown: dict, notes: dict) -> str | None:
+def _entity(cell: Cell, unknown: dict, notes: dict) -> tuple[str | None, int]:
     resolution = resolve_entity(cell.text)
     if resolution.code is None:
         unknown[cell.text].append(cell.location)
     elif resolution.note:
         notes.setdefault(cell.text, (cell.location, resolution.note))
-    return resolution.code
+    return resolution.code, resolution.valid_until
 
 
 def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
@@ -302,16 +311,49 @@ def _number_hint(text: str, decimal: str) -> str:
 
 
 def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tuple[str, int], tuple[float | None, str, Location]]:
+    """One value per entity and period; rows under older codes give way to rows under newer codes."""
     combined = {}
+    replaced = 0
+    duplicates: list[tuple[tuple[str, int], list]] = []
     for key, items in grouped.items():
-        if len(items) > 1 and series.aggregate != "sum":
-            problems.add(items[1][2], "source.duplicate",
-                         f"{len(items)} rows give {series.indicator} for {key[0]} in {key[1]} (first on line {items[0][2].line})",
-                         hint='add a filter to keep one row, or set aggregate = "sum" to add them up')
+        newest = max(item[3] for item in items)
+        if any(item[3] < newest for item in items):  # a file with both old and new codes for one place
+            replaced += sum(item[3] < newest for item in items)
+            items = [item for item in items if item[3] == newest]
+        if len(items) > 1 and series.aggregate == "none":
+            duplicates.append((key, items))
             continue
-        present = [v for v, _, _ in items if v is not None]
-        combined[key] = (sum(present) if present else None, items[0][1], items[0][2])
+        present = [item[0] for item in items if item[0] is not None]
+        if not present:
+            value = None
+        elif series.aggregate == "mean":
+            value = sum(present) / len(present)
+        elif series.aggregate == "last":
+            value = items[-1][0]
+        else:
+            value = sum(present)
+        combined[key] = (value, items[-1][1] if series.aggregate == "last" else items[0][1], items[0][2])
+    _report_duplicates(duplicates, series, problems)
+    if replaced:
+        first = min((item[2] for items in grouped.values() for item in items), key=lambda loc: loc.line)
+        problems.warn(first, "source.older_codes_replaced",
+                      f"{replaced} rows under older codes were left out because the file also has rows for the same "
+                      f"places under newer codes ({series.indicator})")
     return combined
+
+
+def _report_duplicates(duplicates: list, series: SeriesSpec, problems: Problems, shown: int = 10) -> None:
+    """Each duplicated entity-period is an error; past the first few they are summarised in one line."""
+    hint = 'add a filter to keep one row, or set aggregate = "sum", "mean" or "last"'
+    ordered = sorted(duplicates, key=lambda d: d[1][1][2].line)
+    for (entity, period), items in ordered[:shown]:
+        problems.add(items[1][2], "source.duplicate", f"{len(items)} rows give {series.indicator} for {entity} in "
+                     f"{period} (first on line {items[0][2].line})", hint=hint)
+    if len(ordered) > shown:
+        rest = ordered[shown:]
+        problems.add(rest[0][1][1][2], "source.duplicate",
+                     f"{len(rest)} more entity-periods of {series.indicator} have more than one row "
+                     f"(from line {rest[0][1][1][2].line} on)", hint=hint)
 
 
 def _add_county_totals(values: dict) -> dict:
