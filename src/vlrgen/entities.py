@@ -60,7 +60,7 @@ def _as_code(raw: str) -> Resolution | None:
         changed = reference.code_changes().get(candidate)
         if changed:
             new, weight, last_year = changed
-            share = "" if weight >= 0.999 else f" (it received {weight:.0%} of the population; the rest went elsewhere)"
+            share = "" if weight >= 0.999 else f" (it received {weight:.1%} of the population; the rest went elsewhere)"
             return Resolution(new, note=f"historic code {candidate} mapped to {new}{share}", valid_until=last_year)
     return Resolution(None, suggestion="")
 
