@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["problems", "reference", "config", "i18n", "content", "readers", "entities", "sources", "data", "assess", "describe", "charts", "render",
-         "pdf", "fetch", "build", "export", "cli"]
+         "pdf", "artifacts", "fetch", "build", "export", "cli"]
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "vlrgen"
 
 

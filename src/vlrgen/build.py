@@ -8,6 +8,7 @@ folder that replaces the previous output only when complete.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -16,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reference
-from .charts import draw_chart
+from .artifacts import CACHE_NAME, ArtifactCache, BuildStats, Executor, chart_key, draw_chart_task, make_executor, pdf_key
+from .charts import ChartJob
 from .config import Config, load_config
 from .content import Narrative, load_narrative
 from .data import Dataset, load_dataset
 from .i18n import Language, load_languages
 from .problems import BuildFailed, Location, Problem, Problems
-from .render import check_templates, make_environment, plan_report, render_index, render_report, template_root
+from .render import (ReportView, check_templates, make_environment, plan_report, render_index, render_report,
+                     template_root)
 
 __all__ = ["Project", "BuildOptions", "gather_project", "check_projects", "build_projects"]
 
@@ -46,12 +49,15 @@ class BuildOptions:
     languages: tuple[str, ...] | None = None
     formats: tuple[str, ...] | None = None
     strict: bool = False
+    jobs: int | None = None  # None: one worker per core
+    force: bool = False  # ignore the artifact cache
 
 
 @dataclass
 class BuildReport:
     problems: Problems = field(default_factory=Problems)
     built: list[Path] = field(default_factory=list)
+    stats: BuildStats = field(default_factory=BuildStats)
 
 
 def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | None = None,
@@ -117,24 +123,21 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     if problems.errors:
         return report
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
+    cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
+    wants_pdf = any("pdf" in p.config.outputs for p in projects)
+    stagings: list[tuple[Path, Path]] = []
     try:
-        for project in projects:
-            target = options.out_dir / project.config.slug
-            if target.exists() and not (target / "manifest.json").is_file():
-                raise BuildFailed([Problem(project.config.locate("report.slug"), "build.foreign_folder",
-                                           f"{target} exists and was not made by vlrgen; refusing to replace it",
-                                           hint="choose another --out folder or report.slug")])
-            staged.append((stage_project(project, options.out_dir, progress, report.problems), target))
+        with make_executor(options.jobs, wants_pdf) as executor:
+            stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report)
     except BuildFailed as failed:
         report.problems.extend(failed.problems)
     finally:
-        if report.problems.errors or len(staged) < len(projects):
-            for staging, _ in staged:
+        if report.problems.errors or len(stagings) < len(projects):
+            for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
                 shutil.rmtree(staging, ignore_errors=True)
-    if report.problems.errors or len(staged) < len(projects):
+    if report.problems.errors or len(stagings) < len(projects):
         return report
-    for staging, target in staged:
+    for staging, target in stagings:
         report.built.append(_replace_atomically(staging, target))
     write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
     return report
@@ -144,68 +147,144 @@ def project_env(project: Project):
     return make_environment(list(project.template_dirs))
 
 
-def stage_project(project: Project, out_dir: Path, progress: Progress, problems: Problems) -> Path:
-    """Write one complete report into a staging folder beside its final place."""
-    staging = out_dir / f".staging-{project.config.slug}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        _write_report(project, staging, progress, problems)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+@dataclass
+class _Plan:
+    project: Project
+    staging: Path
+    target: Path
+    views: dict[str, ReportView] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    html_digests: dict[str, str] = field(default_factory=dict)
 
 
-def _write_report(project: Project, staging: Path, progress: Progress, problems: Problems) -> None:
+def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, executor: Executor,
+               progress: Progress, report: BuildReport) -> list[tuple[Path, Path]]:
+    """Phases over all projects at once, so charts and PDFs of every report share the workers."""
+    plans = []
+    for project in projects:
+        target = out_dir / project.config.slug
+        if target.exists() and not (target / "manifest.json").is_file():
+            raise BuildFailed([Problem(project.config.locate("report.slug"), "build.foreign_folder",
+                                       f"{target} exists and was not made by vlrgen; refusing to replace it",
+                                       hint="choose another --out folder or report.slug")])
+        plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
+        shutil.rmtree(plan.staging, ignore_errors=True)
+        _prepare_staging(project, plan.staging)
+        root = template_root()
+        plan.views = {lang: plan_report(project.config, project.narrative, project.dataset, project.languages[lang],
+                                        root / "fonts") for lang in project.config.languages}
+        plans.append(plan)
+    progress("charts")
+    svgs = _draw_charts([f.job for plan in plans for view in plan.views.values() for f in view.figures],
+                        cache, executor, report.stats)
+    for plan in plans:
+        _write_pages(plan, svgs, report.stats)
+    progress("PDFs")
+    _make_pdfs(plans, cache, executor, report)
+    for plan in plans:
+        _write_manifest(plan)
+    return [(plan.staging, plan.target) for plan in plans]
+
+
+def _prepare_staging(project: Project, staging: Path) -> None:
     config = project.config
-    env = project_env(project)
-    root = template_root()
-    _copy_assets(project, staging, root)
+    _copy_assets(project, staging, template_root())
     entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE}
     _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
+
+
+def _draw_charts(jobs: list[ChartJob], cache: ArtifactCache, executor: Executor, stats: BuildStats) -> dict[str, str]:
+    """SVG text by chart key: from the cache, or drawn (in parallel) and then stored."""
+    keyed = {chart_key(job): job for job in jobs}
+    svgs, missing = {}, []
+    for key, job in keyed.items():
+        cached = cache.get("charts", key, ".svg")
+        if cached:
+            svgs[key] = cached.read_text(encoding="utf-8")
+            stats.charts_cached += 1
+        else:
+            missing.append((key, job))
+    for (key, job), svg in zip(missing, executor.map(draw_chart_task, [job for _, job in missing])):
+        cache.put_text("charts", key, ".svg", svg)
+        svgs[key] = svg
+        stats.charts_drawn += 1
+        stats.charts_drawn_names.append(f"{job.language}/{job.name}")
+    return svgs
+
+
+def _write_pages(plan: _Plan, svgs: dict[str, str], stats: BuildStats) -> None:
+    config, env = plan.project.config, project_env(plan.project)
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
-    pages: dict[str, int] = {}
-    for lang in config.languages:
-        progress(f"{config.slug}: {lang} charts and HTML")
-        view = plan_report(config, project.narrative, project.dataset, project.languages[lang], root / "fonts")
-        svgs = {figure.name: draw_chart(figure.job) for figure in view.figures}
-        lang_dir = staging / lang
+    previous = _previous_manifest(plan.target).get("html_digest", {})
+    for lang, view in plan.views.items():
+        lang_dir = plan.staging / lang
         (lang_dir / "figures").mkdir(parents=True)
-        for name, svg in svgs.items():
+        page_svgs = {f.name: svgs[chart_key(f.job)] for f in view.figures}
+        for name, svg in page_svgs.items():
             (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
-        html = render_report(env, view, svgs, pdf_names[lang] if "pdf" in config.outputs else None)
+        html = render_report(env, view, page_svgs, pdf_names[lang] if "pdf" in config.outputs else None)
         (lang_dir / "index.html").write_text(html, encoding="utf-8")
-    (staging / "index.html").write_text(
-        render_index(env, "landing.html", cfg=config, languages=project.languages, pdf_names=pdf_names,
+        plan.html_digests[lang] = hashlib.sha256(html.encode()).hexdigest()
+        if previous.get(lang) != plan.html_digests[lang]:
+            stats.html_changed.append(f"{config.slug}/{lang}")
+    (plan.staging / "index.html").write_text(
+        render_index(env, "landing.html", cfg=config, languages=plan.project.languages, pdf_names=pdf_names,
                      formats=config.outputs), encoding="utf-8")
-    if "pdf" in config.outputs:
-        pages = _write_pdfs(project, staging, pdf_names, progress, problems)
+
+
+def _make_pdfs(plans: list[_Plan], cache: ArtifactCache, executor: Executor, report: BuildReport) -> None:
+    from .pdf import PdfRequest, render_pdf_safely
+
+    todo = []
+    for plan in plans:
+        config = plan.project.config
+        if "pdf" not in config.outputs:
+            continue
+        roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
+        for lang in config.languages:
+            html = plan.staging / lang / "index.html"
+            target = plan.staging / f"{config.slug}-{lang}.pdf"
+            key = pdf_key(html, plan.staging, config.pdf_variant)
+            cached = cache.get("pdf", key, ".pdf")
+            if cached:
+                shutil.copyfile(cached, target)
+                plan.pages[lang] = json.loads(cache.get("pdf", key, ".json").read_text())["pages"] \
+                    if cache.get("pdf", key, ".json") else 0
+                report.stats.pdfs_cached += 1
+                continue
+            todo.append((plan, lang, key, PdfRequest(html, target, roots, config.pdf_variant)))
+    failures = []
+    for (plan, lang, key, request), (result, error) in zip(todo, executor.map(render_pdf_safely, [t[3] for t in todo])):
+        config = plan.project.config
+        if result is None:
+            failures.append(Problem(Location(config.path), "pdf.failed", f"the {lang} PDF could not be made: {error}"))
+            continue
+        for url in result.refused:
+            report.problems.warn(Location(config.path), "pdf.refused_url",
+                                 f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)")
+        cache.put_file("pdf", key, ".pdf", request.pdf_path)
+        cache.put_text("pdf", key, ".json", json.dumps({"pages": result.pages}))
+        plan.pages[lang] = result.pages
+        report.stats.pdfs_made += 1
+        report.stats.pdfs_made_names.append(f"{config.slug}/{lang}")
+    if failures:
+        raise BuildFailed(failures)
+
+
+def _write_manifest(plan: _Plan) -> None:
+    config = plan.project.config
     manifest = {"slug": config.slug, "entity": config.entity.name, "code": config.entity.code,
                 "kind": config.entity.kind, "year": config.year, "languages": list(config.languages),
-                "pdf": {lang: name for lang, name in pdf_names.items() if lang in pages}, "pages": pages}
-    (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+                "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
+                "pages": plan.pages, "html_digest": plan.html_digests}
+    (plan.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _write_pdfs(project: Project, staging: Path, pdf_names: dict[str, str], progress: Progress,
-                problems: Problems) -> dict[str, int]:
-    from .pdf import PdfRequest, render_pdf
-
-    config = project.config
-    roots = (staging, config.root) + project.template_dirs + (template_root(),)
-    pages = {}
-    for lang, name in pdf_names.items():
-        progress(f"{config.slug}: {lang} PDF")
-        request = PdfRequest(staging / lang / "index.html", staging / name, roots, config.pdf_variant)
-        try:
-            result = render_pdf(request)
-        except Exception as exc:  # WeasyPrint raises many kinds; report it, never a traceback
-            raise BuildFailed([Problem(Location(config.path), "pdf.failed",
-                                       f"the {lang} PDF could not be made: {type(exc).__name__}: {exc}")])
-        for url in result.refused:
-            problems.warn(Location(config.path), "pdf.refused_url",
-                          f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)")
-        pages[lang] = result.pages
-    return pages
+def _previous_manifest(target: Path) -> dict:
+    try:
+        return json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _copy_assets(project: Project, staging: Path, root: Path) -> None:

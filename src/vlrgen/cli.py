@@ -86,18 +86,36 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(projects, lang, formats, out_dir, strict) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core).")
+@click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
+def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
     """Build the reports of PROJECT folders (default: the example content)."""
     options = BuildOptions(out_dir=out_dir.resolve(), languages=_split(lang, LANGUAGES, "--lang"),
-                           formats=_split(formats, OUTPUTS, "--format"), strict=strict)
+                           formats=_split(formats, OUTPUTS, "--format"), strict=strict, jobs=jobs, force=force)
     report = build_projects(_projects(projects), options, _progress())
     _print_problems(report.problems)
     if report.problems.errors:
         click.echo(f"vlrgen: {len(report.problems.errors)} error(s); the output folder was left as it was.", err=True)
         sys.exit(1)
     built = ", ".join(os.path.relpath(p) for p in report.built)
-    click.echo(f"vlrgen: built {len(report.built)} report(s) into {os.path.relpath(options.out_dir)}: {built}"
+    s = report.stats
+    click.echo(f"vlrgen: built {len(report.built)} report(s) into {os.path.relpath(options.out_dir)}: {built} "
+               f"[charts {s.charts_drawn} drawn, {s.charts_cached} cached; PDFs {s.pdfs_made} made, {s.pdfs_cached} cached]"
                + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else ""))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder whose artifact cache is removed.")
+def clean(out_dir) -> None:
+    """Remove the artifact cache (charts and PDFs are made again on the next build)."""
+    import shutil
+
+    from .artifacts import CACHE_NAME
+
+    cache = out_dir / CACHE_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    click.echo(f"vlrgen: removed {os.path.relpath(cache)}")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-__all__ = ["PdfRequest", "PdfResult", "render_pdf"]
+__all__ = ["PdfRequest", "PdfResult", "render_pdf", "render_pdf_safely"]
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,11 @@ def render_pdf(request: PdfRequest) -> PdfResult:
     options = {"pdf_variant": request.variant, "pdf_tags": True} if request.variant else {"pdf_tags": True}
     document.write_pdf(str(request.pdf_path), **options)
     return PdfResult(request.pdf_path, len(document.pages), tuple(refused))
+
+
+def render_pdf_safely(request: PdfRequest) -> tuple[PdfResult | None, str]:
+    """For worker processes: the result, or the error as text (problems travel as data)."""
+    try:
+        return render_pdf(request), ""
+    except Exception as exc:  # WeasyPrint raises many kinds; the parent reports it as a problem
+        return None, f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,146 @@
+"""Artifacts: the content-addressed cache and the executor that makes charts and PDFs.
+
+Every chart and PDF is keyed by a digest of exactly what it depends on (for a chart: its data,
+labels, colours, fonts and library versions; for a PDF: the final HTML and every asset file it
+can reference, the PDF variant and library versions). A rebuild redoes only artifacts whose key
+is not in the cache; a failed artifact is never stored. Work runs through one executor
+interface: serial for `--jobs 1`, otherwise a process pool whose workers are recycled so
+memory stays bounded (WeasyPrint does not give memory back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .charts import ChartJob, draw_chart
+
+__all__ = ["ArtifactCache", "Executor", "chart_key", "pdf_key", "make_executor", "draw_chart_task", "BuildStats",
+           "CACHE_NAME", "TASKS_PER_WORKER"]
+
+CACHE_NAME = ".vlrgen-cache"
+TASKS_PER_WORKER = 6  # recycle workers often: a WeasyPrint layout keeps its peak memory
+
+
+@dataclass
+class BuildStats:
+    charts_drawn: int = 0
+    charts_cached: int = 0
+    pdfs_made: int = 0
+    pdfs_cached: int = 0
+    html_changed: list[str] = field(default_factory=list)
+    charts_drawn_names: list[str] = field(default_factory=list)
+    pdfs_made_names: list[str] = field(default_factory=list)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _digest_files(paths: Iterable[Path], relative_to: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(relative_to).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def chart_key(job: ChartJob) -> str:
+    fields = dataclasses.asdict(job)
+    fonts = fields.pop("font_dir")
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+    extra = [__version__, _version("matplotlib"), _digest_files(Path(fonts).glob("*.ttf"), Path(fonts))]
+    return hashlib.sha256("\n".join([payload, *extra]).encode()).hexdigest()
+
+
+def pdf_key(html_path: Path, staging: Path, variant: str | None) -> str:
+    """The final HTML plus every file under the report's assets and media, which is all it can load."""
+    assets = [p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()]
+    parts = [hashlib.sha256(html_path.read_bytes()).hexdigest(), _digest_files(assets, staging),
+             str(variant), __version__, _version("weasyprint"), _version("pydyf")]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class ArtifactCache:
+    """Files by kind and key under one folder; `enabled=False` (``--force``) reads nothing but still stores."""
+
+    def __init__(self, folder: Path, enabled: bool = True):
+        self.folder, self.enabled = folder, enabled
+
+    def path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}{suffix}"
+
+    def get(self, kind: str, key: str, suffix: str) -> Path | None:
+        path = self.path(kind, key, suffix)
+        return path if self.enabled and path.is_file() else None
+
+    def put_file(self, kind: str, key: str, suffix: str, source: Path) -> None:
+        target = self.path(kind, key, suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+
+    def put_text(self, kind: str, key: str, suffix: str, text: str) -> None:
+        target = self.path(kind, key, suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+
+
+def draw_chart_task(job: ChartJob) -> str:
+    return draw_chart(job)
+
+
+class Executor:
+    """Runs a function over items and returns the results in order; serial or in worker processes."""
+
+    def __init__(self, jobs: int, preload: tuple[str, ...] = ()):
+        self.jobs = max(1, jobs)
+        self.preload = preload
+        self._context = None
+
+    def map(self, function: Callable, items: list) -> list:
+        """Results in order. Workers are recycled by giving each pool a bounded batch of tasks
+        (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11)."""
+        if self.jobs == 1 or len(items) <= 1:
+            return [function(item) for item in items]
+        if self._context is None:
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(list(self.preload))
+        results: list = []
+        batch = self.jobs * TASKS_PER_WORKER
+        for start in range(0, len(items), batch):
+            chunk = items[start:start + batch]
+            with ProcessPoolExecutor(max_workers=min(self.jobs, len(chunk)), mp_context=self._context) as pool:
+                results.extend(pool.map(function, chunk))
+        return results
+
+    def close(self) -> None:
+        self._context = None
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def make_executor(jobs: int | None, pdf: bool) -> Executor:
+    count = jobs or os.cpu_count() or 1
+    preload = ("vlrgen.charts", "matplotlib.figure") + (("vlrgen.pdf", "weasyprint") if pdf else ())
+    return Executor(count, preload)
