@@ -138,3 +138,24 @@ def test_growth_progress_without_target():
     assert growth_progress(series((2015, 100), (2020, grow(-0.01))), "higher")[0] == "deterioration"
     assert growth_progress(series((2015, 100), (2020, grow(-0.02))), "lower")[0] == "on_track"
     assert growth_progress(series((2015, 100),), "lower")[0] == "unavailable"
+
+
+def test_midpoint_is_exact_despite_floating_point():
+    t = Thresholds("higher", best=1, worst=0, green=0.2, red=0.1)  # midpoint 0.15000000000000002 in floats
+    assert indicator_status(0.15, t) == "yellow"
+    assert indicator_status(0.14999, t) == "orange"
+    assert assess_goal([(0.15, t), (0.15, t)]).status == "yellow"
+
+
+def test_red_equal_to_worst_rescales_to_one_at_red():
+    t = Thresholds("higher", best=100, worst=50, green=90, red=50)
+    assert rescaled_value(50, t) == 1.0 and indicator_status(50, t) == "orange"
+    assert assess_goal([(50, t), (50, t)]).status == "orange"  # both orange, not red
+
+
+def test_target_progress_edge_cases():
+    assert target_progress(series((2024, 5),), "lower", 5, 2030)[0] == "achieved"  # one value meeting the target
+    assert target_progress(series((2015, 10), (2020, 5)), "lower", 0, 2030)[0] == "on_track"  # vision zero, linear
+    assert target_progress(series((2015, 10), (2020, 9)), "lower", 0, 2030)[0] == "limited_progress"
+    assert target_progress(series((2015, 0), (2020, 4)), "higher", 10, 2030)[0] == "on_track"
+    assert target_progress(series((2015, 0), (2020, 2)), "higher", 10, 2030)[0] == "acceleration_needed"

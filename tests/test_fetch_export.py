@@ -96,3 +96,16 @@ def test_export_command(tmp_path, example_copy):
     result = CliRunner().invoke(main, ["export", "opensdg", str(example_copy / "notodden"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "data" / "indicator_3-life-expectancy.csv").is_file()
+
+
+def test_export_leaves_other_files_in_the_folder_alone(tmp_path, example_copy):
+    from vlrgen.build import check_projects
+
+    out = tmp_path / "site"
+    (out / ".git").mkdir(parents=True)
+    (out / "config_data.yml").write_text("keep", encoding="utf-8")
+    projects, _ = check_projects([example_copy / "porsgrunn"])
+    export_opensdg(projects[0], out)
+    export_opensdg(projects[0], out)
+    assert (out / "config_data.yml").read_text(encoding="utf-8") == "keep" and (out / ".git").is_dir()
+    assert sorted(p.name for p in out.iterdir()) == [".git", "config_data.yml", "data", "meta"]

@@ -203,3 +203,72 @@ entity_code = "4001"
     dataset, problems = load(tmp_path, sources)
     assert problems == []
     assert [(o.entity, o.period, o.value) for o in dataset.observations] == [("4001", 2020, 90.5), ("4001", 2021, 92.0)]
+
+
+def test_a_sum_over_rows_with_a_missing_value_is_missing_not_too_small(tmp_path):
+    (tmp_path / "s.csv").write_text("Kommune;År;Sektor;Utslipp\nPorsgrunn;2023;Industri;..\nPorsgrunn;2023;Veitrafikk;50,5\n"
+                                    "Notodden;2023;Veitrafikk;10\n", encoding="utf-8")
+    sources = '[[source]]\nfile = "s.csv"\n\n[[source.series]]\nindicator = "ghg"\nentity = "Kommune"\nperiod = "År"\n' \
+              'value = "Utslipp"\naggregate = "sum"\n'
+    dataset, problems = load(tmp_path, sources)
+    assert {o.entity: o.value for o in dataset.observations} == {"4001": None, "4005": 10.0}
+    assert problems == ["s.csv:2:25: warning[source.incomplete_total]: ghg for 4001 in 2023 is left missing: some of the "
+                        "rows to sum have no value"]
+
+
+def test_mac_line_endings_utf16_and_a_wrong_header_row_are_handled(tmp_path):
+    (tmp_path / "mac.csv").write_bytes(b"Omr\xc3\xa5de;\xc3\x85r;Andel (prosent)\rPorsgrunn;2023;94,2\r")
+    dataset, problems = load(tmp_path, water_source("mac.csv"))
+    assert problems == [] and [o.value for o in dataset.observations] == [94.2]
+    (tmp_path / "u16.csv").write_bytes("Område\tÅr\tAndel (prosent)\r\nNotodden\t2023\t95,5\r\n".encode("utf-16"))
+    dataset, problems = load(tmp_path, water_source("u16.csv"))
+    assert problems == [] and [(o.entity, o.value) for o in dataset.observations] == [("4005", 95.5)]
+    _, problems = load(tmp_path, water_source("mac.csv", "header_row = 2\n"))
+    assert any(p.startswith('mac.csv:2:1: error[source.missing_column]: column "Område" is not in the header')
+               for p in problems)
+
+
+def test_ambiguous_names_split_codes_and_ssb_markers(tmp_path):
+    (tmp_path / "f.csv").write_text("Sted,År,Andel (prosent)\nHerøy,2023,1\nHerøy (Nordland),2023,2\n38,2023,3\n"
+                                    "Notodden,2023,.\n", encoding="utf-8")
+    dataset, problems = load(tmp_path, water_source("f.csv").replace('"Område"', '"Sted"'))
+    assert [(o.entity, o.value) for o in dataset.observations] == [("1818", 2.0), ("4005", None)]
+    assert [p.split(": error[")[0] for p in problems] == ["f.csv:2:1", "f.csv:4:1"]
+    assert "the name of more than one municipality: 1515" in problems[0]
+    assert "code 38 was later split" in problems[1]
+
+
+def test_xlsx_percent_cells_and_formulas_without_results(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Kommune", "År", "Andel"])
+    sheet.append(["Porsgrunn", 2023, 0.942])
+    sheet["C2"].number_format = "0.0%"
+    sheet.append(["Notodden", 2023, "=B3/100"])
+    book.save(tmp_path / "p.xlsx")
+    sources = water_source("p.xlsx").replace('"Område"', '"Kommune"').replace('"Andel (prosent)"', '"Andel"')
+    dataset, problems = load(tmp_path, sources)
+    assert [(o.entity, o.value) for o in dataset.observations] == [("4001", 94.2), ("4005", None)]
+    assert problems == ["p.xlsx:Sheet!C3: error[source.formula_without_result]: the formula =B3/100 has no stored result "
+                        "(hint: open the file in Excel or LibreOffice and save it, so the results are stored)"]
+
+
+def test_sources_file_shape_mistakes_are_problems_not_crashes(tmp_path):
+    (tmp_path / "w.csv").write_text("Område,År,Andel (prosent)\n", encoding="utf-8")
+    single = water_source("w.csv").replace("[[source.series]]", "[source.series]")
+    _, problems = load(tmp_path, single)
+    assert problems == ["sources.toml:1:1: error[source.invalid]: write each series as a [[source.series]] table "
+                        "(two brackets)"]
+    _, problems = load(tmp_path, water_source("w.csv", 'delimiter = 5\n') + 'filter = "x"\n')
+    assert [p.split("error[")[1].split("]")[0] for p in problems] == ["source.invalid", "source.invalid"]
+
+
+def test_monthly_periods_and_mean(tmp_path):
+    (tmp_path / "nav.csv").write_text("Geografisk enhet,Dato,Andel\nPorsgrunn,2024-01-01,0.03\nPorsgrunn,2024-02-01,0.02\n"
+                                      "Porsgrunn,2025M01,0.04\n", encoding="utf-8")
+    sources = water_source("nav.csv").replace('"Område"', '"Geografisk enhet"').replace('"År"', '"Dato"') \
+        .replace('"Andel (prosent)"', '"Andel"') + 'aggregate = "mean"\nscale = 100\n'
+    dataset, problems = load(tmp_path, sources)
+    assert problems == []
+    assert [(o.period, round(o.value, 6)) for o in dataset.observations] == [(2024, 2.5), (2025, 4.0)]

@@ -56,8 +56,13 @@ class Thresholds:
         return (self.green + self.red) / 2
 
     def at_least(self, value: float, threshold: float) -> bool:
-        """Is `value` at least as good as `threshold` in this indicator's direction?"""
-        return value >= threshold if self.direction == "higher" else value <= threshold
+        """Is `value` at least as good as `threshold` in this indicator's direction?
+
+        A tolerance far below any published precision absorbs floating-point noise, e.g. the
+        midpoint of 0.2 and 0.1 being 0.15000000000000002.
+        """
+        slack = EPS * max(1.0, abs(threshold))
+        return value >= threshold - slack if self.direction == "higher" else value <= threshold + slack
 
 
 def indicator_status(value: float | None, thresholds: Thresholds) -> str:
@@ -86,12 +91,15 @@ def rescaled_value(value: float, thresholds: Thresholds) -> float:
     anchors = [sign * a for a in (thresholds.worst, thresholds.red, thresholds.midpoint,
                                   thresholds.green, thresholds.best)]
     x = sign * value
-    if x <= anchors[0]:
+    slack = EPS * max(1.0, abs(x))
+    reached = [step for step, anchor in enumerate(anchors) if x >= anchor - slack]
+    if not reached:
         return 0.0
-    for step, (low, high) in enumerate(zip(anchors, anchors[1:])):
-        if x <= high:
-            return step + ((x - low) / (high - low) if high > low else 1.0)
-    return 4.0
+    step = reached[-1]  # the highest anchor reached; equal anchors (red = worst) count as the higher one
+    if step == 4:
+        return 4.0
+    low, high = anchors[step], anchors[step + 1]
+    return step + max(0.0, min(1.0, (x - low) / (high - low)))
 
 
 @dataclass(frozen=True)
@@ -182,16 +190,18 @@ def target_progress(series: Series, direction: str, target: float, target_year: 
                     base_year: int = DEFAULT_BASE_YEAR) -> tuple[str, float | None]:
     """Distance to a local target: (category, ratio R of observed to required growth)."""
     d = 1 if direction == "higher" else -1
+    if series and d * (series[-1][1] - target) >= 0:
+        return "achieved", None  # one value is enough to say a target is met
     ends = _base_and_latest(series, base_year)
-    if ends is None:
+    if ends is None or target_year <= ends[0][0]:
         return "unavailable", None
     (y0, v0), (y1, v1) = ends
-    if d * (v1 - target) >= 0:
-        return "achieved", None
-    if v0 <= 0 or v1 <= 0 or target <= 0 or target_year <= y0:
-        return "unavailable", None
-    observed = (v1 / v0) ** (1 / (y1 - y0)) - 1
-    required = (target / v0) ** (1 / (target_year - y0)) - 1
+    if v0 > 0 and v1 > 0 and target > 0:  # compound growth, as Statistics Canada
+        observed = (v1 / v0) ** (1 / (y1 - y0)) - 1
+        required = (target / v0) ** (1 / (target_year - y0)) - 1
+    else:  # a zero target ("vision zero") or values at zero: linear annual change instead
+        observed = (v1 - v0) / (y1 - y0)
+        required = (target - v0) / (target_year - y0)
     if required == 0:
         return ("on_track" if d * observed >= 0 else "deterioration"), None
     ratio = d * observed / abs(required)

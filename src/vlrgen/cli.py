@@ -156,6 +156,10 @@ def assess(catalog, observations, out, goals_out, base_year) -> None:
     goal_table = [["entity", "goal", "score", "status", "trend", "coverage"]] + [
         [g.entity, g.goal, _plain(g.result.score, 2), g.result.status, g.trend, _plain(g.result.coverage, 3)]
         for g in goals]
+    for target in (goals_out, out):
+        if target and not target.resolve().parent.is_dir():
+            click.echo(f"vlrgen: the folder for {target} does not exist; nothing was written.", err=True)
+            sys.exit(1)
     if goals_out:
         _write_csv(goals_out, goal_table)
     if out:

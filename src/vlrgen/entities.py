@@ -35,12 +35,21 @@ def resolve_entity(text: str) -> Resolution:
     code = _as_code(raw)
     if code is not None:
         return code
+    historic = re.search(r"\((-\s*\d{4}|\d{4}\s*-\s*\d{0,4})\)\s*$", raw)
+    if historic:  # "Bø (-2019)": a unit that no longer exists; its name may now belong to another place
+        return Resolution(None, suggestion="", note=f"{raw!r} is a municipality that no longer exists; "
+                                                      "give its old kommunenummer so it can be mapped")
     key = _normalise(raw)
+    county = re.fullmatch(r"(.+?)\s*\((.+)\)", key)
+    if county and county[1] in _ambiguous():
+        return _in_county(county[1], county[2], raw)
+    if key in _ambiguous():
+        options = ", ".join(f"{p.code} ({reference.place(p.county_code).name})" for p in _ambiguous()[key])
+        return Resolution(None, note=f'"{raw}" is the name of more than one municipality: {options}; '
+                                     "use the kommunenummer or add the county in brackets")
     names = _names()
     if key in names:
-        historic = re.search(r"\((-\s*\d{4}|\d{4}\s*-\s*\d{0,4})\)\s*$", raw)
-        note = f"historic unit {raw!r} matched by name to {names[key]}; check that it is the same place" if historic else ""
-        return Resolution(names[key], note=note)
+        return Resolution(names[key])
     guess = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
     return Resolution(None, suggestion=_display_names()[guess[0]] if guess else "")
 
@@ -60,9 +69,27 @@ def _as_code(raw: str) -> Resolution | None:
         changed = reference.code_changes().get(candidate)
         if changed:
             new, weight, last_year = changed
-            share = "" if weight >= 0.999 else f" (it received {weight:.1%} of the population; the rest went elsewhere)"
-            return Resolution(new, note=f"historic code {candidate} mapped to {new}{share}", valid_until=last_year)
+            if weight < 0.99:
+                return Resolution(None, note=f"code {candidate} was later split between several municipalities or "
+                                             f"counties (the largest part, {weight:.0%}, is now {new}); its values "
+                                             "cannot be given to one of them")
+            return Resolution(new, note=f"historic code {candidate} mapped to {new}", valid_until=last_year)
     return Resolution(None, suggestion="")
+
+
+@functools.cache
+def _ambiguous() -> dict[str, list]:
+    by_name: dict[str, list] = {}
+    for place in reference.municipalities().values():
+        by_name.setdefault(place.name.casefold(), []).append(place)
+    return {name: places for name, places in by_name.items() if len(places) > 1}
+
+
+def _in_county(name: str, county: str, raw: str) -> Resolution:
+    for place in _ambiguous()[name]:
+        if reference.place(place.county_code).name.casefold().startswith(county.strip()):
+            return Resolution(place.code)
+    return Resolution(None, note=f'"{raw}": no municipality of that name in that county')
 
 
 def _normalise(name: str) -> str:

@@ -25,11 +25,15 @@ def opensdg_id(indicator) -> str:
 
 
 def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> list[str]:
-    """Write the export into `out_dir` (replaced as a whole when complete); return the ids written."""
+    """Write data/ and meta/ into `out_dir`, replacing only those two folders; return the ids written.
+
+    Anything else in `out_dir` (an Open SDG data repository's own files) is left alone.
+    """
     config, dataset = project.config, project.dataset
     entity = config.entity
     others = [c for c in (entity.county_code if entity.kind == "municipality" else None, reference.NATION_CODE) if c]
-    staging = out_dir.with_name(f".{out_dir.name}-staging-{os.getpid()}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".vlrgen-export-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "data").mkdir(parents=True)
     (staging / "meta").mkdir()
@@ -45,11 +49,13 @@ def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> lis
         (staging / "data" / f"indicator_{identifier}.csv").write_text(_data_csv(rows), encoding="utf-8")
         (staging / "meta" / f"{identifier}.md").write_text(_metadata(indicator, language), encoding="utf-8")
         written.append(identifier)
-    old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    for folder in ("data", "meta"):
+        old = out_dir / f".{folder}-old-{os.getpid()}"
+        if (out_dir / folder).exists():
+            os.replace(out_dir / folder, old)
+        os.replace(staging / folder, out_dir / folder)
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     return written
 
 

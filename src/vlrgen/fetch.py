@@ -50,7 +50,7 @@ def fetch_ssb(table: str, query_path: Path, folder: Path, problems: Problems,
         if not table.isdigit():
             problems.add(Location(query_path), "fetch.table", f'"{table}" is not an SSB table number (five digits, e.g. 07459)')
         return None
-    query.setdefault("response", {})["format"] = "json-stat2"
+    query["response"] = {"format": "json-stat2"}  # the only answer format vlrgen reads
     body = json.dumps(query, ensure_ascii=False, sort_keys=True).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:16]
     json_path, csv_path = folder / f"{table}.json", folder / f"{table}.csv"

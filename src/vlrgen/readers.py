@@ -20,7 +20,7 @@ from .problems import Location, Problems
 
 __all__ = ["Cell", "Table", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
 
-MISSING_MARKERS = {"", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
+MISSING_MARKERS = {"", ".", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
 DELIMITERS = (",", ";", "\t", "|")
 SPACES = "\u00a0\u202f\u2009 "
 
@@ -60,6 +60,11 @@ def read_table(path: Path, options: ReadOptions, problems: Problems) -> Table | 
 
 def _decode(path: Path, encoding: str, problems: Problems) -> tuple[str, str] | None:
     data = path.read_bytes()
+    if not isinstance(encoding, str):
+        problems.add(Location(path), "source.encoding", f"encoding must be a text such as \"cp1252\", got {encoding!r}")
+        return None
+    if encoding == "auto" and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"  # Excel's "Unicode text" export
     tried = ["utf-8-sig", "cp1252"] if encoding == "auto" else [encoding]
     for name in tried:
         try:
@@ -76,8 +81,14 @@ def _decode(path: Path, encoding: str, problems: Problems) -> tuple[str, str] | 
     return None
 
 
-def _sniff_delimiter(lines: list[str]) -> str:
-    sample = [line for line in lines[:30] if line.strip()]
+def _sniff_delimiter(lines: list[str], required: tuple[str, ...]) -> str:
+    """The delimiter under which a row holds every required column; else the most frequent one."""
+    sample = [line for line in lines[:50] if line.strip()]
+    for delimiter in DELIMITERS:
+        for line in sample:
+            cells = {c.strip().strip('"') for c in line.split(delimiter)}
+            if required and all(column in cells for column in required):
+                return delimiter
     counts = {d: sum(line.count(d) for line in sample) for d in DELIMITERS}
     return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
 
@@ -88,15 +99,25 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
         return None
     text, encoding = decoded
     lines = text.splitlines()
-    delimiter = _sniff_delimiter(lines) if options.delimiter == "auto" else options.delimiter
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(options.delimiter, options.delimiter)
+    if delimiter == "auto":
+        delimiter = _sniff_delimiter(lines, options.required)
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        problems.add(Location(path), "source.delimiter", f"delimiter must be one character or \"tab\", got {delimiter!r}")
+        return None
     records = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_end = 0
-    for record in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        offsets = _offsets(lines[start - 1], delimiter) if start == previous_end and start <= len(lines) else []
-        records.append((start, record, offsets))
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            offsets = _offsets(lines[start - 1], delimiter) if start == previous_end and start <= len(lines) else []
+            records.append((start, record, offsets))
+    except csv.Error as exc:
+        problems.add(Location(path, reader.line_num, 1), "source.csv", f"the file cannot be read as CSV: {exc}",
+                     hint="check for an unclosed double quote")
+        return None
     header_index = _find_header(path, [r for _, r, _ in records], options, problems)
     if header_index is None:
         return None
@@ -137,8 +158,7 @@ def _find_header(path: Path, records: list[list[str]], options: ReadOptions, pro
         if not 0 <= index < len(records):
             problems.add(Location(path, 1, 1), "source.header", f"header_row = {options.header_row} is past the end of the file")
             return None
-        _check_columns(path, index + 1, records[index], options.required, problems)
-        return index
+        return index if _check_columns(path, index + 1, records[index], options.required, problems) else None
     for index, record in enumerate(records[:50]):
         names = {cell.strip() for cell in record}
         if all(column in names for column in options.required):
@@ -160,39 +180,58 @@ def _check_columns(path: Path, line: int, record: list[str], required: tuple[str
 
 def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | None:
     import openpyxl
-    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.utils import range_boundaries
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        problems.add(Location(path), "source.xlsx", f"the spreadsheet cannot be read: {exc}")
+        problems.add(Location(path), "source.xlsx", f"the spreadsheet cannot be read: {exc}",
+                     hint="vlrgen reads .xlsx; save an old .xls file as .xlsx first")
         return None
     name = options.sheet or book.sheetnames[0]
-    if name not in book.sheetnames:
-        problems.add(Location(path), "source.sheet", f'no sheet named "{name}"',
-                     hint="sheets: " + ", ".join(book.sheetnames))
+    if not isinstance(name, str) or name not in book.sheetnames:
+        problems.add(Location(path), "source.sheet", f'no sheet named "{name}"', hint="sheets: " + ", ".join(book.sheetnames))
         return None
-    sheet = book[name]
-    bounds = range_boundaries(options.cell_range) if options.cell_range else (1, 1, None, None)
+    try:
+        bounds = range_boundaries(options.cell_range) if options.cell_range else (1, 1, None, None)
+    except (ValueError, TypeError):
+        problems.add(Location(path), "source.range", f'range must look like "A3:F200", got {options.cell_range!r}')
+        return None
     min_col, min_row, max_col, max_row = bounds
-    records = []
-    for row_number, row in enumerate(sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col,
-                                                     max_col=max_col, values_only=True), start=min_row):
-        cells = []
-        for col_offset, value in enumerate(row):
-            reference = f"{name}!{get_column_letter(min_col + col_offset)}{row_number}"
-            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-            text = "" if value is None else (_plain(value) if number is not None else str(value).strip())
-            cells.append(Cell(text, Location(path, row_number, min_col + col_offset, cell=reference), number))
-        records.append(cells)
+    window = dict(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
+    records = [[_xlsx_cell(path, name, cell, raw, problems) for cell, raw in zip(row, raw_row)]
+               for row, raw_row in zip(book[name].iter_rows(**window), formulas[name].iter_rows(**window))]
     book.close()
-    header_index = _find_header(path, [[c.text for c in r] for r in records], options, problems)
+    formulas.close()
+    texts = [[c.text for c in r] for r in records]
+    if options.header_row is not None:  # counted on the sheet, like Excel's row numbers
+        options = ReadOptions(header_row=options.header_row - min_row + 1, required=options.required)
+    header_index = _find_header(path, texts, options, problems)
     if header_index is None:
         return None
     columns = tuple(c.text for c in records[header_index])
     rows = tuple({col: cell for col, cell in zip(columns, r)} for r in records[header_index + 1:]
                  if any(c.text for c in r))
     return Table(path, columns, rows, records[header_index][0].location if records[header_index] else Location(path))
+
+
+def _xlsx_cell(path: Path, sheet: str, cell, raw, problems: Problems) -> Cell:
+    from openpyxl.utils import get_column_letter
+
+    column, row = getattr(cell, "column", None), getattr(cell, "row", None)
+    reference = f"{sheet}!{get_column_letter(column)}{row}" if column and row else sheet
+    at = Location(path, row or 0, column or 0, cell=reference)
+    value = getattr(cell, "value", None)
+    if value is None and isinstance(getattr(raw, "value", None), str) and raw.value.startswith("="):
+        problems.add(at, "source.formula_without_result", f"the formula {raw.value} has no stored result",
+                     hint="open the file in Excel or LibreOffice and save it, so the results are stored")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            number = round(number * 100, 10)  # shown as "94,2 %" in Excel; read it as 94.2 like a CSV export would
+        return Cell(_plain(number) + ("%" if "%" in (cell.number_format or "") else ""), at, number)
+    return Cell("" if value is None else str(value).strip(), at)
 
 
 def _plain(value: float) -> str:
@@ -221,10 +260,10 @@ def parse_number(cell: Cell, decimal: str, thousands: str = "") -> tuple[float |
     if thousands and thousands not in SPACES:
         text = text.replace(thousands, "")
     if decimal == ",":
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
+        if re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?", text):
             text = text.replace(".", "")
         text = text.replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+    elif re.fullmatch(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", text):
         text = text.replace(",", "")
     text = text.replace("\u2212", "-")
     if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):

@@ -81,8 +81,12 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
                      "source.syntax", f"not valid TOML: {exc}".split(" (at")[0])
         return []
     where = _locate(text, path)
+    entries = raw.get("source", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problems.add(Location(path, 1, 1), "source.invalid", "write each file as a [[source]] table (two brackets)")
+        return []
     specs = []
-    for index, entry in enumerate(raw.get("source", []), start=1):
+    for index, entry in enumerate(entries, start=1):
         spec = _source_spec(path.parent, entry, index, where, problems)
         if spec:
             specs.append(spec)
@@ -135,11 +139,19 @@ def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Pro
     if header_row is not None and not (isinstance(header_row, int) and header_row >= 1):
         problems.add(at("header_row"), "source.invalid", f"header_row must be a line number from 1, got {header_row!r}")
         ok = False
-    series = [s for n, item in enumerate(entry.get("series", []), start=1)
+    items = entry.get("series", [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        problems.add(at("series"), "source.invalid", "write each series as a [[source.series]] table (two brackets)")
+        return None
+    for key in ("encoding", "delimiter", "thousands", "sheet", "range"):
+        if key in entry and not isinstance(entry[key], str):
+            problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {entry[key]!r}")
+            ok = False
+    series = [s for n, item in enumerate(items, start=1)
               if (s := _series_spec(item, fmt, lambda k, n=n: at(k, n), problems))]
     if not entry.get("series"):
         problems.add(at("file"), "source.no_series", f"source {file} declares no [[source.series]]")
-    if not ok or len(series) != len(entry.get("series", [])):
+    if not ok or len(series) != len(items):
         return None
     required = tuple(dict.fromkeys(c for s in series for c in _columns_of(s)))
     options = ReadOptions(encoding=entry.get("encoding", "auto"), delimiter=entry.get("delimiter", "auto"),
@@ -156,10 +168,17 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         if not isinstance(values.get(key), str) or not values.get(key):
             problems.add(at(key), "source.invalid", f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})')
             ok = False
+    for key in ("entity", "entity_code", "period_label"):
+        if key in values and not isinstance(values[key], str):
+            problems.add(at(key), "source.invalid", f'{key} must be a text in quotes, got {values[key]!r}')
+            ok = False
     if bool(values.get("entity")) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
         ok = False
     filters = []
+    if not isinstance(values.get("filter") or {}, dict):
+        problems.add(at("filter"), "source.invalid", 'filter must be a table like { Kjønn = "Kjønn samlet" }')
+        return None
     for column, wanted in (values.get("filter") or {}).items():
         wanted = wanted if isinstance(wanted, list) else [wanted]
         filters.append((column, tuple(str(w) for w in wanted)))
@@ -245,10 +264,12 @@ def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: P
         problems.warn(first, "source.entity_mapped",
                       f"{len(notes)} historic codes or names were mapped to 2024 codes ({series.indicator}), e.g. {examples}")
     for text, locations in unknown.items():
-        suggestion = resolve_entity(text).suggestion
+        resolution = resolve_entity(text)
         more = f" ({len(locations)} rows)" if len(locations) > 1 else ""
-        problems.add(locations[0], "source.unknown_entity", f'"{text}" is not a known municipality, county or the nation{more}',
-                     hint=f'did you mean "{suggestion}"?' if suggestion else "use the 2024 name or kommunenummer")
+        message = (resolution.note or f'"{text}" is not a known municipality, county or the nation') + more
+        problems.add(locations[0], "source.unknown_entity", message,
+                     hint=f'did you mean "{resolution.suggestion}"?' if resolution.suggestion
+                     else "use the 2024 name or kommunenummer")
     values = _combine(grouped, series, problems)
     if series.county_totals:
         values = _add_county_totals(values)
@@ -289,6 +310,7 @@ def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
     patterns = (
         (r"(\d{4})", lambda m: (int(m[1]), "")),
         (r"(\d{4})-\d{2}-\d{2}(?:[ T].*)?", lambda m: (int(m[1]), "")),
+        (r"(\d{4})(?:-\d{2}|M\d{2}|K\d|Q\d)", lambda m: (int(m[1]), "")),  # month or quarter: its year
         (r"(\d{4})\s*[-–]\s*(\d{4})", lambda m: (int(m[2]), text)),
         (r"(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
         (r"\d{4}/\d{2,4}\s*[-–]\s*(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
@@ -298,7 +320,8 @@ def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
         if match:
             return result(match)
     problems.add(cell.location, "source.invalid_period", f'period "{cell.text}" is not understood',
-                 hint="use a year (2024), a date (2024-01-01), a range (2018-2024) or a school year (2023/2024)")
+                 hint="use a year (2024), a date (2024-01-01), a month (2024M01), a range (2018-2024) "
+                 "or a school year (2023/2024)")
     return None
 
 
@@ -315,6 +338,7 @@ def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tupl
     combined = {}
     replaced = 0
     duplicates: list[tuple[tuple[str, int], list]] = []
+    incomplete: list[tuple[tuple[str, int], list]] = []
     for key, items in grouped.items():
         newest = max(item[3] for item in items)
         if any(item[3] < newest for item in items):  # a file with both old and new codes for one place
@@ -324,6 +348,9 @@ def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tupl
             duplicates.append((key, items))
             continue
         present = [item[0] for item in items if item[0] is not None]
+        if len(items) > 1 and len(present) < len(items) and series.aggregate in ("sum", "mean"):
+            incomplete.append((key, items))
+            present = []  # a total over incomplete rows would look real but be too small
         if not present:
             value = None
         elif series.aggregate == "mean":
@@ -334,6 +361,13 @@ def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tupl
             value = sum(present)
         combined[key] = (value, items[-1][1] if series.aggregate == "last" else items[0][1], items[0][2])
     _report_duplicates(duplicates, series, problems)
+    if incomplete:
+        (entity, period), items = min(incomplete, key=lambda d: d[1][0][2].line)
+        missing = next(item for item in items if item[0] is None)
+        more = f" and {len(incomplete) - 1} more" if len(incomplete) > 1 else ""
+        problems.warn(missing[2], "source.incomplete_total",
+                      f"{series.indicator} for {entity} in {period}{more} is left missing: some of the rows to "
+                      f"{series.aggregate} have no value")
     if replaced:
         first = min((item[2] for items in grouped.values() for item in items), key=lambda loc: loc.line)
         problems.warn(first, "source.older_codes_replaced",
