@@ -1,0 +1,94 @@
+"""The artifact cache: a change redoes exactly the charts, pages and PDFs that depend on it."""
+
+from pathlib import Path
+
+import pytest
+from conftest import CONFIG, OBSERVATIONS
+
+from vlrgen.build import BuildOptions, build_projects
+
+PDF_CONFIG = CONFIG.replace('outputs = ["html"]', 'outputs = ["html", "pdf"]') + \
+    '\n[content]\ntemplates = "templates"\n\n[branding]\naccent = "#1a5f7a"\n'
+
+
+@pytest.fixture
+def two_projects(make_project):
+    notodden = PDF_CONFIG.replace('"Porsgrunn"', '"Notodden"').replace('"4001"', '"4005"')
+    observations = OBSERVATIONS + "water,4005,2022,90,\nwater,4005,2023,91,\n"
+    a = make_project({"vlrgen.toml": PDF_CONFIG, "data/observations.csv": observations, "templates/.keep": ""}, name="a")
+    b = make_project({"vlrgen.toml": notodden, "data/observations.csv": observations, "templates/.keep": ""}, name="b")
+    return a, b
+
+
+def build(projects, out: Path, jobs: int = 1):
+    report = build_projects(list(projects), BuildOptions(out_dir=out, jobs=jobs))
+    assert not report.problems.errors, report.problems.errors
+    s = report.stats
+    return sorted(s.charts_drawn_names), sorted(s.html_changed), sorted(s.pdfs_made_names)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_each_kind_of_change_redoes_exactly_what_depends_on_it(two_projects, tmp_path):
+    a, b = two_projects
+    out = tmp_path / "out"
+    charts, pages, pdfs = build((a, b), out)
+    assert len(charts) == 4 and len(pages) == 4 and len(pdfs) == 4  # cold: 2 reports × 2 languages
+
+    assert build((a, b), out) == ([], [], [])  # no change: nothing is made again
+
+    edit(a / "narrative" / "nb" / "introduction.md", "Text for", "Changed text for")
+    assert build((a, b), out) == ([], ["porsgrunn-2025/nb"], ["porsgrunn-2025/nb"])
+
+    edit(a / "data" / "observations.csv", "water,4001,2023,96.25,", "water,4001,2023,97.5,")
+    charts, pages, pdfs = build((a, b), out)
+    assert charts == ["en/fig-01-water", "nb/fig-01-water"]  # Porsgrunn's chart in both languages only
+    assert pages == pdfs == ["porsgrunn-2025/en", "porsgrunn-2025/nb"]
+
+    (b / "templates" / "landing.html").write_text("{{ cfg.entity.name }}", encoding="utf-8")
+    assert build((a, b), out) == ([], [], [])  # the landing page is in no PDF and no report page
+    (b / "templates" / "progress.html").write_text("<p>{{ L.t('progress.intro_generated') }}</p>", encoding="utf-8")
+    assert build((a, b), out) == ([], ["notodden-2025/en", "notodden-2025/nb"], ["notodden-2025/en", "notodden-2025/nb"])
+
+    (a / "templates" / "i18n").mkdir()
+    (a / "templates" / "i18n" / "en.toml").write_text('[ui]\ncontents = "Table of contents"\n', encoding="utf-8")
+    assert build((a, b), out) == ([], ["porsgrunn-2025/en"], ["porsgrunn-2025/en"])
+
+    (a / "templates" / "i18n" / "nb.toml").write_text('[chart]\ngreen_line = "Grønn grense ({value})"\n', encoding="utf-8")
+    assert build((a, b), out) == ([], [], [])  # no thresholds in this catalogue: no chart uses the string
+
+    edit(b / "vlrgen.toml", '#1a5f7a', '#aa3300')
+    assert build((a, b), out) == ([], ["notodden-2025/en", "notodden-2025/nb"], ["notodden-2025/en", "notodden-2025/nb"])
+
+
+def test_force_and_clean(two_projects, tmp_path):
+    from click.testing import CliRunner
+
+    from vlrgen.cli import main
+
+    a, _ = two_projects
+    out = tmp_path / "out"
+    build((a,), out)
+    report = build_projects([a], BuildOptions(out_dir=out, jobs=1, force=True))
+    assert report.stats.pdfs_made == 2 and report.stats.charts_drawn == 2
+    assert CliRunner().invoke(main, ["clean", "--out", str(out)]).exit_code == 0
+    assert not (out / ".vlrgen-cache").exists() and (out / "porsgrunn-2025" / "nb" / "index.html").is_file()
+    assert build((a,), out)[0] == ["en/fig-01-water", "nb/fig-01-water"]
+
+
+def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path):
+    a, b = two_projects
+    build((a, b), tmp_path / "one", jobs=1)
+    build((a, b), tmp_path / "two", jobs=2)
+
+    def files(root: Path) -> dict:
+        return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and ".vlrgen-cache" not in p.parts}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one.keys() == two.keys() and len(one) > 20
+    assert [k for k in one if one[k] != two[k]] == []
