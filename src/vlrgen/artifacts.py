@@ -11,6 +11,7 @@ memory stays bounded (WeasyPrint does not give memory back).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -43,6 +44,7 @@ class BuildStats:
     pdfs_made_names: list[str] = field(default_factory=list)
 
 
+@functools.cache
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -58,11 +60,16 @@ def _digest_files(paths: Iterable[Path], relative_to: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _font_digest(folder: str) -> str:
+    return _digest_files(Path(folder).glob("*.ttf"), Path(folder))
+
+
 def chart_key(job: ChartJob) -> str:
     fields = dataclasses.asdict(job)
     fonts = fields.pop("font_dir")
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
-    extra = [__version__, _version("matplotlib"), _digest_files(Path(fonts).glob("*.ttf"), Path(fonts))]
+    extra = [__version__, _version("matplotlib"), _font_digest(fonts)]
     return hashlib.sha256("\n".join([payload, *extra]).encode()).hexdigest()
 
 

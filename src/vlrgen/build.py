@@ -61,8 +61,11 @@ class BuildReport:
 
 
 def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | None = None,
-                   formats: tuple[str, ...] | None = None) -> Project | None:
-    """Phase 1: config, narrative, data and catalogs, with every problem collected."""
+                   formats: tuple[str, ...] | None = None, datasets: dict | None = None) -> Project | None:
+    """Phase 1: config, narrative, data and catalogs, with every problem collected.
+
+    `datasets` shares loaded data between projects that name the same files (a county's members).
+    """
     config = load_config(path, problems)
     if config is None:
         return None
@@ -78,8 +81,14 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
         return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
     before = len(problems.errors)
-    dataset = load_dataset(config.indicators_path, config.observations_path, problems,
-                           sources_path=config.sources_path)
+    key = (config.indicators_path, config.observations_path, config.sources_path)
+    if datasets is not None and key in datasets:
+        dataset = datasets[key]
+    else:
+        dataset = load_dataset(config.indicators_path, config.observations_path, problems,
+                               sources_path=config.sources_path)
+        if datasets is not None:
+            datasets[key] = dataset
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
@@ -100,7 +109,8 @@ def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Datase
 
 def check_projects(paths: list[Path], strict: bool = False, languages=None, formats=None) -> tuple[list[Project], Problems]:
     problems = Problems()
-    projects = [p for path in paths if (p := gather_project(path, problems, languages, formats))]
+    datasets: dict = {}
+    projects = [p for path in paths if (p := gather_project(path, problems, languages, formats, datasets))]
     seen: dict[str, Config] = {}
     for project in projects:
         slug = project.config.slug
@@ -144,7 +154,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
 
 
 def project_env(project: Project):
-    return make_environment(list(project.template_dirs))
+    return make_environment(project.template_dirs)
 
 
 @dataclass

@@ -28,6 +28,7 @@ class Resolution:
     valid_until: int = 9999  # last year the written code was in use; 9999 for current codes and names
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_entity(text: str) -> Resolution:
     raw = text.strip()
     if not raw:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .problems import Location, Problems
 
-__all__ = ["Cell", "Table", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
+__all__ = ["Cell", "Row", "Table", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
 
 MISSING_MARKERS = {"", ".", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -32,11 +32,37 @@ class Cell:
     number: float | None = None  # set when a spreadsheet stored a real number
 
 
+class Row:
+    """One data row. Texts are read without building locations; `row[column]` gives a located Cell."""
+
+    __slots__ = ("_path", "_line", "_texts", "_index", "_raw", "_delimiter", "_offsets", "_cells")
+
+    def __init__(self, path: Path, line: int, texts: list[str], index: dict[str, int], raw: str = "",
+                 delimiter: str = ",", cells: list[Cell] | None = None):
+        self._path, self._line, self._texts, self._index = path, line, texts, index
+        self._raw, self._delimiter, self._offsets, self._cells = raw, delimiter, None, cells
+
+    def text(self, column: str) -> str:
+        return self._texts[self._index[column]]
+
+    def texts(self) -> dict[str, str]:
+        return {column: self._texts[i] for column, i in self._index.items()}
+
+    def __getitem__(self, column: str) -> Cell:
+        position = self._index[column]
+        if self._cells is not None:
+            return self._cells[position]
+        if self._offsets is None:
+            self._offsets = _offsets(self._raw, self._delimiter) if self._raw else []
+        column_number = self._offsets[position] if position < len(self._offsets) else 1
+        return Cell(self._texts[position], Location(self._path, self._line, column_number))
+
+
 @dataclass(frozen=True)
 class Table:
     path: Path
     columns: tuple[str, ...]
-    rows: tuple[dict[str, Cell], ...]
+    rows: tuple[Row, ...]
     header: Location
     delimiter: str = ","
     encoding: str = "utf-8"
@@ -112,8 +138,8 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
         for record in reader:
             start = previous_end + 1
             previous_end = reader.line_num
-            offsets = _offsets(lines[start - 1], delimiter) if start == previous_end and start <= len(lines) else []
-            records.append((start, record, offsets))
+            raw = lines[start - 1] if start == previous_end and start <= len(lines) else ""
+            records.append((start, record, raw))
     except csv.Error as exc:
         problems.add(Location(path, reader.line_num, 1), "source.csv", f"the file cannot be read as CSV: {exc}",
                      hint="check for an unclosed double quote")
@@ -121,10 +147,11 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
     header_index = _find_header(path, [r for _, r, _ in records], options, problems)
     if header_index is None:
         return None
-    header_line, header, header_offsets = records[header_index]
+    header_line, header, _ = records[header_index]
     columns = tuple(h.strip() for h in header)
+    index = {name: i for i, name in reversed(list(enumerate(columns)))}  # the first of equal names wins
     rows = []
-    for line, record, offsets in records[header_index + 1:]:
+    for line, record, raw in records[header_index + 1:]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns):]):
@@ -132,10 +159,8 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
                          f"row has {len(record)} cells but the header has {len(columns)}",
                          hint=f"a value containing {delimiter!r} must be in double quotes")
             continue
-        padded = list(record) + [""] * (len(columns) - len(record))
-        positions = list(offsets) + [1] * len(columns)
-        rows.append({name: Cell(value.strip(), Location(path, line, positions[i]))
-                     for i, (name, value) in enumerate(zip(columns, padded))})
+        texts = [value.strip() for value in record[:len(columns)]] + [""] * (len(columns) - len(record))
+        rows.append(Row(path, line, texts, index, raw, delimiter))
     return Table(path, columns, tuple(rows), Location(path, header_line, 1), delimiter, encoding)
 
 
@@ -211,8 +236,9 @@ def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | 
     if header_index is None:
         return None
     columns = tuple(c.text for c in records[header_index])
-    rows = tuple({col: cell for col, cell in zip(columns, r)} for r in records[header_index + 1:]
-                 if any(c.text for c in r))
+    index = {name: i for i, name in reversed(list(enumerate(columns)))}
+    rows = tuple(Row(path, r[0].location.line, [c.text for c in r], index, cells=list(r))
+                 for r in records[header_index + 1:] if any(c.text for c in r))
     return Table(path, columns, rows, records[header_index][0].location if records[header_index] else Location(path))
 
 

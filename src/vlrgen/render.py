@@ -8,6 +8,7 @@ only present: strings come from the language's catalog, numbers from its Babel f
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -301,7 +302,15 @@ def check_templates(search_path: list[Path], messages: dict[str, str], problems:
                                      f'the template uses message "{match[1]}", which no catalog defines')
 
 
-def make_environment(search_path: list[Path]) -> jinja2.Environment:
+def make_environment(search_path) -> jinja2.Environment:
+    """One environment per template search path and state of its files (an added override counts)."""
+    search_path = tuple(search_path)
+    state = tuple((p.as_posix(), p.stat().st_mtime_ns) for folder in search_path for p in sorted(folder.glob("*.html")))
+    return _environment(search_path, state)
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import reference
 from .entities import resolve_entity
 from .problems import Location, Problems
-from .readers import Cell, ReadOptions, Table, detect_decimal, parse_number, read_table
+from .readers import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
 
 __all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "parse_period", "RawObservation"]
 
@@ -238,7 +238,7 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[RawObserva
 
 def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[RawObservation]:
     rows = _filtered(spec, table, series, problems)
-    decimal = spec.decimal if spec.decimal != "auto" else detect_decimal([r[series.value].text for r in rows], table.delimiter)
+    decimal = spec.decimal if spec.decimal != "auto" else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
     grouped: dict[tuple[str, int], list[tuple[float | None, str, Location, int]]] = defaultdict(list)
     unknown: dict[str, list[Location]] = defaultdict(list)
     notes: dict[str, tuple[Location, str]] = {}
@@ -276,20 +276,20 @@ def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: P
     return _finish(values, series, problems)
 
 
-def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[dict[str, Cell]]:
+def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Row]:
     rows = list(table.rows)
     for column, wanted in series.filters:
-        present = {r[column].text for r in rows}
+        present = {r.text(column) for r in rows}
         for value in wanted:
             if value not in present:
                 guess = difflib.get_close_matches(value, sorted(present), n=1)
                 problems.add(series.locations.get("filter", spec.location), "source.filter_matches_nothing",
                              f'no row of {spec.path.name} has {column} = "{value}"',
                              hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file")
-        rows = [r for r in rows if r[column].text in wanted]
+        rows = [r for r in rows if r.text(column) in wanted]
     if spec.format == "opensdg":  # the headline series: every disaggregation column empty
         fixed = {series.period, series.value} | {c for c, _ in series.filters}
-        rows = [r for r in rows if all(not cell.text for name, cell in r.items() if name not in fixed)]
+        rows = [r for r in rows if all(not text for name, text in r.texts().items() if name not in fixed)]
     return rows
 
 
