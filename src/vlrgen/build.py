@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,9 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     If any project fails, no report in the output folder changes.
     """
     report = BuildReport()
+    clock = time.perf_counter()
     projects, problems = check_projects(paths, options.strict, options.languages, options.formats)
+    report.stats.seconds["gather"] = time.perf_counter() - clock
     report.problems.extend(problems)
     if problems.errors:
         return report
@@ -170,6 +173,13 @@ class _Plan:
 def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, executor: Executor,
                progress: Progress, report: BuildReport) -> list[tuple[Path, Path]]:
     """Phases over all projects at once, so charts and PDFs of every report share the workers."""
+    seconds, clock = report.stats.seconds, time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        seconds[name] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
     plans = []
     for project in projects:
         target = out_dir / project.config.slug
@@ -184,13 +194,17 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
         plan.views = {lang: plan_report(project.config, project.narrative, project.dataset, project.languages[lang],
                                         root / "fonts") for lang in project.config.languages}
         plans.append(plan)
+    lap("plan")
     progress("charts")
-    svgs = _draw_charts([f.job for plan in plans for view in plan.views.values() for f in view.figures],
+    svgs = _draw_charts([[f.job for f in view.figures] for plan in plans for view in plan.views.values()],
                         cache, executor, report.stats)
+    lap("charts")
     for plan in plans:
         _write_pages(plan, svgs, report.stats)
+    lap("pages")
     progress("PDFs")
     _make_pdfs(plans, cache, executor, report)
+    lap("pdfs")
     for plan in plans:
         _write_manifest(plan)
     return [(plan.staging, plan.target) for plan in plans]
@@ -203,22 +217,34 @@ def _prepare_staging(project: Project, staging: Path) -> None:
     _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
-def _draw_charts(jobs: list[ChartJob], cache: ArtifactCache, executor: Executor, stats: BuildStats) -> dict[str, str]:
-    """SVG text by chart key: from the cache, or drawn (in parallel) and then stored."""
-    keyed = {chart_key(job): job for job in jobs}
-    svgs, missing = {}, []
-    for key, job in keyed.items():
-        cached = cache.get("charts", key, ".svg")
-        if cached:
-            svgs[key] = cached.read_text(encoding="utf-8")
-            stats.charts_cached += 1
-        else:
-            missing.append((key, job))
-    for (key, job), svg in zip(missing, executor.map(draw_chart_task, [job for _, job in missing])):
-        cache.put_text("charts", key, ".svg", svg)
-        svgs[key] = svg
-        stats.charts_drawn += 1
-        stats.charts_drawn_names.append(f"{job.language}/{job.name}")
+def _draw_charts(batches: list[list[ChartJob]], cache: ArtifactCache, executor: Executor,
+                 stats: BuildStats) -> dict[str, str]:
+    """SVG text by chart key: from the cache, or drawn (a batch per report page, in parallel) and stored."""
+    svgs: dict[str, str] = {}
+    missing: list[list[tuple[str, ChartJob]]] = []
+    seen: set[str] = set()
+    for batch in batches:
+        todo = []
+        for job in batch:
+            key = chart_key(job)
+            if key in seen:
+                continue
+            seen.add(key)
+            cached = cache.get("charts", key, ".svg")
+            if cached:
+                svgs[key] = cached.read_text(encoding="utf-8")
+                stats.charts_cached += 1
+            else:
+                todo.append((key, job))
+        if todo:
+            missing.append(todo)
+    drawn = executor.map(draw_chart_task, [[job for _, job in batch] for batch in missing])
+    for batch, results in zip(missing, drawn):
+        for (key, job), svg in zip(batch, results):
+            cache.put_text("charts", key, ".svg", svg)
+            svgs[key] = svg
+            stats.charts_drawn += 1
+            stats.charts_drawn_names.append(f"{job.language}/{job.name}")
     return svgs
 
 
@@ -264,6 +290,7 @@ def _make_pdfs(plans: list[_Plan], cache: ArtifactCache, executor: Executor, rep
                 continue
             todo.append((plan, lang, key, PdfRequest(html, target, roots, config.pdf_variant)))
     failures = []
+    todo.sort(key=lambda item: -item[3].html_path.stat().st_size)  # longest first keeps the workers evenly busy
     for (plan, lang, key, request), (result, error) in zip(todo, executor.map(render_pdf_safely, [t[3] for t in todo])):
         config = plan.project.config
         if result is None:

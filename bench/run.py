@@ -1,0 +1,210 @@
+"""Benchmark vlrgen on the example content and on a synthetic national-scale run; print the figures.
+
+Run from the repository root after `bash scripts/build-example` (or `bash scripts/bootstrap`):
+
+    .venv/bin/python bench/run.py [--jobs N] [--national-sample 12]
+
+Measures, on copies in a temporary folder (the repository is not touched):
+  cold full build, no-change rebuild, one-section edit, --jobs 1 vs --jobs N, peak memory per
+  process, and the overhead ratio = cold build wall time ÷ the time WeasyPrint alone needs to render
+  the same final HTML files with the same number of workers. The national-scale run builds a sample
+  of synthetic municipal projects (real structure, the Notodden example's values copied to other
+  municipality codes: for timing only, never published) and extrapolates to 357 municipalities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VLRGEN = [sys.executable, "-m", "vlrgen"]
+
+
+class PeakMemory:
+    """Polls /proc for the peak resident memory (VmHWM) of a process and all its descendants."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peaks, self._stop = pid, {}, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while not self._stop.is_set():
+            for pid in self._tree():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peaks[pid] = max(self.peaks.get(pid, 0), int(line.split()[1]) // 1024)
+            time.sleep(0.05)
+
+    def _tree(self) -> set[int]:
+        parents = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    pass
+        tree, changed = {self.pid}, True
+        while changed:
+            changed = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        return tree
+
+
+def run_build(args: list[str], cwd: Path) -> tuple[float, dict[int, int], str]:
+    start = time.perf_counter()
+    env = {**os.environ, "CI": "1"}
+    process = subprocess.Popen(VLRGEN + ["build", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    with PeakMemory(process.pid) as memory:
+        output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"build failed:\n{output}")
+    return elapsed, memory.peaks, output.strip().splitlines()[-1]
+
+
+def render_one(paths: tuple[str, str]) -> float:
+    import weasyprint
+
+    start = time.perf_counter()
+    weasyprint.HTML(filename=paths[0], media_type="print").write_pdf(paths[1], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return time.perf_counter() - start
+
+
+def weasyprint_alone(htmls: list[Path], jobs: int, scratch: Path) -> float:
+    """Wall time for WeasyPrint alone to render these HTML files with `jobs` workers."""
+    pairs = [(str(h), str(scratch / f"{i}.pdf")) for i, h in enumerate(htmls)]
+    start = time.perf_counter()
+    if jobs == 1:
+        for pair in pairs:
+            render_one(pair)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(render_one, pairs))
+    return time.perf_counter() - start
+
+
+def synthetic_projects(root: Path, count: int) -> list[Path]:
+    """`count` municipal projects shaped like the Notodden example, for timing only."""
+    sys.path.insert(0, str(REPO / "src"))
+    from vlrgen import reference
+
+    codes = sorted(reference.municipalities())[:: max(1, 357 // count)][:count]
+    data = root / "data"
+    shutil.copytree(REPO / "content" / "data" / "sources", data / "sources")
+    shutil.copy(REPO / "content" / "data" / "indicators.csv", data / "indicators.csv")
+    source_rows = [line for line in (REPO / "content" / "data" / "sources.toml").read_text(encoding="utf-8").splitlines()]
+    (data / "sources.toml").write_text("\n".join(source_rows) + "\n", encoding="utf-8")
+    observations = ["indicator,entity,period,value,period_label"]
+    projects = []
+    base = (REPO / "content" / "notodden" / "vlrgen.toml").read_text(encoding="utf-8")
+    example = _example_values()
+    for code in codes:
+        place = reference.municipalities()[code]
+        folder = root / f"m{code}"
+        shutil.copytree(REPO / "content" / "notodden" / "narrative", folder / "narrative")
+        (folder / "vlrgen.toml").write_text(
+            base.replace('"Notodden"', f'"{place.name}"').replace('"4005"', f'"{code}"')
+                .replace("year = 2025", f'year = 2025\nslug = "m{code}-2025"')
+                .replace('sources = "../data/sources.toml"', 'observations = "../data/synthetic.csv"'), encoding="utf-8")
+        for indicator, period, value, label in example:
+            observations.append(f"{indicator},{code},{period},{value},{label}")
+        projects.append(folder)
+    for indicator, period, value, label in _example_values(("40", "0")):
+        observations.append(f"{indicator},{period[0]},{period[1]},{value},{label}")
+    (data / "synthetic.csv").write_text("\n".join(observations) + "\n", encoding="utf-8")
+    return projects
+
+
+def _example_values(entities: tuple[str, ...] | None = None):
+    from vlrgen.data import load_dataset
+    from vlrgen.problems import Problems
+
+    dataset = load_dataset(REPO / "content" / "data" / "indicators.csv", None, Problems(),
+                           sources_path=REPO / "content" / "data" / "sources.toml")
+    rows = []
+    for o in dataset.observations:
+        if o.value is None:
+            continue
+        if entities is None and o.entity == "4005":
+            rows.append((o.indicator, o.period, repr(o.value), f'"{o.period_label}"' if o.period_label else ""))
+        elif entities and o.entity in entities:
+            rows.append((o.indicator, (o.entity, o.period), repr(o.value), f'"{o.period_label}"' if o.period_label else ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--national-sample", type=int, default=12)
+    options = parser.parse_args()
+    jobs = options.jobs
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, jobs {jobs}")
+
+    with tempfile.TemporaryDirectory(prefix="vlrgen-bench-") as temp:
+        work = Path(temp)
+        shutil.copytree(REPO / "content", work / "content")
+        projects = [str(work / "content" / "porsgrunn"), str(work / "content" / "notodden")]
+        out = work / "out"
+
+        cold, peaks, summary = run_build([*projects, "--out", str(out), "--jobs", str(jobs)], work)
+        print(f"cold full build (2 reports × 2 languages, HTML + PDF): {cold:.1f} s   [{summary.split('[')[-1]}")
+        worker_peak = max((mb for pid, mb in peaks.items()), default=0)
+        print(f"peak memory, largest process: {worker_peak} MB; all processes: "
+              f"{', '.join(str(mb) for mb in sorted(peaks.values(), reverse=True)[:6])} MB")
+
+        again, _, summary = run_build([*projects, "--out", str(out), "--jobs", str(jobs)], work)
+        print(f"no-change rebuild: {again:.2f} s   [{summary.split('[')[-1]}")
+
+        section = work / "content" / "porsgrunn" / "narrative" / "nb" / "introduction.md"
+        section.write_text(section.read_text(encoding="utf-8") + "\nEn ny setning (benchmark).\n", encoding="utf-8")
+        edit, _, summary = run_build([*projects, "--out", str(out), "--jobs", str(jobs)], work)
+        one_pdf = weasyprint_alone([out / "porsgrunn-2025" / "nb" / "index.html"], 1, work)
+        print(f"one-section edit rebuild: {edit:.1f} s (that PDF alone in WeasyPrint: {one_pdf:.1f} s; "
+              f"target ≤ {1.2 * one_pdf + 1:.1f} s)   [{summary.split('[')[-1]}")
+
+        htmls = sorted(out.glob("*/*/index.html"))
+        floor = weasyprint_alone(htmls, jobs, work)
+        print(f"WeasyPrint alone, same {len(htmls)} final HTML files, {jobs} workers: {floor:.1f} s")
+        print(f"overhead ratio (cold build ÷ WeasyPrint alone): {cold / floor:.2f}   (target ≤ 1.15)")
+
+        serial, _, _ = run_build([*projects, "--out", str(work / "out1"), "--jobs", "1"], work)
+        print(f"cold build with --jobs 1: {serial:.1f} s; speed-up with --jobs {jobs}: {serial / cold:.2f}×   (target ≥ 1.7×)")
+
+        sample = options.national_sample
+        national = work / "national"
+        synthetic = synthetic_projects(national, sample)
+        took, peaks, summary = run_build([*map(str, synthetic), "--out", str(national / "out"), "--jobs", str(jobs)], national)
+        per_report = took / sample
+        print(f"synthetic national sample: {sample} municipal reports × 2 languages, HTML + PDF in {took:.1f} s "
+              f"({per_report:.1f} s per report, {per_report / 2:.1f} s per language); peak process {max(peaks.values())} MB")
+        print(f"extrapolated full national build (357 municipalities × 2 languages): {per_report * 357 / 60:.0f} min")
+
+
+if __name__ == "__main__":
+    main()
