@@ -92,3 +92,18 @@ def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path):
     one, two = files(tmp_path / "one"), files(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) > 20
     assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
+    from vlrgen.build import check_projects
+    from vlrgen.artifacts import ArtifactCache
+
+    cache = ArtifactCache(tmp_path / "cache")
+    project = example_copy / "notodden"
+    projects, _ = check_projects([project], cache=cache)
+    before = {(o.indicator, o.period): o.value for o in projects[0].dataset.series("kindergarten_coverage", "4005")}
+    raw = example_copy / "data" / "sources" / "kindergarten_coverage_telemark.csv"
+    edit(raw, "4005,Notodden,2025-01-01,0.962", "4005,Notodden,2025-01-01,0.5")
+    projects, _ = check_projects([project], cache=cache)
+    after = {(o.indicator, o.period): o.value for o in projects[0].dataset.series("kindergarten_coverage", "4005")}
+    assert before[("kindergarten_coverage", 2025)] == 96.2 and after[("kindergarten_coverage", 2025)] == 50.0

@@ -16,9 +16,8 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 from . import __version__
 from .charts import ChartJob, draw_chart
 
-__all__ = ["ArtifactCache", "Executor", "chart_key", "pdf_key", "make_executor", "draw_chart_task", "BuildStats",
+__all__ = ["ArtifactCache", "Executor", "chart_key", "pdf_key", "data_key", "make_executor", "draw_chart_task", "BuildStats",
            "CACHE_NAME", "TASKS_PER_WORKER"]
 
 CACHE_NAME = ".vlrgen-cache"
@@ -82,6 +81,26 @@ def pdf_key(html_path: Path, staging: Path, variant: str | None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def data_key(*paths: Path | None) -> str:
+    """The catalogue, the observations, the sources file and every raw file it names."""
+    import tomllib
+
+    files = {p for p in paths if p}
+    sources = paths[-1]
+    if sources:
+        try:
+            for entry in tomllib.loads(sources.read_text(encoding="utf-8-sig")).get("source", []):
+                if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+                    files.add((sources.parent / entry["file"]).resolve())
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            pass
+    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}".encode())
+    for path in sorted(files):
+        digest.update(str(path).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
 class ArtifactCache:
     """Files by kind and key under one folder; `enabled=False` (``--force``) reads nothing but still stores."""
 
@@ -96,18 +115,17 @@ class ArtifactCache:
         return path if self.enabled and path.is_file() else None
 
     def put_file(self, kind: str, key: str, suffix: str, source: Path) -> None:
+        self.put_bytes(kind, key, suffix, source.read_bytes())
+
+    def put_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> None:
         target = self.path(kind, key, suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(source, temporary)
+        temporary.write_bytes(data)
         os.replace(temporary, target)
 
     def put_text(self, kind: str, key: str, suffix: str, text: str) -> None:
-        target = self.path(kind, key, suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        self.put_bytes(kind, key, suffix, text.encode("utf-8"))
 
 
 def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
@@ -144,6 +162,29 @@ class Executor:
             self._tasks += len(chunk)
             position += len(chunk)
         return results
+
+    @property
+    def started(self) -> bool:
+        """Are worker processes running (so one more task costs no start-up)?"""
+        return self._pool is not None
+
+    def submit(self, function: Callable, item, inline: bool = False) -> Future:
+        """Start one task; serial executors (or `inline=True`) run it at once, in this process."""
+        if self.jobs == 1 or inline:
+            future: Future = Future()
+            try:
+                future.set_result(function(item))
+            except Exception as exc:  # the caller sees it through the future, like a worker's
+                future.set_exception(exc)
+            return future
+        if self._pool is None or self._tasks >= self.jobs * TASKS_PER_WORKER:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)  # finishes its queue, then its workers exit
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(self.preload))
+            self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
+        self._tasks += 1
+        return self._pool.submit(function, item)
 
     def close(self) -> None:
         if self._pool is not None:

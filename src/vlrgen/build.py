@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reference
-from .artifacts import CACHE_NAME, ArtifactCache, BuildStats, Executor, chart_key, draw_chart_task, make_executor, pdf_key
+from .artifacts import (CACHE_NAME, ArtifactCache, BuildStats, Executor, chart_key, data_key, draw_chart_task,
+                        make_executor, pdf_key)
 from .charts import ChartJob
 from .config import Config, load_config
 from .content import Narrative, load_narrative
@@ -62,7 +64,8 @@ class BuildReport:
 
 
 def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | None = None,
-                   formats: tuple[str, ...] | None = None, datasets: dict | None = None) -> Project | None:
+                   formats: tuple[str, ...] | None = None, datasets: dict | None = None,
+                   cache: ArtifactCache | None = None) -> Project | None:
     """Phase 1: config, narrative, data and catalogs, with every problem collected.
 
     `datasets` shares loaded data between projects that name the same files (a county's members).
@@ -86,8 +89,7 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     if datasets is not None and key in datasets:
         dataset = datasets[key]
     else:
-        dataset = load_dataset(config.indicators_path, config.observations_path, problems,
-                               sources_path=config.sources_path)
+        dataset = _load_dataset(config, problems, cache)
         if datasets is not None:
             datasets[key] = dataset
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
@@ -95,6 +97,25 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
     _check_goal_commentary(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, languages, template_dirs)
+
+
+def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
+    """Load the data, or reuse the result stored for exactly the same input files (and its problems)."""
+    key = data_key(config.indicators_path, config.observations_path, config.sources_path) if cache else None
+    stored = cache.get("data", key, ".pickle") if key else None
+    if stored:
+        try:
+            dataset, found = pickle.loads(stored.read_bytes())
+            problems.extend(found)
+            return dataset
+        except Exception:  # a damaged or old cache entry: read the files again
+            pass
+    found = Problems()
+    dataset = load_dataset(config.indicators_path, config.observations_path, found, sources_path=config.sources_path)
+    problems.extend(found)
+    if key and not found.errors:
+        cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items)))
+    return dataset
 
 
 def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:
@@ -108,10 +129,11 @@ def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Datase
                           f"for {config.entity.name}")
 
 
-def check_projects(paths: list[Path], strict: bool = False, languages=None, formats=None) -> tuple[list[Project], Problems]:
+def check_projects(paths: list[Path], strict: bool = False, languages=None, formats=None,
+                   cache: ArtifactCache | None = None) -> tuple[list[Project], Problems]:
     problems = Problems()
     datasets: dict = {}
-    projects = [p for path in paths if (p := gather_project(path, problems, languages, formats, datasets))]
+    projects = [p for path in paths if (p := gather_project(path, problems, languages, formats, datasets, cache))]
     seen: dict[str, Config] = {}
     for project in projects:
         slug = project.config.slug
@@ -130,13 +152,13 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     """
     report = BuildReport()
     clock = time.perf_counter()
-    projects, problems = check_projects(paths, options.strict, options.languages, options.formats)
+    cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
+    projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
     report.stats.seconds["gather"] = time.perf_counter() - clock
     report.problems.extend(problems)
     if problems.errors:
         return report
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
     wants_pdf = any("pdf" in p.config.outputs for p in projects)
     stagings: list[tuple[Path, Path]] = []
     try:
@@ -195,15 +217,26 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
                                         root / "fonts") for lang in project.config.languages}
         plans.append(plan)
     lap("plan")
-    progress("charts")
-    svgs = _draw_charts([[f.job for f in view.figures] for plan in plans for view in plan.views.values()],
-                        cache, executor, report.stats)
-    lap("charts")
-    for plan in plans:
+    # Charts of every page are started at once; as soon as one report's charts are back its pages are
+    # written and its PDFs started, so PDFs of the first report overlap charts of the next.
+    progress("charts and PDFs")
+    seen: set[str] = set()
+    pending = [[_start_charts([f.job for f in view.figures], seen, cache, executor, report.stats)
+                for view in plan.views.values()] for plan in plans]
+    svgs: dict[str, str] = {}
+    started, waiting = [], []
+    for plan, batches in zip(plans, pending):
+        for batch in batches:
+            _collect_charts(batch, svgs, cache, report.stats)
         _write_pages(plan, svgs, report.stats)
-    lap("pages")
-    progress("PDFs")
-    _make_pdfs(plans, cache, executor, report)
+        waiting += _pdf_requests(plan, cache, report.stats)
+        if executor.started or len(waiting) > 1:
+            started += [(*w, executor.submit(render_pdf_task, w[3])) for w in waiting]
+            waiting = []
+    # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
+    started += [(*w, executor.submit(render_pdf_task, w[3], inline=True)) for w in waiting]
+    lap("charts_pages")
+    _collect_pdfs(started, cache, report)
     lap("pdfs")
     for plan in plans:
         _write_manifest(plan)
@@ -217,35 +250,30 @@ def _prepare_staging(project: Project, staging: Path) -> None:
     _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
-def _draw_charts(batches: list[list[ChartJob]], cache: ArtifactCache, executor: Executor,
-                 stats: BuildStats) -> dict[str, str]:
-    """SVG text by chart key: from the cache, or drawn (a batch per report page, in parallel) and stored."""
-    svgs: dict[str, str] = {}
-    missing: list[list[tuple[str, ChartJob]]] = []
-    seen: set[str] = set()
-    for batch in batches:
-        todo = []
-        for job in batch:
-            key = chart_key(job)
-            if key in seen:
-                continue
-            seen.add(key)
-            cached = cache.get("charts", key, ".svg")
-            if cached:
-                svgs[key] = cached.read_text(encoding="utf-8")
-                stats.charts_cached += 1
-            else:
-                todo.append((key, job))
-        if todo:
-            missing.append(todo)
-    drawn = executor.map(draw_chart_task, [[job for _, job in batch] for batch in missing])
-    for batch, results in zip(missing, drawn):
-        for (key, job), svg in zip(batch, results):
-            cache.put_text("charts", key, ".svg", svg)
-            svgs[key] = svg
-            stats.charts_drawn += 1
-            stats.charts_drawn_names.append(f"{job.language}/{job.name}")
-    return svgs
+def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, executor: Executor,
+                  stats: BuildStats) -> tuple[list[tuple[str, ChartJob]], list[str], object]:
+    """Cached charts are read; the others of one page go to a worker as one task."""
+    cached, todo = [], []
+    for job in jobs:
+        key = chart_key(job)
+        if key in seen:
+            continue  # another page already asked for the same chart
+        seen.add(key)
+        (cached if cache.get("charts", key, ".svg") else todo).append((key, job))
+    future = executor.submit(draw_chart_task, [job for _, job in todo]) if todo else None
+    return todo, [key for key, _ in cached], future
+
+
+def _collect_charts(batch, svgs: dict[str, str], cache: ArtifactCache, stats: BuildStats) -> None:
+    todo, cached, future = batch
+    for key in cached:
+        svgs[key] = cache.get("charts", key, ".svg").read_text(encoding="utf-8")
+        stats.charts_cached += 1
+    for (key, job), svg in zip(todo, future.result() if future else []):
+        cache.put_text("charts", key, ".svg", svg)
+        svgs[key] = svg
+        stats.charts_drawn += 1
+        stats.charts_drawn_names.append(f"{job.language}/{job.name}")
 
 
 def _write_pages(plan: _Plan, svgs: dict[str, str], stats: BuildStats) -> None:
@@ -268,31 +296,42 @@ def _write_pages(plan: _Plan, svgs: dict[str, str], stats: BuildStats) -> None:
                      formats=config.outputs), encoding="utf-8")
 
 
-def _make_pdfs(plans: list[_Plan], cache: ArtifactCache, executor: Executor, report: BuildReport) -> None:
-    from .pdf import PdfRequest, render_pdf_safely
+def render_pdf_task(request):
+    from .pdf import render_pdf_safely
 
-    todo = []
-    for plan in plans:
-        config = plan.project.config
-        if "pdf" not in config.outputs:
+    return render_pdf_safely(request)
+
+
+def _pdf_requests(plan: _Plan, cache: ArtifactCache, stats: BuildStats) -> list[tuple]:
+    """(plan, lang, key, request) for each PDF not in the cache; cached ones are copied now."""
+    from .pdf import PdfRequest
+
+    config = plan.project.config
+    if "pdf" not in config.outputs:
+        return []
+    roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
+    requests = []
+    for lang in config.languages:
+        html = plan.staging / lang / "index.html"
+        target = plan.staging / f"{config.slug}-{lang}.pdf"
+        key = pdf_key(html, plan.staging, config.pdf_variant)
+        cached = cache.get("pdf", key, ".pdf")
+        if cached:
+            shutil.copyfile(cached, target)
+            pages = cache.get("pdf", key, ".json")
+            plan.pages[lang] = json.loads(pages.read_text())["pages"] if pages else 0
+            stats.pdfs_cached += 1
             continue
-        roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
-        for lang in config.languages:
-            html = plan.staging / lang / "index.html"
-            target = plan.staging / f"{config.slug}-{lang}.pdf"
-            key = pdf_key(html, plan.staging, config.pdf_variant)
-            cached = cache.get("pdf", key, ".pdf")
-            if cached:
-                shutil.copyfile(cached, target)
-                plan.pages[lang] = json.loads(cache.get("pdf", key, ".json").read_text())["pages"] \
-                    if cache.get("pdf", key, ".json") else 0
-                report.stats.pdfs_cached += 1
-                continue
-            todo.append((plan, lang, key, PdfRequest(html, target, roots, config.pdf_variant)))
+        requests.append((lang, key, PdfRequest(html, target, roots, config.pdf_variant)))
+    requests.sort(key=lambda item: -item[2].html_path.stat().st_size)  # longest first keeps workers busy
+    return [(plan, lang, key, request) for lang, key, request in requests]
+
+
+def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildReport) -> None:
     failures = []
-    todo.sort(key=lambda item: -item[3].html_path.stat().st_size)  # longest first keeps the workers evenly busy
-    for (plan, lang, key, request), (result, error) in zip(todo, executor.map(render_pdf_safely, [t[3] for t in todo])):
+    for plan, lang, key, request, future in started:
         config = plan.project.config
+        result, error = future.result()
         if result is None:
             failures.append(Problem(Location(config.path), "pdf.failed", f"the {lang} PDF could not be made: {error}"))
             continue
