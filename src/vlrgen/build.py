@@ -15,6 +15,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +167,10 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
             stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report)
     except BuildFailed as failed:
         report.problems.extend(failed.problems)
+    except BrokenProcessPool:
+        report.problems.add(Location(options.out_dir), "build.worker_died",
+                            "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
+                            hint="try again with --jobs 1")
     finally:
         if report.problems.errors or len(stagings) < len(projects):
             for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
