@@ -134,34 +134,13 @@ def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
 
 
 class Executor:
-    """Runs a function over items and returns the results in order; serial or in worker processes."""
+    """Runs tasks serially (`--jobs 1`, tests) or in worker processes, and hands back futures."""
 
     def __init__(self, jobs: int, preload: tuple[str, ...] = ()):
         self.jobs = max(1, jobs)
         self.preload = preload
         self._pool: ProcessPoolExecutor | None = None
         self._tasks = 0
-
-    def map(self, function: Callable, items: list) -> list:
-        """Results in order. The pool is kept between calls and replaced after a bounded number of
-        tasks, which recycles the workers (ProcessPoolExecutor's own max_tasks_per_child can hang
-        on Python 3.11)."""
-        if self.jobs == 1 or not items:
-            return [function(item) for item in items]
-        results: list = []
-        batch = self.jobs * TASKS_PER_WORKER
-        position = 0
-        while position < len(items):
-            if self._pool is None or self._tasks >= batch:
-                self.close()
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(list(self.preload))
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-            chunk = items[position:position + batch - self._tasks]
-            results.extend(self._pool.map(function, chunk))
-            self._tasks += len(chunk)
-            position += len(chunk)
-        return results
 
     @property
     def started(self) -> bool:
@@ -178,8 +157,10 @@ class Executor:
                 future.set_exception(exc)
             return future
         if self._pool is None or self._tasks >= self.jobs * TASKS_PER_WORKER:
+            # A new pool after a bounded number of tasks recycles the workers (ProcessPoolExecutor's own
+            # max_tasks_per_child can hang on Python 3.11). The old pool finishes its queue, then exits.
             if self._pool is not None:
-                self._pool.shutdown(wait=False)  # finishes its queue, then its workers exit
+                self._pool.shutdown(wait=False)
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(self.preload))
             self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
