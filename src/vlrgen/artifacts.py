@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -128,6 +129,15 @@ class ArtifactCache:
         self.put_bytes(kind, key, suffix, text.encode("utf-8"))
 
 
+def warm_up_task(font_dir: str) -> int:
+    """Run in each new worker while the parent is still reading the project: load fonts and caches."""
+    from .charts import ChartLine
+
+    draw_chart(ChartJob("warm-up", "nb", (ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity"),), "", 1, "#000000",
+                        font_dir))
+    return os.getpid()
+
+
 def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
     """One task per batch of charts: a chart takes ~0.1 s, less than sending it to a worker."""
     return [draw_chart(job) for job in jobs]
@@ -141,6 +151,18 @@ class Executor:
         self.preload = preload
         self._pool: ProcessPoolExecutor | None = None
         self._tasks = 0
+        self._starting: threading.Thread | None = None
+
+    def warm_up(self, font_dir: Path) -> None:
+        """Start the workers now (a cold build), so their start-up overlaps reading the project.
+
+        Starting the pool blocks until the fork server has loaded its modules, so it happens in a
+        thread; the first real task waits for that thread.
+        """
+        if self.jobs > 1:
+            self._starting = threading.Thread(
+                target=lambda: [self.submit(warm_up_task, str(font_dir)) for _ in range(self.jobs)], daemon=True)
+            self._starting.start()
 
     @property
     def started(self) -> bool:
@@ -149,6 +171,10 @@ class Executor:
 
     def submit(self, function: Callable, item, inline: bool = False) -> Future:
         """Start one task; serial executors (or `inline=True`) run it at once, in this process."""
+        starting = self._starting
+        if starting is not None and starting is not threading.current_thread():
+            starting.join()
+            self._starting = None
         if self.jobs == 1 or inline:
             future: Future = Future()
             try:
@@ -168,6 +194,9 @@ class Executor:
         return self._pool.submit(function, item)
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         if self._pool is not None:
             self._pool.shutdown()
             self._pool, self._tasks = None, 0

@@ -154,27 +154,32 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     report = BuildReport()
     clock = time.perf_counter()
     cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
-    projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
-    report.stats.seconds["gather"] = time.perf_counter() - clock
-    report.problems.extend(problems)
-    if problems.errors:
-        return report
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    wants_pdf = any("pdf" in p.config.outputs for p in projects)
-    stagings: list[tuple[Path, Path]] = []
+    cold = options.force or not cache.folder.is_dir()
+    executor = make_executor(options.jobs, options.formats is None or "pdf" in options.formats)
+    if cold:  # everything will be made: let the workers start while the project is read
+        executor.warm_up(template_root() / "fonts")
     try:
-        with make_executor(options.jobs, wants_pdf) as executor:
+        projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
+        report.stats.seconds["gather"] = time.perf_counter() - clock
+        report.problems.extend(problems)
+        if problems.errors:
+            return report
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+        stagings: list[tuple[Path, Path]] = []
+        try:
             stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report)
-    except BuildFailed as failed:
-        report.problems.extend(failed.problems)
-    except BrokenProcessPool:
-        report.problems.add(Location(options.out_dir), "build.worker_died",
-                            "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
-                            hint="try again with --jobs 1")
+        except BuildFailed as failed:
+            report.problems.extend(failed.problems)
+        except BrokenProcessPool:
+            report.problems.add(Location(options.out_dir), "build.worker_died",
+                                "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
+                                hint="try again with --jobs 1")
+        finally:
+            if report.problems.errors or len(stagings) < len(projects):
+                for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
+                    shutil.rmtree(staging, ignore_errors=True)
     finally:
-        if report.problems.errors or len(stagings) < len(projects):
-            for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
-                shutil.rmtree(staging, ignore_errors=True)
+        executor.close()
     if report.problems.errors or len(stagings) < len(projects):
         return report
     for staging, target in stagings:
