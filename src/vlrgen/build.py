@@ -236,13 +236,14 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
     svgs: dict[str, str] = {}
     started, waiting = [], []
     for plan, batches in zip(plans, pending):
-        for batch in batches:
+        for (lang, view), batch in zip(plan.views.items(), batches):  # a page's PDF starts once its charts are in
             _collect_charts(batch, svgs, cache, report.stats)
-        _write_pages(plan, svgs, report.stats)
-        waiting += _pdf_requests(plan, cache, report.stats)
-        if executor.started or len(waiting) > 1:
-            started += [(*w, executor.submit(render_pdf_task, w[3])) for w in waiting]
-            waiting = []
+            _write_page(plan, lang, view, svgs, report.stats)
+            waiting += _pdf_requests(plan, lang, cache, report.stats)
+            if executor.started or len(waiting) > 1:
+                started += [(*w, executor.submit(render_pdf_task, w[3])) for w in waiting]
+                waiting = []
+        _write_landing(plan)
     # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
     started += [(*w, executor.submit(render_pdf_task, w[3], inline=True)) for w in waiting]
     lap("charts_pages")
@@ -286,24 +287,26 @@ def _collect_charts(batch, svgs: dict[str, str], cache: ArtifactCache, stats: Bu
         stats.charts_drawn_names.append(f"{job.language}/{job.name}")
 
 
-def _write_pages(plan: _Plan, svgs: dict[str, str], stats: BuildStats) -> None:
+def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], stats: BuildStats) -> None:
     config, env = plan.project.config, project_env(plan.project)
+    lang_dir = plan.staging / lang
+    (lang_dir / "figures").mkdir(parents=True)
+    page_svgs = {f.name: svgs[chart_key(f.job)] for f in view.figures}
+    for name, svg in page_svgs.items():
+        (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
+    html = render_report(env, view, page_svgs, f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None)
+    (lang_dir / "index.html").write_text(html, encoding="utf-8")
+    plan.html_digests[lang] = hashlib.sha256(html.encode()).hexdigest()
+    if _previous_manifest(plan.target).get("html_digest", {}).get(lang) != plan.html_digests[lang]:
+        stats.html_changed.append(f"{config.slug}/{lang}")
+
+
+def _write_landing(plan: _Plan) -> None:
+    config = plan.project.config
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
-    previous = _previous_manifest(plan.target).get("html_digest", {})
-    for lang, view in plan.views.items():
-        lang_dir = plan.staging / lang
-        (lang_dir / "figures").mkdir(parents=True)
-        page_svgs = {f.name: svgs[chart_key(f.job)] for f in view.figures}
-        for name, svg in page_svgs.items():
-            (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
-        html = render_report(env, view, page_svgs, pdf_names[lang] if "pdf" in config.outputs else None)
-        (lang_dir / "index.html").write_text(html, encoding="utf-8")
-        plan.html_digests[lang] = hashlib.sha256(html.encode()).hexdigest()
-        if previous.get(lang) != plan.html_digests[lang]:
-            stats.html_changed.append(f"{config.slug}/{lang}")
     (plan.staging / "index.html").write_text(
-        render_index(env, "landing.html", cfg=config, languages=plan.project.languages, pdf_names=pdf_names,
-                     formats=config.outputs), encoding="utf-8")
+        render_index(project_env(plan.project), "landing.html", cfg=config, languages=plan.project.languages,
+                     pdf_names=pdf_names, formats=config.outputs), encoding="utf-8")
 
 
 def render_pdf_task(request):
@@ -312,29 +315,25 @@ def render_pdf_task(request):
     return render_pdf_safely(request)
 
 
-def _pdf_requests(plan: _Plan, cache: ArtifactCache, stats: BuildStats) -> list[tuple]:
-    """(plan, lang, key, request) for each PDF not in the cache; cached ones are copied now."""
+def _pdf_requests(plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStats) -> list[tuple]:
+    """[(plan, lang, key, request)] when this page's PDF is not in the cache; a cached one is copied now."""
     from .pdf import PdfRequest
 
     config = plan.project.config
     if "pdf" not in config.outputs:
         return []
     roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
-    requests = []
-    for lang in config.languages:
-        html = plan.staging / lang / "index.html"
-        target = plan.staging / f"{config.slug}-{lang}.pdf"
-        key = pdf_key(html, plan.staging, config.pdf_variant)
-        cached = cache.get("pdf", key, ".pdf")
-        if cached:
-            shutil.copyfile(cached, target)
-            pages = cache.get("pdf", key, ".json")
-            plan.pages[lang] = json.loads(pages.read_text())["pages"] if pages else 0
-            stats.pdfs_cached += 1
-            continue
-        requests.append((lang, key, PdfRequest(html, target, roots, config.pdf_variant)))
-    requests.sort(key=lambda item: -item[2].html_path.stat().st_size)  # longest first keeps workers busy
-    return [(plan, lang, key, request) for lang, key, request in requests]
+    html = plan.staging / lang / "index.html"
+    target = plan.staging / f"{config.slug}-{lang}.pdf"
+    key = pdf_key(html, plan.staging, config.pdf_variant)
+    cached = cache.get("pdf", key, ".pdf")
+    if cached:
+        shutil.copyfile(cached, target)
+        pages = cache.get("pdf", key, ".json")
+        plan.pages[lang] = json.loads(pages.read_text())["pages"] if pages else 0
+        stats.pdfs_cached += 1
+        return []
+    return [(plan, lang, key, PdfRequest(html, target, roots, config.pdf_variant))]
 
 
 def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildReport) -> None:
