@@ -30,7 +30,7 @@ __all__ = ["ArtifactCache", "Executor", "chart_key", "pdf_key", "data_key", "mak
            "CACHE_NAME", "TASKS_PER_WORKER"]
 
 CACHE_NAME = ".vlrgen-cache"
-TASKS_PER_WORKER = 6  # recycle workers often: a WeasyPrint layout keeps its peak memory
+TASKS_PER_WORKER = 6  # PDFs per worker before recycling: a WeasyPrint layout keeps its peak memory
 
 
 @dataclass
@@ -169,8 +169,11 @@ class Executor:
         """Are worker processes running (so one more task costs no start-up)?"""
         return self._pool is not None
 
-    def submit(self, function: Callable, item, inline: bool = False) -> Future:
-        """Start one task; serial executors (or `inline=True`) run it at once, in this process."""
+    def submit(self, function: Callable, item, inline: bool = False, heavy: bool = False) -> Future:
+        """Start one task; serial executors (or `inline=True`) run it at once, in this process.
+
+        Only heavy tasks (PDF layouts, which keep their peak memory) count towards recycling.
+        """
         starting = self._starting
         if starting is not None and starting is not threading.current_thread():
             starting.join()
@@ -190,7 +193,7 @@ class Executor:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(self.preload))
             self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
-        self._tasks += 1
+        self._tasks += 1 if heavy else 0
         return self._pool.submit(function, item)
 
     def close(self) -> None:

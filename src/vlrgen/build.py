@@ -241,7 +241,7 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
             _write_page(plan, lang, view, svgs, report.stats)
             waiting += _pdf_requests(plan, lang, cache, report.stats)
             if executor.started or len(waiting) > 1:
-                started += [(*w, executor.submit(render_pdf_task, w[3])) for w in waiting]
+                started += [(*w, executor.submit(render_pdf_task, w[3], heavy=True)) for w in waiting]
                 waiting = []
         _write_landing(plan)
     # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
@@ -262,8 +262,8 @@ def _prepare_staging(project: Project, staging: Path) -> None:
 
 
 def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, executor: Executor,
-                  stats: BuildStats) -> tuple[list[tuple[str, ChartJob]], list[str], object]:
-    """Cached charts are read; the others of one page go to a worker as one task."""
+                  stats: BuildStats) -> tuple[list[tuple[str, ChartJob]], list[str], list]:
+    """Cached charts are read later; the others of one page are shared out, one task per worker."""
     cached, todo = [], []
     for job in jobs:
         key = chart_key(job)
@@ -271,16 +271,18 @@ def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, ex
             continue  # another page already asked for the same chart
         seen.add(key)
         (cached if cache.get("charts", key, ".svg") else todo).append((key, job))
-    future = executor.submit(draw_chart_task, [job for _, job in todo]) if todo else None
-    return todo, [key for key, _ in cached], future
+    parts = max(1, min(executor.jobs, len(todo)))
+    futures = [executor.submit(draw_chart_task, [job for _, job in todo[i::parts]]) for i in range(parts)] if todo else []
+    ordered = [item for i in range(parts) for item in todo[i::parts]]
+    return ordered, [key for key, _ in cached], futures
 
 
 def _collect_charts(batch, svgs: dict[str, str], cache: ArtifactCache, stats: BuildStats) -> None:
-    todo, cached, future = batch
+    todo, cached, futures = batch
     for key in cached:
         svgs[key] = cache.get("charts", key, ".svg").read_text(encoding="utf-8")
         stats.charts_cached += 1
-    for (key, job), svg in zip(todo, future.result() if future else []):
+    for (key, job), svg in zip(todo, [svg for future in futures for svg in future.result()]):
         cache.put_text("charts", key, ".svg", svg)
         svgs[key] = svg
         stats.charts_drawn += 1
