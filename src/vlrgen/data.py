@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import reference
 from .problems import Location, Problems, Severity
+from .readers import field_offsets
 from .sources import load_source_specs, read_sources
 
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
@@ -124,7 +125,7 @@ def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
     for column in missing:
         problems.add(Location(path, 1, 1), "data.missing_column", f'column "{column}" is missing from the header',
                      hint=f"the header must contain {', '.join(required)}")
-    for offset, name in zip(_field_offsets(lines[0] if lines else ""), header):
+    for offset, name in zip(field_offsets(lines[0] if lines else "", ","), header):
         if name not in required and name not in optional:
             problems.warn(Location(path, 1, offset), "data.unknown_column", f'column "{name}" is not used')
     if missing:
@@ -136,7 +137,7 @@ def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
         previous_end = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        offsets = _field_offsets(lines[start - 1]) if start == previous_end else [1] * len(record)
+        offsets = field_offsets(lines[start - 1], ",") if start == previous_end else [1] * len(record)
         if len(record) != len(header):
             problems.add(Location(path, start, 1), "data.column_count",
                          f"row has {len(record)} cells but the header has {len(header)}",
@@ -146,17 +147,6 @@ def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
         locations = {name: Location(path, start, off) for name, off in zip(header, offsets + [1] * len(header))}
         rows.append(_Row(cells, locations))
     return rows
-
-
-def _field_offsets(line: str) -> list[int]:
-    """1-based start column of each comma-separated field in one physical line."""
-    offsets, in_quotes, position = [1], False, 0
-    for position, char in enumerate(line, start=1):
-        if char == '"':
-            in_quotes = not in_quotes
-        elif char == "," and not in_quotes:
-            offsets.append(position + 1)
-    return offsets
 
 
 def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -> dict[str, Indicator]:

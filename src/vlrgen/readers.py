@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .problems import Location, Problems
 
-__all__ = ["Cell", "Row", "Table", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
+__all__ = ["Cell", "Row", "Table", "field_offsets", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
 
 MISSING_MARKERS = {"", ".", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -53,7 +53,7 @@ class Row:
         if self._cells is not None:
             return self._cells[position]
         if self._offsets is None:
-            self._offsets = _offsets(self._raw, self._delimiter) if self._raw else []
+            self._offsets = field_offsets(self._raw, self._delimiter) if self._raw else []
         column_number = self._offsets[position] if position < len(self._offsets) else 1
         return Cell(self._texts[position], Location(self._path, self._line, column_number))
 
@@ -164,7 +164,8 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
     return Table(path, columns, tuple(rows), Location(path, header_line, 1), delimiter, encoding)
 
 
-def _offsets(line: str, delimiter: str) -> list[int]:
+def field_offsets(line: str, delimiter: str) -> list[int]:
+    """1-based start column of each field in one physical line."""
     offsets, in_quotes = [1], False
     for position, char in enumerate(line, start=1):
         if char == '"':
