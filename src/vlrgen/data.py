@@ -16,7 +16,7 @@ from pathlib import Path
 from . import reference
 from .problems import Location, Problems, Severity
 from .readers import field_offsets
-from .sources import load_source_specs, read_sources
+from .sources import Observation, load_source_specs, read_sources
 
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
 
@@ -57,16 +57,6 @@ class Indicator:
     target_year: int | None = None
     threshold_origin: str = ""  # national_target, council_decision, sdsn_practice, ...
     threshold_note: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Observation:
-    indicator: str
-    entity: str
-    period: int
-    value: float | None
-    period_label: str
-    location: Location
 
 
 @dataclass(frozen=True)
@@ -313,7 +303,7 @@ def _from_sources(path: Path, indicators: dict[str, Indicator], skip: set[str] |
     observations, unknown = [], {}
     for o in raw:
         if o.indicator in indicators:
-            observations.append(Observation(o.indicator, o.entity, o.period, o.value, o.period_label, o.location))
+            observations.append(o)
         elif skip is not None and o.indicator not in skip:
             unknown.setdefault(o.indicator, o.location)
     for indicator, location in unknown.items():

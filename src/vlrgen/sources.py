@@ -20,7 +20,7 @@ from .entities import resolve_entity
 from .problems import Location, Problems
 from .readers import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
 
-__all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "parse_period", "RawObservation"]
+__all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "parse_period", "Observation"]
 
 SOURCE_KEYS = {"file", "format", "encoding", "delimiter", "decimal", "thousands", "header_row", "sheet", "range",
                "series"}
@@ -58,7 +58,9 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
-class RawObservation:
+class Observation:
+    """One value of one indicator for one entity and period, with the cell it came from."""
+
     indicator: str
     entity: str
     period: int
@@ -225,8 +227,8 @@ def _columns_of(series: SeriesSpec) -> list[str]:
     return columns
 
 
-def read_sources(specs: list[SourceSpec], problems: Problems) -> list[RawObservation]:
-    observations: list[RawObservation] = []
+def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observation]:
+    observations: list[Observation] = []
     for spec in specs:
         table = read_table(spec.path, spec.options, problems)
         if table is None:
@@ -236,7 +238,7 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[RawObserva
     return observations
 
 
-def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[RawObservation]:
+def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Observation]:
     rows = _filtered(spec, table, series, problems)
     decimal = spec.decimal if spec.decimal != "auto" else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
     grouped: dict[tuple[str, int], list[tuple[float | None, str, Location, int]]] = defaultdict(list)
@@ -407,7 +409,7 @@ def _add_county_totals(values: dict) -> dict:
     return result
 
 
-def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[RawObservation]:
+def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[Observation]:
     observations = []
     for (entity, period), (value, label, location) in sorted(values.items()):
         if value is not None and series.per_inhabitant:
@@ -419,6 +421,6 @@ def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[RawObs
             value = value / population
         if value is not None:
             value = round(value * series.scale, 10)
-        observations.append(RawObservation(series.indicator, entity, period, value, label, location))
+        observations.append(Observation(series.indicator, entity, period, value, label, location))
     return observations
 
