@@ -26,7 +26,7 @@ def test_every_problem_reported_at_once_with_lines(make_project):
     text = CONFIG_WITH("year = 2025", "year = 1800\nlangauges = [\"nb\"]").replace('kind = "municipality"', 'kind = "kommune"')
     messages = problems_of(make_project({"vlrgen.toml": text}))
     assert messages == [
-        'vlrgen.toml:4:1: error[config.invalid]: entity.kind: expected one of "municipality", "county", got "kommune"',
+        'vlrgen.toml:4:1: error[config.invalid]: entity.kind: expected one of "municipality", "county", "vsr", got "kommune"',
         "vlrgen.toml:7:1: error[config.invalid]: report.year: expected a year, got 1800",
         'vlrgen.toml:8:1: error[config.unknown_key]: report.langauges: unknown setting (hint: did you mean "report.languages"?)',
     ]

@@ -42,7 +42,7 @@ def test_missing_column_and_bad_catalogue_values(tmp_path):
     _, problems = load(tmp_path, indicators=bad_catalogue, observations="indicator,entity,period\n")
     assert problems == [
         'indicators.csv:2:7: error[data.invalid]: goal must be a number from 1 to 17, got "18"',
-        'indicators.csv:2:46: error[data.invalid]: direction must be "higher" or "lower" (which way is better), got "up"',
+        'indicators.csv:2:46: error[data.invalid]: direction must be "higher" or "lower" (which way is better) or "none" (a context indicator), got "up"',
         'observations.csv:1:1: error[data.missing_column]: column "value" is missing from the header '
         "(hint: the header must contain indicator, entity, period, value)",
     ]
@@ -52,7 +52,7 @@ def test_a_bad_catalogue_row_is_reported_once_not_on_every_observation(tmp_path)
     bad = INDICATORS.replace(",higher,", ",hgher,")
     _, problems = load(tmp_path, indicators=bad, observations=OBSERVATIONS + "water,4001,2024,x,\n")
     assert problems == [
-        'indicators.csv:2:45: error[data.invalid]: direction must be "higher" or "lower" (which way is better), got "hgher"',
+        'indicators.csv:2:45: error[data.invalid]: direction must be "higher" or "lower" (which way is better) or "none" (a context indicator), got "hgher"',
         'observations.csv:6:17: error[data.not_a_number]: "x" is not a number (column value) '
         "(hint: leave the cell empty for a missing value)",
     ]

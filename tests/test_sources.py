@@ -127,7 +127,8 @@ per_inhabitant = true
 
 def test_rolling_periods_school_years_dates_and_historic_codes(tmp_path):
     (tmp_path / "f.csv").write_text(
-        "Kode,Periode,Verdi\n0805,2004-2010,0.5\nK-4005,2019/2020,0.25\n3806,2021-01-01,0.75\n", encoding="utf-8")
+        "Kode,Periode,Verdi\n0805,2004-2010,0.5\nK-4005,2019/2020,0.25\n3806,2021-01-01,0.75\n0709,2016,0.5\n",
+        encoding="utf-8")
     sources = '''[[source]]
 file = "f.csv"
 
@@ -140,9 +141,11 @@ scale = 100
 '''
     dataset, problems = load(tmp_path, sources)
     assert sorted((o.entity, o.period, o.value, o.period_label) for o in dataset.observations) == [
-        ("4001", 2010, 50.0, "2004-2010"), ("4001", 2021, 75.0, ""), ("4005", 2020, 25.0, "2019/2020")]
-    assert problems == ["f.csv:2:1: warning[source.entity_mapped]: historic code 0805 mapped to 4001",
-                        "f.csv:4:1: warning[source.entity_mapped]: historic code 3806 mapped to 4001"]
+        ("3909", 2016, 50.0, ""), ("4001", 2010, 50.0, "2004-2010"), ("4001", 2021, 75.0, ""),
+        ("4005", 2020, 25.0, "2019/2020")]
+    # 0805 and 3806 were only new numbers for Porsgrunn: nothing to say. In 2016 Larvik (0709) was one of
+    # two municipalities now in 3909, so its value is not the whole of today's Larvik: the author is told.
+    assert problems == ["f.csv:5:1: warning[source.entity_mapped]: historic code 0709 mapped to 3909"]
 
 
 def test_duplicates_need_a_filter_or_aggregate_and_filters_must_match(tmp_path):

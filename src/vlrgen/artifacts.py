@@ -66,11 +66,21 @@ def _font_digest(folder: str) -> str:
     return _digest_files(Path(folder).glob("*.ttf"), Path(folder))
 
 
+@functools.cache
+def _drawing_code_digest(module: str) -> str:
+    """The source of the module that draws a chart (and of charts.py, which sets up every figure)."""
+    import importlib
+
+    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts")}
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(files))).hexdigest()
+
+
 def chart_key(job: ChartJob) -> str:
     fields = dataclasses.asdict(job)
+    fields["type"] = type(job).__name__
     fonts = fields.pop("font_dir")
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
-    extra = [__version__, _version("matplotlib"), _font_digest(fonts)]
+    extra = [__version__, _version("matplotlib"), _font_digest(fonts), _drawing_code_digest(type(job).__module__)]
     return hashlib.sha256("\n".join([payload, *extra]).encode()).hexdigest()
 
 
@@ -140,7 +150,7 @@ def warm_up_task(font_dir: str) -> int:
 
 def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
     """One task per batch of charts: a chart takes ~0.1 s, less than sending it to a worker."""
-    return [draw_chart(job) for job in jobs]
+    return [job.draw() for job in jobs]
 
 
 class Executor:

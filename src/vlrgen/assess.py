@@ -217,7 +217,7 @@ def target_progress(series: Series, direction: str, target: float, target_year: 
 def growth_progress(series: Series, direction: str, base_year: int = DEFAULT_BASE_YEAR) -> tuple[str, float | None]:
     """No target: the direction-adjusted compound annual growth rate against fixed thresholds."""
     ends = _base_and_latest(series, base_year)
-    if ends is None:
+    if ends is None or direction not in ("higher", "lower"):
         return "unavailable", None
     (y0, v0), (y1, v1) = ends
     if v0 <= 0 or v1 <= 0:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reference
+from .aggregate import Member, list_members
 from .artifacts import (CACHE_NAME, ArtifactCache, BuildStats, Executor, chart_key, data_key, draw_chart_task,
                         make_executor, pdf_key)
 from .charts import ChartJob
@@ -30,6 +31,8 @@ from .i18n import Language, load_languages
 from .problems import BuildFailed, Location, Problem, Problems
 from .render import (ReportView, check_templates, make_environment, plan_report, render_index, render_report,
                      template_root)
+from .review import plan_review
+from .survey import SurveyData, load_survey
 
 __all__ = ["Project", "BuildOptions", "gather_project", "check_projects", "build_projects"]
 
@@ -45,6 +48,8 @@ class Project:
     dataset: Dataset
     languages: dict[str, Language]
     template_dirs: tuple[Path, ...]
+    members: tuple[Member, ...] = ()  # a review's members (empty for a municipal review)
+    survey: SurveyData | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,59 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(config.locate("data.observations"), "data.no_observations",
                       f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
+    if config.is_review:
+        return _gather_review(config, narrative, dataset, languages, template_dirs, problems, datasets, cache)
     _check_goal_commentary(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, languages, template_dirs)
+
+
+def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, languages, template_dirs,
+                   problems: Problems, datasets: dict | None, cache: ArtifactCache | None) -> Project:
+    """A review's members: its member projects (their data joins the review's) and the municipalities in scope."""
+    slugs: dict[str, str] = {}
+    for folder in config.member_projects:
+        member = load_config(folder, problems)
+        if member is None:
+            continue
+        if member.entity.kind != "municipality":
+            problems.add(config.locate("members.projects"), "config.invalid",
+                         f"members.projects: {folder.name} is a {member.entity.kind} review; members are municipalities")
+            continue
+        slugs[member.entity.code] = member.slug
+        if member.indicators_path and (member.observations_path or member.sources_path):
+            key = (member.indicators_path, member.observations_path, member.sources_path)
+            if datasets is None or key not in datasets:
+                loaded = _load_dataset(member, problems, cache)
+                if datasets is not None:
+                    datasets[key] = loaded
+            dataset = _merge_member_data(dataset, datasets[key] if datasets is not None else loaded,
+                                         member.entity.code, problems)
+    members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
+    if not members:
+        problems.add(config.locate("members"), "config.no_members",
+                     "the review has no members: list member projects or set members.municipalities = \"all\"")
+    survey = load_survey(config.survey, problems) if config.survey else None
+    return Project(config, narrative, dataset, languages, template_dirs, members, survey)
+
+
+def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, problems: Problems) -> Dataset:
+    """Add a member project's own observations (and indicators) to the review's data."""
+    if member_data is dataset:
+        return dataset
+    have = {(o.indicator, o.entity, o.period): o for o in dataset.observations}
+    added = []
+    for o in member_data.observations:
+        if o.entity != code:
+            continue
+        known = have.get((o.indicator, o.entity, o.period))
+        if known is None:
+            added.append(o)
+        elif known.value != o.value:
+            problems.add(o.location, "data.member_conflict",
+                         f"{o.indicator} for {code} in {o.period} is {o.value} here but {known.value} in the review's "
+                         f"own data ({known.location})")
+    indicators = {**member_data.indicators, **dataset.indicators}
+    return Dataset(indicators, dataset.observations + tuple(added))
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
@@ -222,9 +278,7 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
         plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
         shutil.rmtree(plan.staging, ignore_errors=True)
         _prepare_staging(project, plan.staging)
-        root = template_root()
-        plan.views = {lang: plan_report(project.config, project.narrative, project.dataset, project.languages[lang],
-                                        root / "fonts") for lang in project.config.languages}
+        plan.views = {lang: _plan_view(project, lang, projects, out_dir) for lang in project.config.languages}
         plans.append(plan)
     lap("plan")
     # Charts of every page are started at once; as soon as one report's charts are back its pages are
@@ -254,10 +308,28 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
     return [(plan.staging, plan.target) for plan in plans]
 
 
+def _plan_view(project: Project, lang: str, projects: list[Project], out_dir: Path):
+    config, fonts = project.config, template_root() / "fonts"
+    if not config.is_review:
+        return plan_report(config, project.narrative, project.dataset, project.languages[lang], fonts)
+    built = {p.config.slug for p in projects} | {p.parent.name for p in out_dir.glob("*/manifest.json")}
+    links = {m.code: f"../../{m.slug}/{lang}/index.html" if lang in _languages_of(m.slug, projects, out_dir)
+             else f"../../{m.slug}/index.html" for m in project.members if m.slug in built}
+    return plan_review(config, project.narrative, project.dataset, project.languages[lang], fonts,
+                       project.members, project.survey, links)
+
+
+def _languages_of(slug: str, projects: list[Project], out_dir: Path) -> tuple[str, ...]:
+    for project in projects:
+        if project.config.slug == slug:
+            return project.config.languages
+    return tuple(_previous_manifest(out_dir / slug).get("languages", ()))
+
+
 def _prepare_staging(project: Project, staging: Path) -> None:
     config = project.config
     _copy_assets(project, staging, template_root())
-    entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE}
+    entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE} | {m.code for m in project.members}
     _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .assess import KpiSummary, thresholds_of
 from .i18n import Language
 
-__all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "FONT_FAMILY"]
+__all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "new_figure", "svg_of", "band_edges", "FONT_FAMILY", "BAND_COLOURS"]
 
 FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]  # DejaVu covers the minus sign Noto Sans lacks
 GREY_COUNTY = "#6b6b6b"
@@ -45,6 +45,9 @@ class ChartJob:
     bands: tuple[tuple[float, float, str], ...] = ()  # (from, to, status) in data units
     references: tuple[tuple[float, str, str], ...] = ()  # (value, label, "green" or "target")
 
+    def draw(self) -> str:
+        return draw_chart(self)
+
 
 def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, labels: dict[str, str],
                language: Language, colour: str, font_dir: Path) -> ChartJob:
@@ -55,14 +58,9 @@ def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, lab
         if points:
             lines.append(ChartLine(labels[role], points, role))
     unit, decimals = indicator.unit[language.code], indicator.decimals
-    bands, references = (), []
-    thresholds = thresholds_of(indicator)
-    if thresholds:
-        t = thresholds
-        beyond = 100 * abs(t.best - t.worst)  # the outer bands reach past worst and best
-        sign = 1 if t.direction == "higher" else -1
-        edges = (t.worst - sign * beyond, t.red, t.midpoint, t.green, t.best + sign * beyond)
-        bands = tuple(zip(edges, edges[1:], ("red", "orange", "yellow", "green")))
+    bands, references = band_edges(indicator), []
+    t = thresholds_of(indicator)
+    if t:
         references.append((t.green, language.t("chart.green_line", value=language.quantity(t.green, decimals, unit)), "green"))
     if indicator.target is not None:
         references.append((indicator.target, language.t("chart.target_line", year=indicator.target_year,
@@ -71,22 +69,44 @@ def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, lab
                     colour=colour, font_dir=str(font_dir), bands=bands, references=tuple(references))
 
 
-def draw_chart(job: ChartJob) -> str:
-    """Draw the chart and return the SVG document as text."""
+def band_edges(indicator) -> tuple[tuple[float, float, str], ...]:
+    """Status bands (from, to, status) in data units; the outer bands reach well past worst and best."""
+    t = thresholds_of(indicator)
+    if not t:
+        return ()
+    beyond = 100 * abs(t.best - t.worst)
+    sign = 1 if t.direction == "higher" else -1
+    edges = (t.worst - sign * beyond, t.red, t.midpoint, t.green, t.best + sign * beyond)
+    return tuple(zip(edges, edges[1:], ("red", "orange", "yellow", "green")))
+
+
+def new_figure(name: str, font_dir: str, size: tuple[float, float]):
+    """A matplotlib Figure set up for SVG with real text in the shipped fonts and stable ids."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager, rcParams
     from matplotlib.figure import Figure
+
+    _register_fonts(font_manager, Path(font_dir))
+    rcParams["svg.fonttype"] = "none"  # keep real, selectable text in the SVG
+    rcParams["svg.hashsalt"] = name  # deterministic ids, distinct per chart on one page
+    rcParams["font.family"] = FONT_FAMILY
+    return Figure(figsize=size, dpi=100)
+
+
+def svg_of(figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "vlrgen"})
+    return buffer.getvalue()
+
+
+def draw_chart(job: ChartJob) -> str:
+    """Draw the chart and return the SVG document as text."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    _register_fonts(font_manager, Path(job.font_dir))
-    rcParams["svg.fonttype"] = "none"  # keep real, selectable text in the SVG
-    rcParams["svg.hashsalt"] = job.name  # deterministic ids, distinct per chart on one page
-    rcParams["font.family"] = FONT_FAMILY
     language = Language(job.language, {})
-
-    figure = Figure(figsize=(6.4, 3.2), dpi=100)
+    figure = new_figure(job.name, job.font_dir, (6.4, 3.2))
     axes = figure.add_subplot()
     styles = {"entity": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
               "county": dict(color=GREY_COUNTY, linewidth=1.5, linestyle="--", zorder=2),
@@ -105,9 +125,7 @@ def draw_chart(job: ChartJob) -> str:
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
     axes.legend(fontsize=8.5, frameon=False, loc="best")
     figure.subplots_adjust(left=0.12, right=0.98, top=0.96, bottom=0.1)  # fixed: tight_layout doubles the cost
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "vlrgen"})
-    return buffer.getvalue()
+    return svg_of(figure)
 
 
 def _draw_thresholds(axes, job: ChartJob) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from . import reference
 from .problems import BuildFailed, Location, Problems
 
-__all__ = ["Config", "Entity", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config", "load_config_strictly"]
+__all__ = ["Config", "Entity", "Survey", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config", "load_config_strictly"]
 
 CONFIG_NAME = "vlrgen.toml"
 LANGUAGES = ("nb", "en")
@@ -27,7 +27,7 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 SCHEMA: dict[str, str] = {
     "entity.name": "name of the municipality or county, as it should appear on the cover",
     "entity.code": "kommunenummer (4 digits) or fylkesnummer (2 digits), 2024 borders",
-    "entity.kind": '"municipality" or "county"',
+    "entity.kind": '"municipality", "county" or "vsr" (national review of the local government sector, code "0")',
     "report.year": "the year under review, e.g. 2025",
     "report.languages": 'report languages, default ["nb", "en"]',
     "report.outputs": 'what to build, default ["html", "pdf"]',
@@ -44,6 +44,12 @@ SCHEMA: dict[str, str] = {
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
+    "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../*"]',
+    "members.municipalities": '"all" (every municipality of the county, or of Norway for a VSR) or "in_data"',
+    "survey.answers": "survey answers (CSV), one row per municipality, optional for a review",
+    "survey.questions": "survey questions (CSV: column, question_nb, question_en, answers, answers_nb, answers_en)",
+    "survey.entity": 'column of the answers file naming the municipality, default "kommunenummer"',
+    "survey.illustrative": "true when the answers are made up (every survey chart and table then says so)",
 }
 TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA} | {"report.title"}
 REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
@@ -53,8 +59,16 @@ REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.in
 class Entity:
     name: str
     code: str
-    kind: str  # "municipality" or "county"
+    kind: str  # "municipality", "county" or "vsr"
     county_code: str
+
+
+@dataclass(frozen=True)
+class Survey:
+    answers: Path
+    questions: Path
+    entity_column: str
+    illustrative: bool
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,15 @@ class Config:
     accent: str | None
     pdf_variant: str | None
     base_year: int = 2015
+    member_projects: tuple[Path, ...] = ()
+    member_scope: str | None = None  # "all", "in_data" or None (only the member projects)
+    survey: Survey | None = None
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_review(self) -> bool:
+        """A review of many members (the national VSR or a county's review of its municipalities)."""
+        return self.entity.kind == "vsr" or bool(self.member_projects) or self.member_scope is not None
 
     def locate(self, key: str) -> Location:
         return self.key_locations.get(key, Location(self.path, 1, 1))
@@ -188,7 +210,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
             problems.add(where(key), "config.missing_key", f"{key}: required setting is missing ({SCHEMA[key]})")
 
     name = _text(values, "entity.name", bad)
-    kind = _choice(values, "entity.kind", ("municipality", "county"), bad)
+    kind = _choice(values, "entity.kind", ("municipality", "county", "vsr"), bad)
     code = _text(values, "entity.code", bad)
     county_code = _check_entity(code, kind, name, where("entity.code"), problems)
     year = values.get("report.year")
@@ -225,6 +247,12 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
         slug = None
     author = _text(values, "report.author", bad)
+    members = _member_projects(values, root, path, where, problems)
+    scope = _choice(values, "members.municipalities", ("all", "in_data"), bad)
+    if kind == "municipality" and (members or scope):
+        problems.add(where("members"), "config.invalid",
+                     "members: only a county review or a VSR (entity.kind = \"county\" or \"vsr\") has members")
+    survey = _survey(values, root, where, bad, problems)
     if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
         return None
     return Config(
@@ -237,13 +265,64 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         sources_path=paths["data.sources"],
         logo=paths["branding.logo"], accent=accent,
         pdf_variant=None if variant == "none" else variant, base_year=base_year, key_locations=locations,
+        member_projects=members, member_scope=scope, survey=survey,
     )
+
+
+def _member_projects(values: dict, root: Path, path: Path, where, problems: Problems) -> tuple[Path, ...]:
+    """Member folders: each entry a folder or a glob; every folder found must hold a vlrgen.toml."""
+    raw = values.get("members.projects")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        problems.add(where("members.projects"), "config.invalid",
+                     f"members.projects: expected a list of folders in quotes, got {_show(raw)}")
+        return ()
+    found: dict[Path, None] = {}
+    for pattern in raw:
+        if any(ch in pattern for ch in "*?["):
+            matches = [p.parent.resolve() for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))]
+            if not matches:
+                problems.add(where("members.projects"), "config.path_missing",
+                             f"members.projects: {pattern} matches no folder with a {CONFIG_NAME}")
+        else:
+            folder = (root / pattern).resolve()
+            matches = [folder] if (folder / CONFIG_NAME).is_file() else []
+            if not matches:
+                problems.add(where("members.projects"), "config.path_missing",
+                             f"members.projects: {pattern} is not a report project (no {CONFIG_NAME} there)")
+        found.update((m, None) for m in matches if m != path.parent)
+    return tuple(found)
+
+
+def _survey(values: dict, root: Path, where, bad, problems: Problems) -> Survey | None:
+    if not any(key.startswith("survey.") for key in values):
+        return None
+    answers = _path(values, "survey.answers", None, root, "file", True, where, problems)
+    questions = _path(values, "survey.questions", None, root, "file", True, where, problems)
+    for key in ("survey.answers", "survey.questions"):
+        if key not in values:
+            problems.add(where("survey"), "config.missing_key", f"{key}: required for a survey ({SCHEMA[key]})")
+    entity = _text(values, "survey.entity", bad) or "kommunenummer"
+    illustrative = values.get("survey.illustrative", False)
+    if not isinstance(illustrative, bool):
+        bad("survey.illustrative", "true or false")
+        illustrative = True  # when in doubt, label the answers as made up
+    if answers is None or questions is None:
+        return None
+    return Survey(answers, questions, entity, illustrative)
 
 
 def _check_entity(code: str | None, kind: str | None, name: str | None, at: Location,
                   problems: Problems) -> str | None:
     if not code or not kind:
         return None
+    if kind == "vsr":
+        if code != reference.NATION_CODE:
+            problems.add(at, "config.unknown_entity", f'entity.code: a VSR covers the whole country, so its code is "0", '
+                                                      f'not "{code}"')
+            return None
+        return ""
     digits = 4 if kind == "municipality" else 2
     place = reference.place(code)
     if not re.fullmatch(rf"\d{{{digits}}}", code) or place is None or place.kind != kind:

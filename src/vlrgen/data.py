@@ -7,6 +7,7 @@ at the cell. A bad cell is reported, never dropped; an empty value cell is a mis
 from __future__ import annotations
 
 import csv
+import functools
 import difflib
 import math
 import re
@@ -21,11 +22,12 @@ from .sources import Observation, load_source_specs, read_sources
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
 
 RELATIONS = ("identical", "adapted", "proxy", "local")
-DIRECTIONS = ("higher", "lower")
+DIRECTIONS = ("higher", "lower", "none")  # "none": a context indicator, neither way is better
+WEIGHTINGS = ("population", "none")
 CATALOGUE_REQUIRED = ("id", "goal", "name_nb", "name_en", "unit_nb", "unit_en", "direction",
                       "source_name_nb", "source_name_en")
 CATALOGUE_OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation",
-                      "sdg_indicator", "definition_nb", "definition_en")
+                      "sdg_indicator", "definition_nb", "definition_en", "weighting")
 THRESHOLD_COLUMNS = ("best", "worst", "green", "red")
 ASSESSMENT_OPTIONAL = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin",
                                           "threshold_note_nb", "threshold_note_en")
@@ -57,6 +59,7 @@ class Indicator:
     target_year: int | None = None
     threshold_origin: str = ""  # national_target, council_decision, sdsn_practice, ...
     threshold_note: dict[str, str] | None = None
+    weighting: str = "none"  # "population": a county or national value is the population-weighted mean
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,18 @@ class Dataset:
     observations: tuple[Observation, ...]
 
     def series(self, indicator: str, entity: str) -> tuple[Observation, ...]:
-        return tuple(sorted((o for o in self.observations if o.indicator == indicator and o.entity == entity),
-                            key=lambda o: o.period))
+        return self._by_key.get((indicator, entity), ())
+
+    @functools.cached_property
+    def _by_key(self) -> dict[tuple[str, str], tuple[Observation, ...]]:
+        """Series by (indicator, entity), built once: a review asks for thousands of them."""
+        grouped: dict[tuple[str, str], list[Observation]] = {}
+        for o in self.observations:
+            grouped.setdefault((o.indicator, o.entity), []).append(o)
+        return {key: tuple(sorted(items, key=lambda o: o.period)) for key, items in grouped.items()}
+
+    def __getstate__(self):  # the index is rebuilt after unpickling, not stored in the cache
+        return {k: v for k, v in self.__dict__.items() if k != "_by_key"}
 
     def for_entities(self, entities: set[str]) -> Dataset:
         return Dataset(self.indicators, tuple(o for o in self.observations if o.entity in entities))
@@ -168,7 +181,12 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
         if c["goal"] and (not re.fullmatch(r"[0-9]{1,2}", c["goal"]) or int(c["goal"]) not in goals):
             fail("goal", f'goal must be a number from 1 to 17, got "{c["goal"]}"')
         if c["direction"] and c["direction"] not in DIRECTIONS:
-            fail("direction", f'direction must be "higher" or "lower" (which way is better), got "{c["direction"]}"')
+            fail("direction", f'direction must be "higher" or "lower" (which way is better) or "none" (a context '
+                              f'indicator), got "{c["direction"]}"')
+        weighting = c.get("weighting", "") or "none"
+        if weighting not in WEIGHTINGS:
+            fail("weighting", f'weighting must be "population" (county and national values weighted by population) '
+                              f'or empty (the median of the municipalities), got "{weighting}"')
         if c["source_url"] and not re.match(r"https?://", c["source_url"]):
             fail("source_url", f'source_url must start with https:// or http://, got "{c["source_url"]}"')
         relation = c.get("sdg_relation", "") or "local"
@@ -181,6 +199,9 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
         target, target_year = _target(c, at, problems)
         if thresholds is False or target is False:
             ok = False
+        elif c["direction"] == "none" and (thresholds or target is not None):
+            fail("direction", f'indicator {c["id"]}: a context indicator (direction "none") cannot have thresholds '
+                              "or a target, since neither higher nor lower is better")
         if c["threshold_origin"] and c["threshold_origin"] not in ORIGINS:
             fail("threshold_origin", f'threshold_origin must be one of {", ".join(ORIGINS)}, got "{c["threshold_origin"]}"')
         if not ok:
@@ -196,7 +217,7 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
             definition={"nb": c.get("definition_nb", ""), "en": c.get("definition_en", "")},
             location=at["id"], thresholds=thresholds or None, target=target, target_year=target_year,
             threshold_origin=c["threshold_origin"],
-            threshold_note={"nb": c["threshold_note_nb"], "en": c["threshold_note_en"]},
+            threshold_note={"nb": c["threshold_note_nb"], "en": c["threshold_note_en"]}, weighting=weighting,
         )
     return indicators
 

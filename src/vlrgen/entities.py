@@ -26,6 +26,7 @@ class Resolution:
     note: str = ""  # e.g. "historic code 0805 mapped to 4001"
     suggestion: str = ""
     valid_until: int = 9999  # last year the written code was in use; 9999 for current codes and names
+    old_code: str = ""  # the historic code as written, when one was mapped
 
 
 @functools.lru_cache(maxsize=4096)
@@ -74,7 +75,8 @@ def _as_code(raw: str) -> Resolution | None:
                 return Resolution(None, note=f"code {candidate} was later split between several municipalities or "
                                              f"counties (the largest part, {weight:.0%}, is now {new}); its values "
                                              "cannot be given to one of them")
-            return Resolution(new, note=f"historic code {candidate} mapped to {new}", valid_until=last_year)
+            return Resolution(new, note=f"historic code {candidate} mapped to {new}", valid_until=last_year,
+                              old_code=candidate)
     return Resolution(None, suggestion="")
 
 

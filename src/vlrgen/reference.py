@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "populations", "code_changes", "NATION_CODE"]
+__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "populations", "code_changes", "renumbered", "NATION_CODE"]
 
 NATION_CODE = "0"
 
@@ -98,3 +98,18 @@ def code_changes() -> dict[str, tuple[str, float, int]]:
         if current is None or (last, weight) > (current[2], current[1]):
             best[old] = (new, weight, last)
     return best
+
+
+@functools.cache
+def _predecessors() -> dict[str, list[tuple[str, float, int, int]]]:
+    found: dict[str, list[tuple[str, float, int, int]]] = {}
+    for r in _rows("norway_code_changes_2000_2024_to_b2024.csv"):
+        found.setdefault(r["code_2024"], []).append(
+            (r["code_original"], float(r["weighting"]), int(r["first_year"]), int(r["last_year"])))
+    return found
+
+
+def renumbered(old: str, new: str, year: int) -> bool:
+    """Was `old` in `year` the whole of what is now `new`, under another number (no merge, no split)?"""
+    valid = [(code, weight) for code, weight, first, last in _predecessors().get(new, ()) if first <= year <= last]
+    return len(valid) == 1 and valid[0][0] == old and valid[0][1] >= 0.99

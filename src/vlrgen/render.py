@@ -121,6 +121,7 @@ class ReportView:
     highlights: tuple[str, ...]
     method_rows: tuple[MethodRow, ...]
     base_year: int
+    template: str = "report.html"
 
     @property
     def figures(self) -> tuple[FigureView, ...]:
@@ -321,7 +322,7 @@ def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environm
 
 def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str],
                   pdf_name: str | None) -> str:
-    template = env.get_template("report.html")
+    template = env.get_template(view.template)
     return template.render(view=view, L=view.language, cfg=view.config, svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
                            pdf_name=pdf_name, languages=view.config.languages)
 

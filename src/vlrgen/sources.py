@@ -25,7 +25,7 @@ __all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "par
 SOURCE_KEYS = {"file", "format", "encoding", "delimiter", "decimal", "thousands", "header_row", "sheet", "range",
                "series"}
 SERIES_KEYS = {"indicator", "entity", "entity_code", "period", "period_label", "value", "filter", "scale",
-               "aggregate", "county_totals", "per_inhabitant"}
+               "aggregate", "county_totals", "per_inhabitant", "exclude"}
 FORMATS = ("csv", "xlsx", "opensdg")
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
 
@@ -39,6 +39,7 @@ class SeriesSpec:
     entity_code: str | None = None  # or one fixed entity for the whole file
     period_label: str | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    excludes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # rows with these values are left out, on purpose
     scale: float = 1.0
     aggregate: str = "none"  # AGGREGATES: e.g. "sum" over sectors, "mean" of monthly values
     county_totals: bool = False
@@ -177,13 +178,14 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     if bool(values.get("entity")) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
         ok = False
-    filters = []
-    if not isinstance(values.get("filter") or {}, dict):
-        problems.add(at("filter"), "source.invalid", 'filter must be a table like { Kjønn = "Kjønn samlet" }')
-        return None
-    for column, wanted in (values.get("filter") or {}).items():
-        wanted = wanted if isinstance(wanted, list) else [wanted]
-        filters.append((column, tuple(str(w) for w in wanted)))
+    selections = {}
+    for key, example in (("filter", '{ Kjønn = "Kjønn samlet" }'), ("exclude", '{ region_code = ["K1507"] }')):
+        if not isinstance(values.get(key) or {}, dict):
+            problems.add(at(key), "source.invalid", f"{key} must be a table like {example}")
+            return None
+        selections[key] = [(column, tuple(str(w) for w in (wanted if isinstance(wanted, list) else [wanted])))
+                           for column, wanted in (values.get(key) or {}).items()]
+    filters = selections["filter"]
     if values.get("aggregate", "none") not in AGGREGATES:
         problems.add(at("aggregate"), "source.invalid",
                      f'aggregate must be one of {", ".join(AGGREGATES)}, got {values["aggregate"]!r}')
@@ -204,7 +206,7 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     return SeriesSpec(
         indicator=values["indicator"], value=values["value"], period=values["period"],
         entity=values.get("entity"), entity_code=entity_code, period_label=values.get("period_label"),
-        filters=tuple(filters), scale=float(scale), aggregate=values.get("aggregate", "none"),
+        filters=tuple(filters), excludes=tuple(selections["exclude"]), scale=float(scale), aggregate=values.get("aggregate", "none"),
         county_totals=bool(values.get("county_totals", False)), per_inhabitant=bool(values.get("per_inhabitant", False)),
         locations={k: at(k) for k in values},
     )
@@ -222,7 +224,7 @@ def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problem
 
 
 def _columns_of(series: SeriesSpec) -> list[str]:
-    columns = [series.value, series.period] + [c for c, _ in series.filters]
+    columns = [series.value, series.period] + [c for c, _ in series.filters + series.excludes]
     columns += [c for c in (series.entity, series.period_label) if c]
     return columns
 
@@ -245,9 +247,9 @@ def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: P
     unknown: dict[str, list[Location]] = defaultdict(list)
     notes: dict[str, tuple[Location, str]] = {}
     for row in rows:
-        entity, valid_until = (series.entity_code, 9999) if series.entity_code else \
-            _entity(row[series.entity], unknown, notes)
         period = parse_period(row[series.period], problems)
+        entity, valid_until = (series.entity_code, 9999) if series.entity_code else \
+            _entity(row[series.entity], unknown, notes, period[0] if period else None)
         value, ok = parse_number(row[series.value], decimal, spec.thousands)
         if not ok:
             problems.add(row[series.value].location, "source.not_a_number",
@@ -289,17 +291,25 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
                              f'no row of {spec.path.name} has {column} = "{value}"',
                              hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file")
         rows = [r for r in rows if r.text(column) in wanted]
+    for column, unwanted in series.excludes:
+        kept = [r for r in rows if r.text(column) not in unwanted]
+        if len(kept) == len(rows):  # a declared exclusion is deliberate; one that finds nothing is a typo
+            problems.warn(series.locations.get("exclude", spec.location), "source.exclude_matches_nothing",
+                          f'exclude: no row of {spec.path.name} has {column} = {" or ".join(unwanted)}')
+        rows = kept
     if spec.format == "opensdg":  # the headline series: every disaggregation column empty
         fixed = {series.period, series.value} | {c for c, _ in series.filters}
         rows = [r for r in rows if all(not text for name, text in r.texts().items() if name not in fixed)]
     return rows
 
 
-def _entity(cell: Cell, unknown: dict, notes: dict) -> tuple[str | None, int]:
+def _entity(cell: Cell, unknown: dict, notes: dict, period: int | None) -> tuple[str | None, int]:
+    """The 2024 code; a historic code is noted unless it was a plain renumbering in that year."""
     resolution = resolve_entity(cell.text)
     if resolution.code is None:
         unknown[cell.text].append(cell.location)
-    elif resolution.note:
+    elif resolution.note and not (resolution.old_code and period is not None
+                                  and reference.renumbered(resolution.old_code, resolution.code, period)):
         notes.setdefault(cell.text, (cell.location, resolution.note))
     return resolution.code, resolution.valid_until
 

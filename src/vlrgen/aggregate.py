@@ -1,0 +1,230 @@
+"""Aggregation across members: what a county review or the national VSR says about many municipalities.
+
+Pure functions over a Dataset and the packaged reference data (no I/O): the member list with
+population and size band, county and national values (published, population-weighted or the
+median, always saying which), an indicator's distribution over members, goal-status shares,
+top and bottom performers, coverage and peer groups of similar size.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import reference
+from .assess import STATUSES, GoalRow, IndicatorResult, normalised_score, thresholds_of
+from .data import Dataset, Indicator
+
+__all__ = ["SIZE_BANDS", "Member", "Aggregate", "Distribution", "Coverage", "size_band", "list_members",
+           "aggregate_indicator", "distribution", "top_and_bottom", "goal_shares", "coverage", "peer_members",
+           "scope_members"]
+
+# Population bands for peer groups (residents on 1 January): lower bound inclusive, upper exclusive.
+SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (0, 2000), (2000, 5000), (5000, 10000), (10000, 20000), (20000, 50000), (50000, None))
+
+
+MIN_COVERAGE = 0.5  # share of the members' population (or of the members) needed to compute a value
+
+
+@dataclass(frozen=True)
+class Member:
+    code: str
+    name: str
+    county_code: str
+    population: int | None  # on 1 January of the report year (or the latest year before it)
+    band: int  # index into SIZE_BANDS, -1 when the population is unknown
+    slug: str | None = None  # folder of this member's own report, when one was built
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A county or national value for one period, and how it was obtained."""
+
+    period: int | None
+    published: float | None  # the value the source itself gives for the county or nation
+    computed: float | None  # from the members' values
+    method: str  # how `computed` was made: "weighted" (by population), "median", "too_few" or "none"
+    with_data: int  # members with a value for the period
+    members: int
+    population_share: float | None  # share of the members' population living in members with a value
+
+    @property
+    def value(self) -> float | None:
+        return self.published if self.published is not None else self.computed
+
+
+@dataclass(frozen=True)
+class Distribution:
+    indicator: Indicator
+    period: int | None
+    label: str  # the period as the source writes it, e.g. "2018-2024"
+    values: tuple[tuple[Member, float], ...]  # best first (highest first for a context indicator)
+    missing: tuple[Member, ...]
+    aggregate: Aggregate
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which members report which indicators: (first year, last year, number of years) or None."""
+
+    indicators: tuple[Indicator, ...]
+    rows: tuple[tuple[Member, tuple[tuple[int, int, int] | None, ...]], ...]
+
+
+def size_band(population: int | None) -> int:
+    if population is None:
+        return -1
+    return next(i for i, (low, high) in enumerate(SIZE_BANDS) if population >= low and (high is None or population < high))
+
+
+def _population(code: str, year: int) -> int | None:
+    table = reference.populations()
+    for candidate in range(year, year - 20, -1):
+        if (code, candidate) in table:
+            return table[(code, candidate)]
+    return None
+
+
+def make_member(code: str, year: int, slug: str | None = None) -> Member:
+    place = reference.place(code)
+    population = _population(code, year)
+    return Member(code, place.name, place.county_code, population, size_band(population), slug)
+
+
+def scope_members(scope_code: str) -> list[str]:
+    """Municipality codes of a county, or of the whole country for the nation code."""
+    return sorted(c for c, p in reference.municipalities().items()
+                  if scope_code == reference.NATION_CODE or p.county_code == scope_code)
+
+
+def list_members(scope_code: str, scope: str | None, project_slugs: dict[str, str], dataset: Dataset,
+                 year: int) -> tuple[Member, ...]:
+    """Members: the municipalities of the scope ("all" or those "in_data"), plus the member projects."""
+    codes: set[str] = set(project_slugs)
+    if scope == "all":
+        codes.update(scope_members(scope_code))
+    elif scope == "in_data":
+        with_data = {o.entity for o in dataset.observations if o.value is not None}
+        codes.update(c for c in scope_members(scope_code) if c in with_data)
+    return tuple(make_member(code, year, project_slugs.get(code)) for code in sorted(codes))
+
+
+def _latest_common_period(indicator: Indicator, members: Sequence[Member], dataset: Dataset) -> int | None:
+    """The latest period for which at least half as many members have a value as in the best-covered one."""
+    counts: dict[int, int] = {}
+    for member in members:
+        for o in dataset.series(indicator.id, member.code):
+            if o.value is not None:
+                counts[o.period] = counts.get(o.period, 0) + 1
+    if not counts:
+        return None
+    most = max(counts.values())
+    return max(period for period, n in counts.items() if 2 * n >= most)
+
+
+def _value(dataset: Dataset, indicator: str, code: str, period: int | None) -> float | None:
+    for o in dataset.series(indicator, code):
+        if o.period == period:
+            return o.value
+    return None
+
+
+def aggregate_indicator(dataset: Dataset, indicator: Indicator, members: Sequence[Member], period: int | None,
+                        scope_code: str | None) -> Aggregate:
+    """The scope's value for `period`: as published, and computed from the members.
+
+    Population-weighted when the catalogue says the indicator allows it (weighting = population),
+    otherwise the median of the members, which is not a county or national value and is labelled so.
+    Nothing is computed when the members with data hold less than half of the members' population
+    (weighted) or are fewer than half of the members (median): method "too_few".
+    """
+    values = [(m, v) for m in members if (v := _value(dataset, indicator.id, m.code, period)) is not None]
+    published = _value(dataset, indicator.id, scope_code, period) if scope_code is not None else None
+    total = sum(m.population or 0 for m in members)
+    covered = sum(m.population or 0 for m, _ in values)
+    computed, method = None, "none"
+    share = covered / total if total else None
+    if indicator.weighting == "population" and (share or 0) < MIN_COVERAGE:
+        method = "too_few"  # a "national" value from a few municipalities would mislead
+    elif indicator.weighting != "population" and 2 * len(values) < len(members):
+        method = "too_few"
+    elif values and indicator.weighting == "population":
+        weights = [(v, _population(m.code, period) or 0) for m, v in values]
+        if sum(w for _, w in weights) > 0:
+            computed = sum(v * w for v, w in weights) / sum(w for _, w in weights)
+            method = "weighted"
+    elif values:
+        computed, method = statistics.median(v for _, v in values), "median"
+    return Aggregate(period, published, computed, method, len(values), len(members), share)
+
+
+def distribution(dataset: Dataset, indicator: Indicator, members: Sequence[Member],
+                 scope_code: str | None) -> Distribution:
+    period = _latest_common_period(indicator, members, dataset)
+    values, missing, label = [], [], str(period or "")
+    for member in members:
+        found = next((o for o in dataset.series(indicator.id, member.code) if o.period == period), None)
+        if found is None or found.value is None:
+            missing.append(member)
+        else:
+            values.append((member, found.value))
+            label = found.period_label or label
+    reverse = indicator.direction != "lower"  # best (or highest) first
+    values.sort(key=lambda mv: ((-mv[1] if reverse else mv[1]), mv[0].name))
+    return Distribution(indicator, period, label, tuple(values), tuple(missing),
+                        aggregate_indicator(dataset, indicator, members, period, scope_code))
+
+
+def top_and_bottom(dist: Distribution, count: int = 3) -> tuple[tuple, tuple]:
+    """The best and the worst members (highest and lowest for a context indicator), best first."""
+    values = dist.values
+    if len(values) < 2 * count:
+        count = len(values) // 2
+    return values[:count], tuple(reversed(values[len(values) - count:])) if count else ()
+
+
+def goal_shares(goal_rows: Sequence[GoalRow], members: Sequence[Member], goals: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per goal: how many members are green, yellow, orange, red or grey (no assessment)."""
+    status = {(row.entity, row.goal): row.result.status for row in goal_rows}
+    shares = {}
+    for goal in goals:
+        counts = dict.fromkeys(STATUSES, 0)
+        for member in members:
+            counts[status.get((member.code, goal), "grey")] += 1
+        shares[goal] = counts
+    return shares
+
+
+def best_and_worst_indicators(results: Sequence[IndicatorResult], count: int = 3) -> tuple[list, list]:
+    """A member's indicators with a status, by normalised score: the best and the worst few."""
+    scored = [r for r in results if r.score is not None]
+    scored.sort(key=lambda r: (-r.score, r.indicator.id))
+    if len(scored) < 2 * count:
+        count = (len(scored) + 1) // 2
+    best = scored[:count]
+    worst = [r for r in reversed(scored[len(scored) - count:]) if r not in best] if count else []
+    return best, worst
+
+
+def coverage(dataset: Dataset, indicators: Sequence[Indicator], members: Sequence[Member]) -> Coverage:
+    rows = []
+    for member in members:
+        cells = []
+        for indicator in indicators:
+            years = [o.period for o in dataset.series(indicator.id, member.code) if o.value is not None]
+            cells.append((min(years), max(years), len(years)) if years else None)
+        rows.append((member, tuple(cells)))
+    return Coverage(tuple(indicators), tuple(rows))
+
+
+def peer_members(member: Member, year: int) -> tuple[Member, ...]:
+    """All municipalities of the country in the same size band (the member included)."""
+    return tuple(m for code in scope_members(reference.NATION_CODE)
+                 if (m := make_member(code, year)).band == member.band and member.band >= 0)
+
+
+def score_of(indicator: Indicator, value: float | None) -> float | None:
+    thresholds = thresholds_of(indicator)
+    return normalised_score(value, thresholds) if thresholds and value is not None else None

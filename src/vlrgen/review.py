@@ -1,0 +1,269 @@
+"""Plan a review of many members (the national VSR or a county review) in one language.
+
+`plan_review` turns the members, the merged dataset and the survey into an immutable view:
+goal-status shares, per indicator the distribution over members with the county or national
+value (published, population-weighted or median, labelled), top and bottom performers, the
+coverage matrix, survey summaries and one annex page per member. Templates only present it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__, reference
+from .aggregate import (SIZE_BANDS, Aggregate, Coverage, Distribution, Member, best_and_worst_indicators,
+                        coverage, distribution, goal_shares, top_and_bottom)
+from .assess import IndicatorResult, assess_dataset
+from .comparison_charts import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
+from .config import Config
+from .content import Narrative
+from .data import Dataset, Indicator
+from .i18n import Language
+from .charts import band_edges
+from .render import SectionView, _section_views, _sources
+from .survey import GroupSummary, Question, SurveyData, summarise_question
+
+__all__ = ["ReviewView", "plan_review", "band_label"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int
+    name: str
+    caption: str
+    alt: str
+    job: object  # StripJob or ShareJob
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class IndicatorBlock:
+    indicator: Indicator
+    distribution: Distribution
+    figure: Figure | None
+    top: tuple[tuple[Member, float], ...]
+    bottom: tuple[tuple[Member, float], ...]
+
+
+@dataclass(frozen=True)
+class GoalBlock:
+    number: int
+    colour: str
+    short: str
+    title: str
+    shares: dict[str, int]
+    indicators: tuple[IndicatorBlock, ...]
+
+
+@dataclass(frozen=True)
+class SurveyBlock:
+    question: Question
+    figures: tuple[Figure, ...]
+    respondents: int
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    member: Member
+    county: str
+    band: str
+    statuses: tuple[tuple[int, str, str], ...]  # (goal, colour, status) for all 17 goals
+    best: tuple[IndicatorResult, ...]
+    worst: tuple[IndicatorResult, ...]
+    context: tuple[tuple[Indicator, float, str, Aggregate], ...]  # context indicators: value, period label, scope value
+    assessed: int  # indicators with a status
+    link: str | None
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    config: Config
+    language: Language
+    sections: tuple[SectionView, ...]
+    scope_name: str
+    members: tuple[Member, ...]
+    overview: Figure | None
+    goals: tuple[GoalBlock, ...]
+    survey: tuple[SurveyBlock, ...]
+    survey_illustrative: bool
+    survey_source: str
+    coverage: Coverage
+    member_pages: tuple[MemberPage, ...]
+    without_data: tuple[Member, ...]
+    sources: tuple[tuple[str, str], ...]
+    tables: dict[str, int]
+    version: str
+    template: str = "review.html"
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        found = [self.overview] if self.overview else []
+        found += [b.figure for g in self.goals for b in g.indicators if b.figure]
+        found += [f for s in self.survey for f in s.figures]
+        return tuple(found)
+
+    def toc(self):
+        entries: list = []
+        for section in self.sections:
+            if section.level == 1 or not entries:
+                entries.append((section, []))
+            else:
+                entries[-1][1].append(section)
+        return entries
+
+
+def band_label(band: int, language: Language) -> str:
+    if band < 0:
+        return language.t("review.band_unknown")
+    low, high = SIZE_BANDS[band]
+    if high is None:
+        return language.t("review.band_over", low=language.number(low, 0))
+    if low == 0:
+        return language.t("review.band_under", high=language.number(high, 0))
+    return language.t("review.band_between", low=language.number(low, 0), high=language.number(high - 1, 0))
+
+
+def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path,
+                members: tuple[Member, ...], survey: SurveyData | None, links: dict[str, str]) -> ReviewView:
+    lang = language.code
+    scope = config.entity.code
+    scope_name = language.t("place.nation") if scope == reference.NATION_CODE else reference.place(scope).name
+    codes = [m.code for m in members]
+    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
+    numbering = _Numbering()
+    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
+    goals_with_data = sorted({i.goal for i in indicators})
+    shares = goal_shares(goal_rows, members, goals_with_data)
+    overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
+    goals = []
+    for number in goals_with_data:
+        blocks = []
+        for indicator in (i for i in indicators if i.goal == number):
+            dist = distribution(dataset, indicator, members, scope)
+            figure = _strip_figure(numbering, dist, scope_name, language, font_dir) if dist.values else None
+            top, bottom = top_and_bottom(dist)
+            blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
+        goal = reference.goals()[number]
+        goals.append(GoalBlock(number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks)))
+    survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)
+    matrix = coverage(dataset, indicators, members)
+    scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
+    pages = tuple(_member_page(m, results, goal_rows, scope_values, language, links) for m in members)
+    without = tuple(m for m, cells in matrix.rows if not any(cells))
+    tables = {"shares": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    return ReviewView(
+        config=config, language=language, sections=_section_views(narrative, language), scope_name=scope_name,
+        members=members, overview=overview, goals=tuple(goals), survey=survey_blocks,
+        survey_illustrative=bool(survey and survey.illustrative), survey_source=survey.source if survey else "",
+        coverage=matrix, member_pages=pages, without_data=without, sources=_sources(tuple(indicators), lang),
+        tables=tables, version=__version__,
+    )
+
+
+class _Numbering:
+    def __init__(self) -> None:
+        self.figures = 0
+        self.tables = 0
+
+    def figure(self) -> int:
+        self.figures += 1
+        return self.figures
+
+    def table(self) -> int:
+        self.tables += 1
+        return self.tables
+
+
+def _overview_figure(numbering: _Numbering, shares: dict[int, dict[str, int]], language: Language,
+                     font_dir: Path, total: int) -> Figure:
+    goals = reference.goals()
+    statuses = ("green", "yellow", "orange", "red", "grey")
+    rows = tuple((f"{n}. {goals[n].short[language.code]}", tuple(shares[n][s] for s in statuses)) for n in shares)
+    labels = tuple(language.t(f"status.{s}") for s in statuses)
+    job = ShareJob(f"fig-{numbering.figures + 1:02d}-goal-shares", language.code, str(font_dir), rows, labels,
+                   tuple(STATUS_COLOURS[s] for s in statuses), language.t("review.share_of_members"))
+    number = numbering.figure()
+    columns = (language.t("review.goal"),) + labels
+    table_rows = tuple((label,) + tuple(language.number(c, 0) for c in counts) for label, counts in rows)
+    caption = language.t("review.shares_caption", members=language.number(total, 0))
+    return Figure(number, job.name, caption, caption, job, columns, table_rows)
+
+
+def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, language: Language,
+                  font_dir: Path) -> Figure:
+    indicator, lang = dist.indicator, language.code
+    aggregate = dist.aggregate
+    markers = []
+    if aggregate.value is not None:
+        how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
+        markers.append((f"{scope_name} ({how})", aggregate.value, "nation" if scope_name == language.t("place.nation")
+                        else "county"))
+    number = numbering.figure()
+    job = StripJob(f"fig-{number:02d}-{indicator.id}-spread", lang, str(font_dir), indicator.unit[lang],
+                   indicator.decimals, reference.goals()[indicator.goal].colour, tuple(v for _, v in dist.values),
+                   markers=tuple(markers), bands=band_edges(indicator))
+    caption = language.t("review.strip_caption", indicator=indicator.name[lang], unit=indicator.unit[lang],
+                         period=dist.label, n=language.number(len(dist.values), 0),
+                         members=language.number(len(dist.values) + len(dist.missing), 0))
+    columns = (language.t("review.municipality"), language.t("kpi.value"))
+    rows = tuple((m.name, language.cell(v, indicator.decimals, indicator.unit[lang])) for m, v in dist.values)
+    return Figure(number, job.name, caption, caption, job, columns, rows)
+
+
+def _survey_blocks(numbering: _Numbering, survey: SurveyData | None, members: tuple[Member, ...],
+                   language: Language, font_dir: Path, scope: str) -> tuple[SurveyBlock, ...]:
+    if survey is None:
+        return ()
+    lang = language.code
+    groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
+    if scope == reference.NATION_CODE:
+        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.place(c).name))
+    blocks = []
+    for question in survey.questions:
+        figures = []
+        for kind, group_of, label_of in groupings:
+            summaries = summarise_question(survey, question, members, group_of, label_of)
+            figures.append(_survey_figure(numbering, question, kind, summaries, language, font_dir, survey.illustrative))
+        respondents = sum(1 for m in members if m.code in survey.answers)
+        blocks.append(SurveyBlock(question, tuple(figures), respondents))
+    return tuple(blocks)
+
+
+def _survey_figure(numbering: _Numbering, question: Question, kind: str, summaries: tuple[GroupSummary, ...],
+                   language: Language, font_dir: Path, illustrative: bool) -> Figure:
+    lang = language.code
+    categories = question.labels[lang] + (language.t("review.no_answer"),)
+    colours = ANSWER_COLOURS[:len(question.answers)] + (NO_ANSWER_COLOUR,)
+    number = numbering.figure()
+    job = ShareJob(f"fig-{number:02d}-survey-{question.column}-{kind}", lang, str(font_dir),
+                   tuple((f"{s.label} (n = {s.surveyed})", s.counts) for s in summaries if s.surveyed), categories,
+                   colours, language.t("review.share_of_respondents"))
+    caption = language.t(f"review.survey_caption_{kind}", question=question.text[lang])
+    if illustrative:
+        caption += " " + language.t("review.illustrative")
+    columns = (language.t(f"review.group_{kind}"), language.t("review.members"), language.t("review.surveyed")) + categories
+    rows = tuple((s.label, language.number(s.members, 0), language.number(s.surveyed, 0))
+                 + tuple(language.number(c, 0) for c in s.counts) for s in summaries)
+    return Figure(number, job.name, caption, caption, job, columns, rows)
+
+
+def _member_page(member: Member, results: list[IndicatorResult], goal_rows, scope_values: dict[str, Distribution],
+                 language: Language, links: dict[str, str]) -> MemberPage:
+    own = [r for r in results if r.entity == member.code]
+    status = {row.goal: row.result.status for row in goal_rows if row.entity == member.code}
+    statuses = tuple((n, g.colour, status.get(n, "grey")) for n, g in reference.goals().items())
+    best, worst = best_and_worst_indicators(own)
+    context = []
+    for result in own:
+        if result.method == "none" and result.value is not None:
+            dist = scope_values.get(result.indicator.id)
+            if dist is not None:
+                context.append((result.indicator, result.value, str(result.period), dist.aggregate))
+    county = reference.place(member.county_code).name if member.county_code else ""
+    return MemberPage(member, county, band_label(member.band, language), statuses, tuple(best), tuple(worst),
+                      tuple(context), sum(r.score is not None for r in own), links.get(member.code))
+
+
+__all__ += ["Figure", "IndicatorBlock", "GoalBlock", "SurveyBlock", "MemberPage"]

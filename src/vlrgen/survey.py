@@ -1,0 +1,125 @@
+"""Survey answers: read a review's survey (one row per municipality) and summarise it by group.
+
+The questions file names each question's column, its text in both languages and the allowed
+answers; the answers file has one row per municipality. Unknown municipalities, answers that
+are not allowed and municipalities answering twice are reported with file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Survey
+from .entities import resolve_entity
+from .problems import Problems
+from .readers import ReadOptions, read_table
+
+__all__ = ["Question", "SurveyData", "GroupSummary", "load_survey", "summarise_question"]
+
+QUESTION_COLUMNS = ("column", "question_nb", "question_en", "answers", "answers_nb", "answers_en")
+
+
+@dataclass(frozen=True)
+class Question:
+    column: str
+    text: dict[str, str]
+    answers: tuple[str, ...]  # the values written in the answers file, in display order
+    labels: dict[str, tuple[str, ...]]  # per language, one label per answer
+
+
+@dataclass(frozen=True)
+class SurveyData:
+    questions: tuple[Question, ...]
+    answers: dict[str, dict[str, str]]  # municipality code → question column → answer ("" = no answer)
+    illustrative: bool
+    source: str  # file name, for the caption
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    label: str
+    members: int  # members in the group
+    surveyed: int  # members in the group with a row in the answers file
+    counts: tuple[int, ...]  # per answer among the surveyed, then "no answer" (an empty cell) last
+
+
+def load_survey(survey: Survey, problems: Problems) -> SurveyData | None:
+    questions = _load_questions(survey.questions, problems)
+    if questions is None:
+        return None
+    required = (survey.entity_column,) + tuple(q.column for q in questions)
+    table = read_table(survey.answers, ReadOptions(required=required), problems)
+    if table is None:
+        return None
+    answers: dict[str, dict[str, str]] = {}
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        cell = row[survey.entity_column]
+        resolution = resolve_entity(cell.text)
+        code = resolution.code
+        if code is None or len(code) != 4:
+            problems.add(cell.location, "survey.unknown_municipality",
+                         resolution.note or f'"{cell.text}" is not a municipality in the 2024 structure',
+                         hint=f'did you mean "{resolution.suggestion}"?' if resolution.suggestion
+                         else "use the kommunenummer or the 2024 name")
+            continue
+        if code in answers:
+            problems.add(cell.location, "survey.duplicate",
+                         f"{cell.text} answers twice (first on line {first_line[code]})", hint="keep one row per municipality")
+            continue
+        first_line[code] = cell.location.line
+        answers[code] = {q.column: _answer(row, q, problems) for q in questions}
+    return SurveyData(questions, answers, survey.illustrative, survey.answers.name)
+
+
+def _answer(row, question: Question, problems: Problems) -> str:
+    cell = row[question.column]
+    text = cell.text.strip()
+    by_fold = {a.casefold(): a for a in question.answers}
+    if not text:
+        return ""
+    if text.casefold() not in by_fold:
+        allowed = ", ".join(question.answers)
+        problems.add(cell.location, "survey.unknown_answer",
+                     f'"{text}" is not an answer to {question.column}; allowed: {allowed} (or empty for no answer)')
+        return ""
+    return by_fold[text.casefold()]
+
+
+def _load_questions(path: Path, problems: Problems) -> tuple[Question, ...] | None:
+    table = read_table(path, ReadOptions(required=QUESTION_COLUMNS), problems)
+    if table is None:
+        return None
+    questions = []
+    for row in table.rows:
+        answers = tuple(a.strip() for a in row.text("answers").split(";") if a.strip())
+        labels = {lang: tuple(a.strip() for a in row.text(f"answers_{lang}").split(";")) for lang in ("nb", "en")}
+        bad = [lang for lang in ("nb", "en") if len(labels[lang]) != len(answers)]
+        if not row.text("column") or not answers or bad:
+            problems.add(row["answers"].location, "survey.invalid_question",
+                         "each question needs a column, answers separated by ; and as many labels in "
+                         "answers_nb and answers_en")
+            continue
+        questions.append(Question(row.text("column"), {"nb": row.text("question_nb"), "en": row.text("question_en")},
+                                  answers, labels))
+    return tuple(questions)
+
+
+def summarise_question(data: SurveyData, question: Question, members: Sequence, group_of: Callable,
+                       label_of: Callable) -> tuple[GroupSummary, ...]:
+    """Counts of each answer per group of members (e.g. county or size band), in group order.
+
+    Shares are of the members in the answers file; members without a row were not surveyed.
+    """
+    groups: dict = {}
+    for member in members:
+        groups.setdefault(group_of(member), []).append(member)
+    summaries = []
+    for key in sorted(groups, key=lambda k: (k is None, k)):
+        surveyed = [m for m in groups[key] if m.code in data.answers]
+        answered = [data.answers[m.code].get(question.column, "") for m in surveyed]
+        counts = tuple(answered.count(a) for a in question.answers) + (answered.count(""),)
+        summaries.append(GroupSummary(label_of(key), len(groups[key]), len(surveyed), counts))
+    return tuple(summaries)
