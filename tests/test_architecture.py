@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["problems", "reference", "config", "i18n", "content", "readers", "entities", "survey", "sources", "data", "assess", "aggregate", "describe", "charts",
-         "comparison_charts", "render", "review",
+         "comparison_charts", "compare", "render", "review",
          "pdf", "artifacts", "fetch", "build", "export", "cli"]
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "vlrgen"
 

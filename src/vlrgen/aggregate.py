@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from . import reference
 from .assess import STATUSES, GoalRow, IndicatorResult, normalised_score, thresholds_of
 from .data import Dataset, Indicator
+from .i18n import Language
 
 __all__ = ["SIZE_BANDS", "Member", "Aggregate", "Distribution", "Coverage", "size_band", "list_members",
            "aggregate_indicator", "distribution", "top_and_bottom", "goal_shares", "coverage", "peer_members",
-           "scope_members"]
+           "scope_members", "band_label", "make_member", "best_and_worst_indicators"]
 
 # Population bands for peer groups (residents on 1 January): lower bound inclusive, upper exclusive.
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
@@ -77,6 +78,18 @@ def size_band(population: int | None) -> int:
     if population is None:
         return -1
     return next(i for i, (low, high) in enumerate(SIZE_BANDS) if population >= low and (high is None or population < high))
+
+
+def band_label(band: int, language: Language) -> str:
+    """A size band in words: "under 2 000 inhabitants", "2 000–4 999 inhabitants", …"""
+    if band < 0:
+        return language.t("review.band_unknown")
+    low, high = SIZE_BANDS[band]
+    if high is None:
+        return language.t("review.band_over", low=language.number(low, 0))
+    if low == 0:
+        return language.t("review.band_under", high=language.number(high, 0))
+    return language.t("review.band_between", low=language.number(low, 0), high=language.number(high - 1, 0))
 
 
 def _population(code: str, year: int) -> int | None:

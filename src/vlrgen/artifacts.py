@@ -75,6 +75,14 @@ def _drawing_code_digest(module: str) -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(files))).hexdigest()
 
 
+@functools.cache
+def _reading_code_digest() -> str:
+    """The modules that read data: a change to how files are read must not reuse old results."""
+    package = Path(__file__).parent
+    names = ("readers", "entities", "sources", "data", "reference")
+    return hashlib.sha256(b"".join((package / f"{n}.py").read_bytes() for n in names)).hexdigest()
+
+
 def chart_key(job: ChartJob) -> str:
     fields = dataclasses.asdict(job)
     fields["type"] = type(job).__name__
@@ -105,7 +113,7 @@ def data_key(*paths: Path | None) -> str:
                     files.add((sources.parent / entry["file"]).resolve())
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             pass
-    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}|{_reading_code_digest()}".encode())
     for path in sorted(files):
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")

@@ -433,7 +433,8 @@ def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildRepor
 def _write_manifest(plan: _Plan) -> None:
     config = plan.project.config
     manifest = {"slug": config.slug, "entity": config.entity.name, "code": config.entity.code,
-                "kind": config.entity.kind, "year": config.year, "languages": list(config.languages),
+                "kind": config.entity.kind, "members": len(plan.project.members), "year": config.year,
+                "languages": list(config.languages),
                 "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
                 "pages": plan.pages, "html_digest": plan.html_digests}
     (plan.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -483,7 +484,13 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
     """`output/index.html`: every report in the output folder, from their manifests."""
     manifests = []
     for path in sorted(out_dir.glob("*/manifest.json")):
-        manifests.append(json.loads(path.read_text(encoding="utf-8")))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        review = manifest.get("members", 0) > 0
+        manifest["index_kind"] = {"vsr": "vsr", "county": "county_review" if review else "county"}.get(
+            manifest.get("kind"), "municipality")
+        manifests.append(manifest)
+    order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
+    manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))
     html = render_index(env, "site_index.html", reports=manifests, catalogs=catalogs)
     temporary = out_dir / f".index-{os.getpid()}.html"
     temporary.write_text(html, encoding="utf-8")

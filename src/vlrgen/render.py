@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +19,9 @@ from markupsafe import Markup
 
 from . import __version__, reference
 from .assess import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+from .aggregate import band_label
 from .charts import ChartJob, plan_chart
+from .compare import Comparison, compare_entity
 from .describe import describe_highlights, describe_indicator
 from .config import Config
 from .content import SECTIONS, Narrative, Section
@@ -102,6 +104,9 @@ class GoalView:
     kpis: tuple[KpiView, ...]
     figures: tuple[FigureView, ...]
     row: GoalRow | None
+    comparisons: tuple[Comparison, ...] = ()
+    comparison_table: int = 0
+    comparison_figures: tuple[FigureView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class ReportView:
 
     @property
     def figures(self) -> tuple[FigureView, ...]:
-        return tuple(f for g in self.goals for f in g.figures)
+        return tuple(f for g in self.goals for f in g.figures + g.comparison_figures)
 
     def toc(self) -> list[tuple[SectionView, list[SectionView]]]:
         """Top-level sections with their sub-sections, for the table of contents."""
@@ -150,6 +155,8 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
     results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
+    comparisons = (compare_entity(dataset, entity.code, config.year, language, font_dir, places)
+                   if entity.kind == "municipality" else {})
     goals, table, figure = [], 0, 0
     for number in sorted(by_goal):
         table += 1
@@ -163,7 +170,16 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
             sentence = describe_indicator(summary, result, language, config.base_year)
             kpis.append(KpiView(summary, result, sentence))
             figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
-        goals.append(_goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number)))
+        compared = tuple(comparisons[k.summary.indicator.id] for k in kpis if k.summary.indicator.id in comparisons)
+        compare_figures = []
+        for c in (c for c in compared if c.job):
+            figure += 1
+            compare_figures.append(_comparison_figure(figure, c, entity.name, language))
+        goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
+        if compared:
+            table += 1
+            goal = replace(goal, comparisons=compared, comparison_table=table, comparison_figures=tuple(compare_figures))
+        goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: g.short[lang] for n, g in reference.goals().items()}
@@ -258,6 +274,17 @@ def _plan_figure(number: int, summary: KpiSummary, sentence: str, dataset: Datas
     return FigureView(number, name, caption, sentence, indicator, columns, rows, job)
 
 
+def _comparison_figure(number: int, c: Comparison, name: str, language: Language) -> FigureView:
+    indicator, lang = c.indicator, language.code
+    job = replace(c.job, name=f"fig-{number:02d}-{indicator.id}-compare")
+    caption = language.t("compare.figure_caption", indicator=indicator.name[lang], unit=indicator.unit[lang],
+                         period=c.label, name=name, n=language.number(len(job.values), 0))
+    columns = (language.t("compare.place"), language.t("kpi.value"))
+    rows = ((name, language.cell(c.value, indicator.decimals, indicator.unit[lang])),) + tuple(
+        (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers)
+    return FigureView(number, job.name, caption, caption, indicator, columns, rows, job)
+
+
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     indicator = summary.indicator
     by_line = [dict(line.points) for line in job.lines]
@@ -317,6 +344,7 @@ def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environm
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
+    env.filters["band_label"] = band_label
     return env
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, reference
-from .aggregate import (SIZE_BANDS, Aggregate, Coverage, Distribution, Member, best_and_worst_indicators,
+from .aggregate import (Aggregate, band_label, Coverage, Distribution, Member, best_and_worst_indicators,
                         coverage, distribution, goal_shares, top_and_bottom)
 from .assess import IndicatorResult, assess_dataset
 from .comparison_charts import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
@@ -24,7 +24,7 @@ from .charts import band_edges
 from .render import SectionView, _section_views, _sources
 from .survey import GroupSummary, Question, SurveyData, summarise_question
 
-__all__ = ["ReviewView", "plan_review", "band_label"]
+__all__ = ["ReviewView", "plan_review"]
 
 
 @dataclass(frozen=True)
@@ -112,17 +112,6 @@ class ReviewView:
             else:
                 entries[-1][1].append(section)
         return entries
-
-
-def band_label(band: int, language: Language) -> str:
-    if band < 0:
-        return language.t("review.band_unknown")
-    low, high = SIZE_BANDS[band]
-    if high is None:
-        return language.t("review.band_over", low=language.number(low, 0))
-    if low == 0:
-        return language.t("review.band_under", high=language.number(high, 0))
-    return language.t("review.band_between", low=language.number(low, 0), high=language.number(high - 1, 0))
 
 
 def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path,

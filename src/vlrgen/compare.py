@@ -1,0 +1,100 @@
+"""Compare one municipality with its county, the nation and its peers (municipalities of similar size).
+
+For each indicator with a value for the municipality: the county, national and peer-group values
+for the same period (published where the source gives them, otherwise computed from the
+municipalities as `aggregate` does, saying how), the municipality's rank within its county, and
+a distribution chart with the municipality highlighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import reference
+from .aggregate import Aggregate, aggregate_indicator, make_member, peer_members, scope_members
+from .charts import band_edges
+from .comparison_charts import StripJob
+from .data import Dataset, Indicator
+from .i18n import Language
+
+__all__ = ["Comparison", "compare_entity"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    indicator: Indicator
+    period: int
+    label: str
+    value: float
+    county: Aggregate | None
+    nation: Aggregate
+    peers: Aggregate
+    band: int
+    rank: int | None  # 1 = best (highest for a context indicator) among the county's municipalities with data
+    ranked: int
+    job: StripJob | None  # None when too few municipalities have data to show a spread
+
+
+def compare_entity(dataset: Dataset, code: str, year: int, language: Language, font_dir: Path,
+                   names: dict[str, str]) -> dict[str, Comparison]:
+    """Comparisons by indicator id, for every indicator with a value for `code`."""
+    member = make_member(code, year)
+    county_members = tuple(make_member(c, year) for c in scope_members(member.county_code))
+    nation_members = tuple(make_member(c, year) for c in scope_members(reference.NATION_CODE))
+    peers = peer_members(member, year)
+    found = {}
+    for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
+        series = [o for o in dataset.series(indicator.id, code) if o.value is not None]
+        if not series:
+            continue
+        latest = series[-1]
+        period = latest.period
+        county = aggregate_indicator(dataset, indicator, county_members, period, member.county_code)
+        nation = aggregate_indicator(dataset, indicator, nation_members, period, reference.NATION_CODE)
+        peer = aggregate_indicator(dataset, indicator, peers, period, None)
+        rank, ranked = _rank(dataset, indicator, county_members, code, period)
+        job = _strip(dataset, indicator, nation_members, member, latest.value, period, county, nation, peer,
+                     language, font_dir, names)
+        found[indicator.id] = Comparison(indicator, period, latest.period_label or str(period), latest.value,
+                                         county, nation, peer, member.band, rank, ranked, job)
+    return found
+
+
+def _values(dataset: Dataset, indicator: Indicator, members, period: int) -> list[tuple[str, float]]:
+    values = []
+    for m in members:
+        for o in dataset.series(indicator.id, m.code):
+            if o.period == period and o.value is not None:
+                values.append((m.code, o.value))
+    return values
+
+
+def _rank(dataset: Dataset, indicator: Indicator, members, code: str, period: int) -> tuple[int | None, int]:
+    values = _values(dataset, indicator, members, period)
+    if len(values) < 2:
+        return None, len(values)
+    reverse = indicator.direction != "lower"
+    ordered = sorted(values, key=lambda cv: -cv[1] if reverse else cv[1])
+    own = dict(values)[code]
+    better = sum(1 for _, v in ordered if (v > own if reverse else v < own))
+    return better + 1, len(values)
+
+
+def _strip(dataset: Dataset, indicator: Indicator, members, member, value: float, period: int,
+           county: Aggregate, nation: Aggregate, peer: Aggregate, language: Language, font_dir: Path,
+           names: dict[str, str]) -> StripJob | None:
+    values = _values(dataset, indicator, members, period)
+    if len(values) < 3:
+        return None
+    lang = language.code
+    markers = []
+    for role, aggregate, name in (("county", county, names.get(member.county_code, "")),
+                                  ("nation", nation, names[reference.NATION_CODE]),
+                                  ("peers", peer, language.t("compare.peers_short"))):
+        if aggregate.value is not None:
+            how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
+            markers.append((f"{name} ({how})", aggregate.value, role))
+    return StripJob(f"cmp-{indicator.id}", lang, str(font_dir), indicator.unit[lang], indicator.decimals,
+                    reference.goals()[indicator.goal].colour, tuple(v for _, v in values),
+                    highlights=((member.name, value),), markers=tuple(markers), bands=band_edges(indicator))

@@ -1,0 +1,194 @@
+"""Reviews of many members (national VSR, county review): figures agree with the raw files."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vlrgen.aggregate import SIZE_BANDS, size_band
+from vlrgen.build import check_projects
+from vlrgen.problems import format_problem
+from vlrgen.review import plan_review
+from vlrgen.render import template_root
+
+from conftest import EXAMPLE, REPO
+
+SOURCES = EXAMPLE / "data" / "sources"
+POPULATION = REPO / "src" / "vlrgen" / "reference" / "norway_population_2005_2026_b2024.csv"
+
+
+@pytest.fixture(scope="module")
+def vsr_and_county():
+    projects, problems = check_projects([EXAMPLE / "norge", EXAMPLE / "telemark"])
+    assert not problems.errors, problems.errors
+    return {p.config.entity.kind: p for p in projects}
+
+
+def view_of(project, lang="en"):
+    return plan_review(project.config, project.narrative, project.dataset, project.languages[lang],
+                       template_root() / "fonts", project.members, project.survey, {})
+
+
+def block(view, indicator):
+    return next(b for g in view.goals for b in g.indicators if b.indicator.id == indicator)
+
+
+def test_national_refugee_share_is_the_population_weighted_value_of_the_raw_files(vsr_and_county):
+    """Recomputed from the raw SSB file and the population file, independently of vlrgen's readers."""
+    refugees, codes = 0, set()
+    with open(SOURCES / "immigrants_by_reason_all_municipalities_2006_2021.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (row["year"] == "2021" and row["unit"] == "Personer" and row["region_code"] != "K1507"
+                    and row["immigration_reason"] == "Flyktninger og deres familieinnvandrede"):
+                refugees += float(row["value"])
+                codes.add(row["region_code"])
+    with open(POPULATION, encoding="utf-8") as handle:
+        population = sum(int(r["population"]) for r in csv.DictReader(handle)
+                         if r["level"] == "municipality" and r["year"] == "2021" and r["code"] not in ("1508", "1580"))
+    view = view_of(vsr_and_county["vsr"])
+    aggregate = block(view, "refugees_share").distribution.aggregate
+    assert len(codes) == 355 and aggregate.with_data == 355 and aggregate.members == 357
+    assert aggregate.method == "weighted" and aggregate.published is None
+    assert aggregate.computed == pytest.approx(100 * refugees / population, rel=1e-12)
+
+
+def test_goal_share_of_the_county_review_matches_the_raw_drinking_water_file(vsr_and_county):
+    """Goal 6 has one indicator: a municipality is green when its latest value reaches 99 % (the catalogue)."""
+    latest: dict[str, tuple[int, float]] = {}
+    with open(SOURCES / "drinking_water_quality_telemark.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if (row["Parameter"] == "hygienisk kvalitet og leveringsstabilitet" and row["Måltall"] == "prosent"
+                    and row["Kommune"] not in ("Hele landet", "Telemark") and row["Andel"] not in ("", ":", "..")):
+                year = int(row["År"][:4])
+                if year >= latest.get(row["Kommune"], (0, 0))[0]:
+                    latest[row["Kommune"]] = (year, 100 * float(row["Andel"]))
+    green = sum(value >= 99 for _, value in latest.values())
+    red = sum(value < 90 for _, value in latest.values())
+    view = view_of(vsr_and_county["county"])
+    shares = next(g for g in view.goals if g.number == 6).shares
+    assert len(view.members) == 17 and sum(shares.values()) == 17
+    assert shares["green"] == green and shares["red"] == red
+    assert shares["grey"] == 17 - len(latest)
+
+
+def test_the_vsr_covers_all_357_municipalities_and_names_those_without_data(vsr_and_county):
+    view = view_of(vsr_and_county["vsr"], "nb")
+    assert len(view.members) == len(view.member_pages) == 357
+    assert {m.slug for m in view.members if m.slug} == {"porsgrunn-2025", "notodden-2025"}
+    coverage = dict((m.code, cells) for m, cells in view.coverage.rows)
+    ids = [i.id for i in view.coverage.indicators]
+    assert coverage["1508"][ids.index("refugees_share")] is None  # Ålesund: the split 2020 code is excluded
+    assert coverage["4001"][ids.index("ghg_per_capita")][1] == 2024
+    # the survey: 70 rows in the illustrative file, summarised by county and by size band
+    assert len(view.survey) == 3 and view.survey_illustrative
+    assert all(len(b.figures) == 2 and b.respondents == 70 for b in view.survey)
+
+
+def test_a_national_value_is_not_computed_from_a_few_municipalities(vsr_and_county):
+    """Crowded housing exists for Telemark only (3 % of the population): no 'national' value from that."""
+    aggregate = block(view_of(vsr_and_county["vsr"]), "crowded_housing").distribution.aggregate
+    assert aggregate.method == "too_few" and aggregate.computed is None
+    assert aggregate.published is not None  # the source's own national value is still shown
+
+
+def test_size_bands():
+    assert [size_band(n) for n in (0, 1999, 2000, 9999, 10000, 49999, 50000)] == [0, 0, 1, 2, 3, 4, 5]
+    assert len(SIZE_BANDS) == 6 and size_band(None) == -1
+
+
+def test_the_municipal_review_compares_with_county_nation_and_peers(vsr_and_county):
+    from vlrgen.compare import compare_entity
+
+    project = vsr_and_county["vsr"]
+    found = compare_entity(project.dataset, "4001", 2025, project.languages["en"], template_root() / "fonts",
+                           {"0": "Norway", "40": "Telemark"})
+    refugees = found["refugees_share"]
+    assert refugees.band == 4 and refugees.peers.members == 47  # 20 000–49 999 inhabitants
+    assert refugees.nation.method == "weighted" and refugees.county.published is not None  # county sum in the file
+    assert refugees.rank is not None and refugees.ranked == 17
+
+
+def test_vsr_and_county_pdfs_have_the_review_chapters(example_build):
+    text = subprocess.run(["pdftotext", "-layout", str(example_build / "vsr-norge-2025" / "vsr-norge-2025-en.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for heading in ("Goal status across the municipalities", "Survey results", "Coverage matrix",
+                    "County and national values", "Member summaries", "Illustrative answers, not real",
+                    "one dot per municipality"):
+        assert heading in text, heading
+    assert text.count("inhabitants (1 January 2025)") == 357  # one member page each
+    nb = subprocess.run(["pdftotext", str(example_build / "telemark-2025" / "telemark-2025-nb.pdf"), "-"],
+                        capture_output=True, text=True, check=True).stdout
+    assert "Sammendrag per kommune" in nb and nb.count("innbyggere (1. januar 2025)") == 17
+    index = (example_build / "index.html").read_text(encoding="utf-8")
+    assert index.index("vsr-norge-2025") < index.index("telemark-2025") < index.index("porsgrunn-2025")
+
+
+def test_member_links_point_to_built_reports(example_build):
+    html = (example_build / "vsr-norge-2025" / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../porsgrunn-2025/en/index.html"' in html
+    assert (example_build / "porsgrunn-2025" / "en" / "index.html").is_file()
+
+
+def test_review_config_problems_are_located(make_project, tmp_path):
+    project = make_project({"vlrgen.toml": """\
+[entity]
+name = "Norge"
+code = "40"
+kind = "vsr"
+
+[report]
+year = 2025
+outputs = ["html"]
+
+[data]
+indicators = "data/indicators.csv"
+observations = "data/observations.csv"
+
+[members]
+projects = ["../nowhere", "../*/"]
+municipalities = "some"
+"""})
+    _, problems = check_projects([project])
+    lines = [format_problem(p, project) for p in problems.errors]
+    assert 'vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: a VSR covers the whole country, so its code is "0", not "40"' in lines
+    assert any("members.projects: ../nowhere is not a report project" in line for line in lines)
+    assert any('members.municipalities: expected one of "all", "in_data", got "some"' in line for line in lines)
+
+
+def test_survey_answers_are_checked_with_file_line_and_column(make_project):
+    project = make_project({
+        "vlrgen.toml": """\
+[entity]
+name = "Telemark"
+code = "40"
+kind = "county"
+
+[report]
+year = 2025
+outputs = ["html"]
+
+[data]
+indicators = "data/indicators.csv"
+observations = "data/observations.csv"
+
+[members]
+municipalities = "all"
+
+[survey]
+answers = "answers.csv"
+questions = "questions.csv"
+""",
+        "questions.csv": "column,question_nb,question_en,answers,answers_nb,answers_en\nplan,Plan?,Plan?,yes;no,Ja;Nei,Yes;No\n",
+        "answers.csv": "kommunenummer,plan\n4001,yes\n4001,no\nAtlantis,yes\n4005,kanskje\n",
+    })
+    _, problems = check_projects([project])
+    lines = [format_problem(p, project) for p in problems.errors]
+    assert lines == [
+        "answers.csv:3:1: error[survey.duplicate]: 4001 answers twice (first on line 2) (hint: keep one row per municipality)",
+        'answers.csv:4:1: error[survey.unknown_municipality]: "Atlantis" is not a municipality in the 2024 structure '
+        "(hint: use the kommunenummer or the 2024 name)",
+        'answers.csv:5:6: error[survey.unknown_answer]: "kanskje" is not an answer to plan; allowed: yes, no (or empty for no answer)',
+    ]
