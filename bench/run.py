@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--national-sample", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the median is printed")
+    parser.add_argument("--reviews-only", action="store_true", help="only the national and county review timing")
     options = parser.parse_args()
     jobs = options.jobs
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, jobs {jobs}")
@@ -173,6 +174,8 @@ def main() -> None:
         shutil.copytree(REPO / "content", work / "content")
         projects = [str(work / "content" / "porsgrunn"), str(work / "content" / "notodden")]
         out = work / "out"
+        if options.reviews_only:
+            return measure_reviews(work, jobs)
 
         # Cold build and the WeasyPrint-alone floor are measured in alternation, so a slower moment of a
         # shared machine affects both; medians of --repeat runs.
@@ -219,6 +222,20 @@ def main() -> None:
         print(f"synthetic national sample: {sample} municipal reports × 2 languages, HTML + PDF in {took:.1f} s "
               f"({per_report:.1f} s per report, {per_report / 2:.1f} s per language); peak process {max(peaks.values())} MB")
         print(f"extrapolated full national build (357 municipalities × 2 languages): {per_report * 357 / 60:.0f} min")
+        measure_reviews(work, jobs)
+
+
+def measure_reviews(work: Path, jobs: int) -> None:
+    """The whole example in one command: national VSR (357 members), Telemark review (17), two VLRs."""
+    everything = [str(work / "content" / name) for name in ("norge", "telemark", "porsgrunn", "notodden")]
+    took, peaks, summary = run_build([*everything, "--out", str(work / "reviews"), "--jobs", str(jobs)], work)
+    print(f"whole example (national VSR over 357 municipalities, Telemark review over 17, 2 municipal reviews; "
+          f"nb + en, HTML + PDF), cold: {took:.1f} s; peak process {max(peaks.values())} MB   [{summary.split('[')[-1]}")
+    again, _, summary = run_build([*everything, "--out", str(work / "reviews"), "--jobs", str(jobs)], work)
+    print(f"whole example, no-change rebuild: {again:.1f} s   [{summary.split('[')[-1]}")
+    took, peaks, _ = run_build([everything[0], "--format", "html", "--out", str(work / "vsr-html"), "--jobs", str(jobs)], work)
+    print(f"national VSR alone, HTML only (nb + en, 357 member pages each), cold: {took:.1f} s; "
+          f"peak process {max(peaks.values())} MB")
 
 
 if __name__ == "__main__":
