@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, REPO
 
 from vlrgen.aggregate import SIZE_BANDS, size_band
 from vlrgen.build import check_projects
 from vlrgen.problems import format_problem
-from vlrgen.review import plan_review
 from vlrgen.render import template_root
-
-from conftest import EXAMPLE, REPO
+from vlrgen.review import plan_review
 
 SOURCES = EXAMPLE / "data" / "sources"
 POPULATION = REPO / "src" / "vlrgen" / "reference" / "norway_population_2005_2026_b2024.csv"

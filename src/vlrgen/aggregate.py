@@ -17,9 +17,25 @@ from .assess import STATUSES, GoalRow, IndicatorResult, normalised_score, thresh
 from .data import Dataset, Indicator
 from .i18n import Language
 
-__all__ = ["SIZE_BANDS", "Member", "Aggregate", "Distribution", "Coverage", "size_band", "list_members",
-           "aggregate_indicator", "distribution", "top_and_bottom", "goal_shares", "coverage", "peer_members",
-           "scope_members", "band_label", "make_member", "best_and_worst_indicators"]
+__all__ = [
+    "SIZE_BANDS",
+    "Aggregate",
+    "Coverage",
+    "Distribution",
+    "Member",
+    "aggregate_indicator",
+    "band_label",
+    "best_and_worst_indicators",
+    "coverage",
+    "distribution",
+    "goal_shares",
+    "list_members",
+    "make_member",
+    "peer_members",
+    "scope_members",
+    "size_band",
+    "top_and_bottom",
+]
 
 # Population bands for peer groups (residents on 1 January): lower bound inclusive, upper exclusive.
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .charts import BAND_COLOURS, new_figure, svg_of
 from .i18n import Language
 
-__all__ = ["StripJob", "ShareJob", "STATUS_COLOURS", "ANSWER_COLOURS"]
+__all__ = ["ANSWER_COLOURS", "STATUS_COLOURS", "ShareJob", "StripJob"]
 
 STATUS_COLOURS = {"green": "#3a9d48", "yellow": "#f2c500", "orange": "#f28e1c", "red": "#d7301f", "grey": "#c8c8c8"}
 ANSWER_COLOURS = ("#1f5f8b", "#5b9bc8", "#a9cde6", "#e0b46a", "#b5651d", "#7a3e10")  # first = most positive

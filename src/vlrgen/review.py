@@ -12,15 +12,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, reference
-from .aggregate import (Aggregate, band_label, Coverage, Distribution, Member, best_and_worst_indicators,
-                        coverage, distribution, goal_shares, top_and_bottom)
+from .aggregate import (
+    Aggregate,
+    Coverage,
+    Distribution,
+    Member,
+    aggregate_indicator,
+    band_label,
+    best_and_worst_indicators,
+    coverage,
+    distribution,
+    goal_shares,
+    make_member,
+    scope_members,
+    top_and_bottom,
+)
 from .assess import IndicatorResult, assess_dataset
+from .charts import band_edges
 from .comparison_charts import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
 from .config import Config
 from .content import Narrative
 from .data import Dataset, Indicator
 from .i18n import Language
-from .charts import band_edges
 from .render import SectionView, _section_views, _sources
 from .survey import GroupSummary, Question, SurveyData, summarise_question
 
@@ -126,12 +139,17 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     goals_with_data = sorted({i.goal for i in indicators})
     shares = goal_shares(goal_rows, members, goals_with_data)
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
+    nation_members = (tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
+                      if scope != reference.NATION_CODE else ())
     goals = []
     for number in goals_with_data:
         blocks = []
         for indicator in (i for i in indicators if i.goal == number):
             dist = distribution(dataset, indicator, members, scope)
-            figure = _strip_figure(numbering, dist, scope_name, language, font_dir) if dist.values else None
+            nation = None
+            if scope != reference.NATION_CODE and dist.values:
+                nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
+            figure = _strip_figure(numbering, dist, scope_name, nation, language, font_dir) if dist.values else None
             top, bottom = top_and_bottom(dist)
             blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
         goal = reference.goals()[number]
@@ -180,15 +198,17 @@ def _overview_figure(numbering: _Numbering, shares: dict[int, dict[str, int]], l
     return Figure(number, job.name, caption, caption, job, columns, table_rows)
 
 
-def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, language: Language,
-                  font_dir: Path) -> Figure:
+def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, nation: Aggregate | None,
+                  language: Language, font_dir: Path) -> Figure:
+    """The members' spread, with the scope's value (and, in a county review, the national value) marked."""
     indicator, lang = dist.indicator, language.code
-    aggregate = dist.aggregate
     markers = []
-    if aggregate.value is not None:
-        how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
-        markers.append((f"{scope_name} ({how})", aggregate.value, "nation" if scope_name == language.t("place.nation")
-                        else "county"))
+    national = language.t("place.nation")
+    for name, aggregate, role in ((scope_name, dist.aggregate, "nation" if scope_name == national else "county"),
+                                  (national, nation, "nation")):
+        if aggregate is not None and aggregate.value is not None:
+            how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
+            markers.append((f"{name} ({how})", aggregate.value, role))
     number = numbering.figure()
     job = StripJob(f"fig-{number:02d}-{indicator.id}-spread", lang, str(font_dir), indicator.unit[lang],
                    indicator.decimals, reference.goals()[indicator.goal].colour, tuple(v for _, v in dist.values),
@@ -205,7 +225,6 @@ def _survey_blocks(numbering: _Numbering, survey: SurveyData | None, members: tu
                    language: Language, font_dir: Path, scope: str) -> tuple[SurveyBlock, ...]:
     if survey is None:
         return ()
-    lang = language.code
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
     if scope == reference.NATION_CODE:
         groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.place(c).name))
@@ -255,4 +274,4 @@ def _member_page(member: Member, results: list[IndicatorResult], goal_rows, scop
                       tuple(context), sum(r.score is not None for r in own), links.get(member.code))
 
 
-__all__ += ["Figure", "IndicatorBlock", "GoalBlock", "SurveyBlock", "MemberPage"]
+__all__ += ["Figure", "GoalBlock", "IndicatorBlock", "MemberPage", "SurveyBlock"]

@@ -16,7 +16,7 @@ from .entities import resolve_entity
 from .problems import Problems
 from .readers import ReadOptions, read_table
 
-__all__ = ["Question", "SurveyData", "GroupSummary", "load_survey", "summarise_question"]
+__all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
 
 QUESTION_COLUMNS = ("column", "question_nb", "question_en", "answers", "answers_nb", "answers_en")
 
