@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, REPO
@@ -158,27 +159,9 @@ municipalities = "some"
 
 def test_survey_answers_are_checked_with_file_line_and_column(make_project):
     project = make_project({
-        "vlrgen.toml": """\
-[entity]
-name = "Telemark"
-code = "40"
-kind = "county"
-
-[report]
-year = 2025
-outputs = ["html"]
-
-[data]
-indicators = "data/indicators.csv"
-observations = "data/observations.csv"
-
-[members]
-municipalities = "all"
-
-[survey]
-answers = "answers.csv"
-questions = "questions.csv"
-""",
+        "vlrgen.toml": project_toml("Telemark", "40", "county",
+                                    '[members]\nmunicipalities = "all"\n\n'
+                                    '[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n'),
         "questions.csv": "column,question_nb,question_en,answers,answers_nb,answers_en\nplan,Plan?,Plan?,yes;no,Ja;Nei,Yes;No\n",
         "answers.csv": "kommunenummer,plan\n4001,yes\n4001,no\nAtlantis,yes\n4005,kanskje\n",
     })
@@ -190,3 +173,58 @@ questions = "questions.csv"
         "(hint: use the kommunenummer or the 2024 name)",
         'answers.csv:5:6: error[survey.unknown_answer]: "kanskje" is not an answer to plan; allowed: yes, no (or empty for no answer)',
     ]
+
+
+def project_toml(name: str, code: str, kind: str, extra: str = "") -> str:
+    return (f'[entity]\nname = "{name}"\ncode = "{code}"\nkind = "{kind}"\n\n[report]\nyear = 2025\n'
+            'outputs = ["html"]\n\n[data]\nindicators = "data/indicators.csv"\n'
+            f'observations = "data/observations.csv"\n\n{extra}')
+
+
+REVIEW = project_toml("Telemark", "40", "county", '[members]\nprojects = ["../oslo"]\n')
+
+
+def test_a_county_review_refuses_a_member_from_another_county(make_project):
+    make_project({"vlrgen.toml": CONFIG_OSLO}, name="oslo")
+    project = make_project({"vlrgen.toml": REVIEW}, name="review")
+    _, problems = check_projects([project])
+    assert [format_problem(p, project) for p in problems.errors] == [
+        'vlrgen.toml:14:1: error[config.no_members]: the review has no members: list member projects or set '
+        'members.municipalities = "all"',
+        "vlrgen.toml:15:1: error[config.invalid]: members.projects: Oslo (0301) is not in Telemark; a county "
+        "review's members are its own municipalities"]
+
+
+CONFIG_OSLO = project_toml("Oslo", "0301", "municipality")
+
+
+def test_weighted_values_need_half_of_the_scope_population_not_of_the_listed_members(make_project):
+    """A VSR listing two members must not call their weighted mean a national value."""
+    from vlrgen.aggregate import aggregate_indicator, make_member
+    from vlrgen.data import Dataset, Indicator, Observation
+    from vlrgen.problems import Location
+
+    indicator = Indicator("share", 10, (), {"nb": "x", "en": "x"}, {"nb": "%", "en": "%"}, 1, "none",
+                          {"nb": "", "en": ""}, "", "", "local", "", {"nb": "", "en": ""}, Location(Path("x")),
+                          weighting="population")
+    here = Location(Path("x"))
+    dataset = Dataset({"share": indicator}, (Observation("share", "4001", 2021, 10.0, "", here),
+                                             Observation("share", "4005", 2021, 20.0, "", here)))
+    members = (make_member("4001", 2025), make_member("4005", 2025))
+    assert aggregate_indicator(dataset, indicator, members, 2021, "0").method == "too_few"
+    peers = aggregate_indicator(dataset, indicator, members, 2021, None)  # a peer group is its own scope
+    assert peers.method == "weighted" and 10 < peers.computed < 20
+
+
+def test_ties_at_the_cut_are_all_listed():
+    from vlrgen.aggregate import Aggregate, Distribution, make_member, top_and_bottom
+    from vlrgen.data import Indicator
+    from vlrgen.problems import Location
+
+    indicator = Indicator("water", 6, (), {"nb": "x", "en": "x"}, {"nb": "%", "en": "%"}, 1, "higher",
+                          {"nb": "", "en": ""}, "", "", "local", "", {"nb": "", "en": ""}, Location(Path("x")))
+    codes = ["4001", "4003", "4005", "4010", "4012", "4014", "4016", "4018"]
+    values = tuple((make_member(c, 2025), v) for c, v in zip(codes, (100, 100, 100, 100, 99, 98, 97, 90)))
+    dist = Distribution(indicator, 2024, "2024", values, (), Aggregate(2024, None, None, "none", 8, 8, None))
+    top, bottom = top_and_bottom(dist)
+    assert [v for _, v in top] == [100, 100, 100, 100] and [v for _, v in bottom] == [90, 97, 98]

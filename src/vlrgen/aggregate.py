@@ -53,6 +53,7 @@ class Member:
     population: int | None  # on 1 January of the report year (or the latest year before it)
     band: int  # index into SIZE_BANDS, -1 when the population is unknown
     slug: str | None = None  # folder of this member's own report, when one was built
+    population_year: int | None = None  # the 1 January the population is for
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,17 @@ class Aggregate:
     method: str  # how `computed` was made: "weighted" (by population), "median", "too_few" or "none"
     with_data: int  # members with a value for the period
     members: int
-    population_share: float | None  # share of the members' population living in members with a value
+    population_share: float | None  # share of the scope's population living in members with a value
+    published_kind: str = "published"  # "sum": the county total vlrgen added up from its municipalities
 
     @property
     def value(self) -> float | None:
         return self.published if self.published is not None else self.computed
+
+    @property
+    def how(self) -> str:
+        """How `value` came about: "published", "sum", "weighted", "median", "too_few" or "none"."""
+        return self.published_kind if self.published is not None else self.method
 
 
 @dataclass(frozen=True)
@@ -109,17 +116,23 @@ def band_label(band: int, language: Language) -> str:
 
 
 def _population(code: str, year: int) -> int | None:
+    found = _population_and_year(code, year)
+    return found[0] if found else None
+
+
+def _population_and_year(code: str, year: int) -> tuple[int, int] | None:
+    """Population on 1 January of `year`, or of the latest year before it that the packaged data has."""
     table = reference.populations()
     for candidate in range(year, year - 20, -1):
         if (code, candidate) in table:
-            return table[(code, candidate)]
+            return table[(code, candidate)], candidate
     return None
 
 
 def make_member(code: str, year: int, slug: str | None = None) -> Member:
     place = reference.place(code)
-    population = _population(code, year)
-    return Member(code, place.name, place.county_code, population, size_band(population), slug)
+    population, when = _population_and_year(code, year) or (None, None)
+    return Member(code, place.name, place.county_code, population, size_band(population), slug, when)
 
 
 def scope_members(scope_code: str) -> list[str]:
@@ -166,27 +179,41 @@ def aggregate_indicator(dataset: Dataset, indicator: Indicator, members: Sequenc
 
     Population-weighted when the catalogue says the indicator allows it (weighting = population),
     otherwise the median of the members, which is not a county or national value and is labelled so.
-    Nothing is computed when the members with data hold less than half of the members' population
-    (weighted) or are fewer than half of the members (median): method "too_few".
+    Nothing is computed when the members with data hold less than half of the scope's population
+    (weighted) or are fewer than half of its municipalities (median): method "too_few". The scope is
+    the county or the whole country (not just the members a review lists), or the members themselves
+    for a peer group (`scope_code` None).
     """
     values = [(m, v) for m in members if (v := _value(dataset, indicator.id, m.code, period)) is not None]
-    published = _value(dataset, indicator.id, scope_code, period) if scope_code is not None else None
-    total = sum(m.population or 0 for m in members)
-    covered = sum(m.population or 0 for m, _ in values)
+    found = _observation(dataset, indicator.id, scope_code, period) if scope_code is not None else None
+    published = found.value if found is not None else None
+    year = period or 0
+    scope = scope_members(scope_code) if scope_code is not None else [m.code for m in members]
+    total = sum(_population(code, year) or 0 for code in scope)
+    covered = sum(_population(m.code, year) or 0 for m, _ in values)
     computed, method = None, "none"
     share = covered / total if total else None
-    if indicator.weighting == "population" and (share or 0) < MIN_COVERAGE:
+    if not values:
+        pass
+    elif indicator.weighting == "population" and (share or 0) < MIN_COVERAGE:
         method = "too_few"  # a "national" value from a few municipalities would mislead
-    elif indicator.weighting != "population" and 2 * len(values) < len(members):
+    elif indicator.weighting != "population" and 2 * len(values) < len(scope):
         method = "too_few"
-    elif values and indicator.weighting == "population":
-        weights = [(v, _population(m.code, period) or 0) for m, v in values]
-        if sum(w for _, w in weights) > 0:
-            computed = sum(v * w for v, w in weights) / sum(w for _, w in weights)
-            method = "weighted"
-    elif values:
+    elif indicator.weighting == "population":
+        weights = [(v, _population(m.code, year) or 0) for m, v in values]
+        computed = sum(v * w for v, w in weights) / sum(w for _, w in weights)
+        method = "weighted"
+    else:
         computed, method = statistics.median(v for _, v in values), "median"
-    return Aggregate(period, published, computed, method, len(values), len(members), share)
+    kind = "sum" if found is not None and found.derived == "sum" else "published"
+    return Aggregate(period, published, computed, method, len(values), len(members), share, kind)
+
+
+def _observation(dataset: Dataset, indicator: str, code: str, period: int | None):
+    for o in dataset.series(indicator, code):
+        if o.period == period and o.value is not None:
+            return o
+    return None
 
 
 def distribution(dataset: Dataset, indicator: Indicator, members: Sequence[Member],
@@ -207,11 +234,23 @@ def distribution(dataset: Dataset, indicator: Indicator, members: Sequence[Membe
 
 
 def top_and_bottom(dist: Distribution, count: int = 3) -> tuple[tuple, tuple]:
-    """The best and the worst members (highest and lowest for a context indicator), best first."""
+    """The best and the worst members (highest and lowest for a context indicator), best first.
+
+    Members tied with the last one shown are shown too, so a cut never picks among equals by name.
+    """
     values = dist.values
     if len(values) < 2 * count:
         count = len(values) // 2
-    return values[:count], tuple(reversed(values[len(values) - count:])) if count else ()
+    if not count:
+        return (), ()
+    top = [mv for mv in values if _at_least(mv[1], values[count - 1][1], dist.indicator)]
+    bottom = [mv for mv in reversed(values) if _at_least(values[len(values) - count][1], mv[1], dist.indicator)]
+    return tuple(top), tuple(bottom)
+
+
+def _at_least(value: float, other: float, indicator: Indicator) -> bool:
+    """Is `value` at least as far along the ranking order as `other` (best or highest first)?"""
+    return value <= other if indicator.direction == "lower" else value >= other
 
 
 def goal_shares(goal_rows: Sequence[GoalRow], members: Sequence[Member], goals: Sequence[int]) -> dict[int, dict[str, int]]:

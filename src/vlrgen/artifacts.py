@@ -71,8 +71,9 @@ def _drawing_code_digest(module: str) -> str:
     """The source of the module that draws a chart (and of charts.py, which sets up every figure)."""
     import importlib
 
-    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts")}
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(files))).hexdigest()
+    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts", "vlrgen.i18n")}
+    parts = [p.read_bytes() for p in sorted(files)] + [_version("babel").encode()]  # tick labels come from Babel
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 @functools.cache
@@ -80,7 +81,8 @@ def _reading_code_digest() -> str:
     """The modules that read data: a change to how files are read must not reuse old results."""
     package = Path(__file__).parent
     names = ("readers", "entities", "sources", "data", "reference")
-    return hashlib.sha256(b"".join((package / f"{n}.py").read_bytes() for n in names)).hexdigest()
+    files = [package / f"{n}.py" for n in names] + sorted((package / "reference").glob("*.csv"))  # populations, codes
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
 def chart_key(job: ChartJob) -> str:

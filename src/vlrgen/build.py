@@ -89,6 +89,8 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     narrative = (load_narrative(config.root, config.narrative_dir, config.languages, problems)
                  if config.narrative_dir else Narrative({}))
     if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
+        if config.is_review:  # a review may rely on its member projects' data alone
+            return _gather_review(config, narrative, Dataset({}, ()), languages, template_dirs, problems, datasets, cache)
         return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
     before = len(problems.errors)
     key = (config.indicators_path, config.observations_path, config.sources_path)
@@ -117,7 +119,12 @@ def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, langu
             continue
         if member.entity.kind != "municipality":
             problems.add(config.locate("members.projects"), "config.invalid",
-                         f"members.projects: {folder.name} is a {member.entity.kind} review; members are municipalities")
+                         f"members.projects: {folder.name} is a {member.entity.kind} project; members are municipalities")
+            continue
+        if config.entity.kind == "county" and member.entity.county_code != config.entity.code:
+            problems.add(config.locate("members.projects"), "config.invalid",
+                         f"members.projects: {member.entity.name} ({member.entity.code}) is not in "
+                         f"{config.entity.name}; a county review's members are its own municipalities")
             continue
         slugs[member.entity.code] = member.slug
         if member.indicators_path and (member.observations_path or member.sources_path):
@@ -133,27 +140,41 @@ def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, langu
         problems.add(config.locate("members"), "config.no_members",
                      "the review has no members: list member projects or set members.municipalities = \"all\"")
     survey = load_survey(config.survey, problems) if config.survey else None
+    if survey is not None and members and not any(m.code in survey.answers for m in members):
+        problems.warn(config.locate("survey.answers"), "survey.no_members",
+                      f"no municipality of this review is in {config.survey.answers.name}, so no survey chart is made")
     return Project(config, narrative, dataset, languages, template_dirs, members, survey)
 
 
 def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, problems: Problems) -> Dataset:
-    """Add a member project's own observations (and indicators) to the review's data."""
+    """Add a member project's own observations (and indicators) to the review's data.
+
+    The review's own value wins when both have one; they must agree. A member's value fills a gap.
+    An indicator defined differently (unit, direction, weighting) in the member's catalogue is reported.
+    """
     if member_data is dataset:
         return dataset
+    for key, theirs in member_data.indicators.items():
+        ours = dataset.indicators.get(key)
+        if ours is not None and (ours.unit, ours.direction, ours.weighting) != (theirs.unit, theirs.direction, theirs.weighting):
+            problems.add(theirs.location, "data.member_conflict",
+                         f"indicator {key} is defined with another unit, direction or weighting than in the review's "
+                         f"catalogue ({ours.location})", hint="use one catalogue for the review and its members")
     have = {(o.indicator, o.entity, o.period): o for o in dataset.observations}
-    added = []
+    replaced, added = set(), []
     for o in member_data.observations:
         if o.entity != code:
             continue
         known = have.get((o.indicator, o.entity, o.period))
-        if known is None:
+        if known is None or (known.value is None and o.value is not None):
             added.append(o)
-        elif known.value != o.value:
+            replaced.add((o.indicator, o.entity, o.period))
+        elif o.value is not None and known.value != o.value:
             problems.add(o.location, "data.member_conflict",
                          f"{o.indicator} for {code} in {o.period} is {o.value} here but {known.value} in the review's "
                          f"own data ({known.location})")
-    indicators = {**member_data.indicators, **dataset.indicators}
-    return Dataset(indicators, dataset.observations + tuple(added))
+    kept = tuple(o for o in dataset.observations if (o.indicator, o.entity, o.period) not in replaced)
+    return Dataset({**member_data.indicators, **dataset.indicators}, kept + tuple(added))
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:

@@ -93,7 +93,7 @@ def _strip(dataset: Dataset, indicator: Indicator, members, member, value: float
                                   ("nation", nation, names[reference.NATION_CODE]),
                                   ("peers", peer, language.t("compare.peers_short"))):
         if aggregate.value is not None:
-            how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
+            how = language.t(f"review.method_{aggregate.how}")
             markers.append((f"{name} ({how})", aggregate.value, role))
     return StripJob(f"cmp-{indicator.id}", lang, str(font_dir), indicator.unit[lang], indicator.decimals,
                     reference.goals()[indicator.goal].colour, tuple(v for _, v in values),

@@ -44,7 +44,7 @@ SCHEMA: dict[str, str] = {
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
-    "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../*"]',
+    "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../kommuner/*"]',
     "members.municipalities": '"all" (every municipality of the county, or of Norway for a VSR) or "in_data"',
     "survey.answers": "survey answers (CSV), one row per municipality, optional for a review",
     "survey.questions": "survey questions (CSV: column, question_nb, question_en, answers, answers_nb, answers_en)",
@@ -253,6 +253,9 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         problems.add(where("members"), "config.invalid",
                      "members: only a county review or a VSR (entity.kind = \"county\" or \"vsr\") has members")
     survey = _survey(values, root, where, bad, problems)
+    if survey is not None and not (kind == "vsr" or members or scope):
+        problems.add(where("survey"), "config.invalid",
+                     "survey: only a review with members (a VSR, or a county with [members]) summarises a survey")
     if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
         return None
     return Config(
@@ -280,6 +283,10 @@ def _member_projects(values: dict, root: Path, path: Path, where, problems: Prob
         return ()
     found: dict[Path, None] = {}
     for pattern in raw:
+        if Path(pattern).is_absolute():
+            problems.add(where("members.projects"), "config.invalid",
+                         f"members.projects: {pattern} is an absolute path; write it relative to this project")
+            continue
         if any(ch in pattern for ch in "*?["):
             matches = [p.parent.resolve() for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))]
             if not matches:

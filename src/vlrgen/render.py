@@ -313,7 +313,23 @@ MESSAGE_KEY = re.compile(r"""L\.t\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""")
 
 
 def check_templates(search_path: list[Path], messages: dict[str, str], problems: Problems) -> None:
-    """Parse every template and check the catalog keys it names, so `check` catches what a build would."""
+    """Parse every template and check the catalog keys it names, so `check` catches what a build would.
+
+    Projects sharing the same templates and catalog (a review and its members) are checked once.
+    """
+    state = tuple((p.as_posix(), p.stat().st_mtime_ns) for folder in search_path for p in sorted(folder.glob("*.html")))
+    key = (tuple(search_path), state, frozenset(messages))
+    if key not in _checked:
+        found = Problems()
+        _check_templates(search_path, messages, found)
+        _checked[key] = found.items
+    problems.extend(_checked[key])
+
+
+_checked: dict[tuple, list] = {}
+
+
+def _check_templates(search_path: list[Path], messages: dict[str, str], problems: Problems) -> None:
     env = make_environment(search_path)
     for folder in search_path:
         for path in sorted(folder.glob("*.html")):
@@ -342,10 +358,20 @@ def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environm
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
     env.filters["band_label"] = band_label
     return env
+
+
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in Jinja's private per-user temporary folder (keyed by source)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no usable (or no safe) temporary folder: compile each run
+        return None
 
 
 def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str],

@@ -139,6 +139,7 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     goals_with_data = sorted({i.goal for i in indicators})
     shares = goal_shares(goal_rows, members, goals_with_data)
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
+    survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
     nation_members = (tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
                       if scope != reference.NATION_CODE else ())
     goals = []
@@ -154,12 +155,18 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
             blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
         goal = reference.goals()[number]
         goals.append(GoalBlock(number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks)))
-    survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)
     matrix = coverage(dataset, indicators, members)
     scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
-    pages = tuple(_member_page(m, results, goal_rows, scope_values, language, links) for m in members)
+    results_of: dict[str, list[IndicatorResult]] = {}
+    for result in results:
+        results_of.setdefault(result.entity, []).append(result)
+    status_of: dict[str, dict[int, str]] = {}
+    for row in goal_rows:
+        status_of.setdefault(row.entity, {})[row.goal] = row.result.status
+    pages = tuple(_member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
+                  for m in members)
     without = tuple(m for m, cells in matrix.rows if not any(cells))
-    tables = {"shares": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    tables = {"coverage": numbering.table(), "aggregates": numbering.table()}
     return ReviewView(
         config=config, language=language, sections=_section_views(narrative, language), scope_name=scope_name,
         members=members, overview=overview, goals=tuple(goals), survey=survey_blocks,
@@ -207,7 +214,7 @@ def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, na
     for name, aggregate, role in ((scope_name, dist.aggregate, "nation" if scope_name == national else "county"),
                                   (national, nation, "nation")):
         if aggregate is not None and aggregate.value is not None:
-            how = language.t(f"review.method_{'published' if aggregate.published is not None else aggregate.method}")
+            how = language.t(f"review.method_{aggregate.how}")
             markers.append((f"{name} ({how})", aggregate.value, role))
     number = numbering.figure()
     job = StripJob(f"fig-{number:02d}-{indicator.id}-spread", lang, str(font_dir), indicator.unit[lang],
@@ -229,23 +236,25 @@ def _survey_blocks(numbering: _Numbering, survey: SurveyData | None, members: tu
     if scope == reference.NATION_CODE:
         groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.place(c).name))
     blocks = []
-    for question in survey.questions:
+    for index, question in enumerate(survey.questions, start=1):
         figures = []
         for kind, group_of, label_of in groupings:
             summaries = summarise_question(survey, question, members, group_of, label_of)
-            figures.append(_survey_figure(numbering, question, kind, summaries, language, font_dir, survey.illustrative))
+            if any(s.surveyed for s in summaries):  # no member surveyed: reported when the survey was read
+                figures.append(_survey_figure(numbering, index, question, kind, summaries, language, font_dir,
+                                              survey.illustrative))
         respondents = sum(1 for m in members if m.code in survey.answers)
         blocks.append(SurveyBlock(question, tuple(figures), respondents))
     return tuple(blocks)
 
 
-def _survey_figure(numbering: _Numbering, question: Question, kind: str, summaries: tuple[GroupSummary, ...],
+def _survey_figure(numbering: _Numbering, index: int, question: Question, kind: str, summaries: tuple[GroupSummary, ...],
                    language: Language, font_dir: Path, illustrative: bool) -> Figure:
     lang = language.code
     categories = question.labels[lang] + (language.t("review.no_answer"),)
     colours = ANSWER_COLOURS[:len(question.answers)] + (NO_ANSWER_COLOUR,)
     number = numbering.figure()
-    job = ShareJob(f"fig-{number:02d}-survey-{question.column}-{kind}", lang, str(font_dir),
+    job = ShareJob(f"fig-{number:02d}-survey-q{index}-{kind}", lang, str(font_dir),
                    tuple((f"{s.label} (n = {s.surveyed})", s.counts) for s in summaries if s.surveyed), categories,
                    colours, language.t("review.share_of_respondents"))
     caption = language.t(f"review.survey_caption_{kind}", question=question.text[lang])
@@ -257,15 +266,13 @@ def _survey_figure(numbering: _Numbering, question: Question, kind: str, summari
     return Figure(number, job.name, caption, caption, job, columns, rows)
 
 
-def _member_page(member: Member, results: list[IndicatorResult], goal_rows, scope_values: dict[str, Distribution],
-                 language: Language, links: dict[str, str]) -> MemberPage:
-    own = [r for r in results if r.entity == member.code]
-    status = {row.goal: row.result.status for row in goal_rows if row.entity == member.code}
+def _member_page(member: Member, own: list[IndicatorResult], status: dict[int, str],
+                 scope_values: dict[str, Distribution], language: Language, links: dict[str, str]) -> MemberPage:
     statuses = tuple((n, g.colour, status.get(n, "grey")) for n, g in reference.goals().items())
     best, worst = best_and_worst_indicators(own)
     context = []
     for result in own:
-        if result.method == "none" and result.value is not None:
+        if result.indicator.direction == "none" and result.value is not None:
             dist = scope_values.get(result.indicator.id)
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))

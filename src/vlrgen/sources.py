@@ -68,6 +68,7 @@ class Observation:
     value: float | None
     period_label: str
     location: Location
+    derived: str = ""  # "sum": a county total vlrgen added up from the municipalities (county_totals)
 
 
 def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
@@ -415,13 +416,13 @@ def _add_county_totals(values: dict) -> dict:
                 continue
             items = [values.get((code, period)) for code in codes]
             if all(item is not None and item[0] is not None for item in items):
-                result[(county, period)] = (sum(item[0] for item in items), items[0][1], items[0][2])
+                result[(county, period)] = (sum(item[0] for item in items), items[0][1], items[0][2], "sum")
     return result
 
 
 def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[Observation]:
     observations = []
-    for (entity, period), (value, label, location) in sorted(values.items()):
+    for (entity, period), (value, label, location, *derived) in sorted(values.items()):
         if value is not None and series.per_inhabitant:
             population = reference.populations().get((entity, period))
             if not population:
@@ -431,6 +432,6 @@ def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[Observ
             value = value / population
         if value is not None:
             value = round(value * series.scale, 10)
-        observations.append(Observation(series.indicator, entity, period, value, label, location))
+        observations.append(Observation(series.indicator, entity, period, value, label, location, *derived))
     return observations
 

@@ -18,6 +18,7 @@ from .readers import ReadOptions, read_table
 
 __all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
 
+MAX_ANSWERS = 6  # distinct colours in the survey charts, besides "no answer"
 QUESTION_COLUMNS = ("column", "question_nb", "question_en", "answers", "answers_nb", "answers_en")
 
 
@@ -101,6 +102,11 @@ def _load_questions(path: Path, problems: Problems) -> tuple[Question, ...] | No
             problems.add(row["answers"].location, "survey.invalid_question",
                          "each question needs a column, answers separated by ; and as many labels in "
                          "answers_nb and answers_en")
+            continue
+        if len(answers) > MAX_ANSWERS:
+            problems.add(row["answers"].location, "survey.too_many_answers",
+                         f"{len(answers)} answers; a chart can tell at most {MAX_ANSWERS} apart",
+                         hint="group some answers together in the answers file")
             continue
         questions.append(Question(row.text("column"), {"nb": row.text("question_nb"), "en": row.text("question_en")},
                                   answers, labels))
