@@ -506,7 +506,8 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
     manifests = []
     for path in sorted(out_dir.glob("*/manifest.json")):
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        review = manifest.get("members", 0) > 0
+        manifest.setdefault("members", 0)  # written by an older vlrgen
+        review = manifest["members"] > 0
         manifest["index_kind"] = {"vsr": "vsr", "county": "county_review" if review else "county"}.get(
             manifest.get("kind"), "municipality")
         manifests.append(manifest)

@@ -108,6 +108,7 @@ class ReviewView:
     sources: tuple[tuple[str, str], ...]
     tables: dict[str, int]
     version: str
+    goal_colours: tuple[tuple[int, str], ...] = ()
     template: str = "review.html"
 
     @property
@@ -173,6 +174,7 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
         survey_illustrative=bool(survey and survey.illustrative), survey_source=survey.source if survey else "",
         coverage=matrix, member_pages=pages, without_data=without, sources=_sources(tuple(indicators), lang),
         tables=tables, version=__version__,
+        goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
     )
 
 
