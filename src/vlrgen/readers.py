@@ -151,15 +151,16 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
     columns = tuple(h.strip() for h in header)
     index = {name: i for i, name in reversed(list(enumerate(columns)))}  # the first of equal names wins
     rows = []
+    width = len(columns)
     for line, record, raw in records[header_index + 1:]:
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():  # faster than any(...) over cells; files have 100 000 rows
             continue
-        if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns):]):
+        if len(record) > width and "".join(record[width:]).strip():
             problems.add(Location(path, line, 1), "source.column_count",
                          f"row has {len(record)} cells but the header has {len(columns)}",
                          hint=f"a value containing {delimiter!r} must be in double quotes")
             continue
-        texts = [value.strip() for value in record[:len(columns)]] + [""] * (len(columns) - len(record))
+        texts = [value.strip() for value in record[:width]] + [""] * (width - len(record))
         rows.append(Row(path, line, texts, index, raw, delimiter))
     return Table(path, columns, tuple(rows), Location(path, header_line, 1), delimiter, encoding)
 
