@@ -31,7 +31,7 @@ from .assess import IndicatorResult, assess_dataset
 from .charts import band_edges
 from .comparison_charts import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
 from .config import Config
-from .content import Narrative
+from .content import Narrative, Section
 from .data import Dataset, Indicator
 from .i18n import Language
 from .render import SectionView, _section_views, _sources
@@ -68,6 +68,8 @@ class GoalBlock:
     title: str
     shares: dict[str, int]
     indicators: tuple[IndicatorBlock, ...]
+    narrative: Section | None = None  # the review's own goal-NN.md commentary
+    narrative_state: str = "none"  # "ok", "untranslated" or "none"
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,11 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
             top, bottom = top_and_bottom(dist)
             blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
         goal = reference.goals()[number]
-        goals.append(GoalBlock(number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks)))
+        key = f"goal-{number:02d}"
+        text = narrative.get(key, lang)
+        state = "ok" if text else ("untranslated" if narrative.languages_with(key) else "none")
+        goals.append(GoalBlock(number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks),
+                               text, state))
     matrix = coverage(dataset, indicators, members)
     scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
     results_of: dict[str, list[IndicatorResult]] = {}
