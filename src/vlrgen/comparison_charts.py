@@ -58,7 +58,7 @@ class StripJob:
             axes.axvspan(min(start, end), max(start, end), color=BAND_COLOURS[status], zorder=0, linewidth=0)
         axes.set_xlim(low - pad, high + pad)
         axes.set_ylim(-0.8, 1.1)
-        axes.set_yticks([])
+        axes.yaxis.set_visible(False)  # no scale on the spread axis; skipping it also saves the tick work
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: language.number(x, _decimals(axes.get_xticks()))))
         axes.set_xlabel(self.unit, fontsize=9)
         axes.tick_params(labelsize=8.5)
