@@ -11,7 +11,7 @@ from conftest import EXAMPLE, REPO
 
 from vlrgen.aggregate import SIZE_BANDS, size_band
 from vlrgen.build import check_projects
-from vlrgen.problems import format_problem
+from vlrgen.problems import Problems, format_problem
 from vlrgen.render import template_root
 from vlrgen.review import plan_review
 
@@ -228,3 +228,14 @@ def test_ties_at_the_cut_are_all_listed():
     dist = Distribution(indicator, 2024, "2024", values, (), Aggregate(2024, None, None, "none", 8, 8, None))
     top, bottom = top_and_bottom(dist)
     assert [v for _, v in top] == [100, 100, 100, 100] and [v for _, v in bottom] == [90, 97, 98]
+
+
+def test_a_glob_of_members_passes_over_other_reviews(example_copy):
+    from vlrgen.config import load_config
+
+    config_file = example_copy / "norge" / "vlrgen.toml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        'projects = ["../porsgrunn", "../notodden"]', 'projects = ["../*"]'), encoding="utf-8")
+    problems = Problems()
+    config = load_config(example_copy / "norge", problems)
+    assert not problems.errors and [p.name for p in config.member_projects] == ["notodden", "porsgrunn"]

@@ -288,7 +288,8 @@ def _member_projects(values: dict, root: Path, path: Path, where, problems: Prob
                          f"members.projects: {pattern} is an absolute path; write it relative to this project")
             continue
         if any(ch in pattern for ch in "*?["):
-            matches = [p.parent.resolve() for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))]
+            matches = [p.parent.resolve() for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))
+                       if _kind_of(p) in ("municipality", None)]  # a glob passes over other reviews
             if not matches:
                 problems.add(where("members.projects"), "config.path_missing",
                              f"members.projects: {pattern} matches no folder with a {CONFIG_NAME}")
@@ -300,6 +301,15 @@ def _member_projects(values: dict, root: Path, path: Path, where, problems: Prob
                              f"members.projects: {pattern} is not a report project (no {CONFIG_NAME} there)")
         found.update((m, None) for m in matches if m != path.parent)
     return tuple(found)
+
+
+def _kind_of(config_file: Path) -> str | None:
+    """entity.kind of another project, or None when it cannot be read (its own check will say why)."""
+    try:
+        kind = tomllib.loads(config_file.read_text(encoding="utf-8-sig")).get("entity", {}).get("kind")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
 
 
 def _survey(values: dict, root: Path, where, bad, problems: Problems) -> Survey | None:
