@@ -84,6 +84,12 @@ def test_the_vsr_covers_all_357_municipalities_and_names_those_without_data(vsr_
     # the survey: 70 rows in the illustrative file, summarised by county and by size band
     assert len(view.survey) == 3 and view.survey_illustrative
     assert all(len(b.figures) == 2 and b.respondents == 70 for b in view.survey)
+    # the generated finding for the first question, recomputed from the answers file
+    with open(EXAMPLE / "norge" / "survey" / "answers.csv", encoding="utf-8") as handle:
+        answers = [row["sdgs_in_master_plan"] for row in csv.DictReader(handle)]
+    top = max(("yes", "partly", "no"), key=answers.count)
+    label = {"yes": "Ja", "partly": "Delvis", "no": "Nei"}[top]
+    assert f"Det vanligste svaret var «{label}»: {answers.count(top)} av {len(answers)} kommuner" in " ".join(view.highlights)
 
 
 def test_a_national_value_is_not_computed_from_a_few_municipalities(vsr_and_county):

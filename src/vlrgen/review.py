@@ -111,6 +111,7 @@ class ReviewView:
     tables: dict[str, int]
     version: str
     goal_colours: tuple[tuple[int, str], ...] = ()
+    highlights: tuple[str, ...] = ()
     template: str = "review.html"
 
     @property
@@ -181,7 +182,37 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
         coverage=matrix, member_pages=pages, without_data=without, sources=_sources(tuple(indicators), lang),
         tables=tables, version=__version__,
         goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
+        highlights=_highlights(shares, survey_blocks, survey, members, language),
     )
+
+
+def _highlights(shares: dict[int, dict[str, int]], blocks: tuple[SurveyBlock, ...], survey: SurveyData | None,
+                members: tuple[Member, ...], language: Language) -> tuple[str, ...]:
+    """Generated findings: where most assessed municipalities are green or red, and each survey question's
+    most common answer, every figure with its base."""
+    lang, goals, found = language.code, reference.goals(), []
+    assessed = {n: sum(c[s] for s in ("green", "yellow", "orange", "red")) for n, c in shares.items()}
+    ranked = [n for n in shares if assessed[n]]
+    for status in ("green", "red"):
+        if ranked:
+            best = max(ranked, key=lambda n: (shares[n][status] / assessed[n], -n))
+            if shares[best][status]:
+                found.append(language.t(f"review.highlight_{status}", goal=best, name=goals[best].short[lang],
+                                        n=language.number(shares[best][status], 0),
+                                        assessed=language.number(assessed[best], 0)))
+    if not ranked:
+        found.append(language.t("review.highlight_none"))
+    for block in blocks:
+        answers = [survey.answers[m.code].get(block.question.column, "") for m in members if m.code in survey.answers]
+        counts = [answers.count(a) for a in block.question.answers]
+        if answers and max(counts):
+            most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == max(counts)]
+            answer = f" {language.t('progress.and')} ".join(f"«{a}»" for a in most)  # a tie names every answer
+            key = "review.highlight_survey" if len(most) == 1 else "review.highlight_survey_tie"
+            sentence = language.t(key, question=block.question.text[lang], answer=answer,
+                                  n=language.number(max(counts), 0), surveyed=language.number(len(answers), 0))
+            found.append(sentence + (" " + language.t("review.illustrative") if survey.illustrative else ""))
+    return tuple(found)
 
 
 class _Numbering:
