@@ -106,7 +106,7 @@ class ShareJob:
         figure.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, 1.0),
                       ncol=min(len(self.categories), 5))
         longest = max((len(label) for label in labels), default=10)
-        figure.subplots_adjust(left=min(0.45, 0.02 + 0.0125 * longest), right=0.97,
+        figure.subplots_adjust(left=min(0.56, 0.02 + 0.0125 * longest), right=0.97,
                                top=1 - 0.55 / height, bottom=0.5 / height)
         return svg_of(figure)
 

@@ -135,7 +135,7 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
                 members: tuple[Member, ...], survey: SurveyData | None, links: dict[str, str]) -> ReviewView:
     lang = language.code
     scope = config.entity.code
-    scope_name = language.t("place.nation") if scope == reference.NATION_CODE else reference.place(scope).name
+    scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
     codes = [m.code for m in members]
     results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
     numbering = _Numbering()
@@ -154,7 +154,8 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
             nation = None
             if scope != reference.NATION_CODE and dist.values:
                 nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
-            figure = _strip_figure(numbering, dist, scope_name, nation, language, font_dir) if dist.values else None
+            figure = (_strip_figure(numbering, dist, scope_name, nation, language, font_dir,
+                                    scope == reference.NATION_CODE) if dist.values else None)
             top, bottom = top_and_bottom(dist)
             blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
         goal = reference.goals()[number]
@@ -245,13 +246,12 @@ def _overview_figure(numbering: _Numbering, shares: dict[int, dict[str, int]], l
 
 
 def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, nation: Aggregate | None,
-                  language: Language, font_dir: Path) -> Figure:
+                  language: Language, font_dir: Path, national_scope: bool) -> Figure:
     """The members' spread, with the scope's value (and, in a county review, the national value) marked."""
     indicator, lang = dist.indicator, language.code
     markers = []
-    national = language.t("place.nation")
-    for name, aggregate, role in ((scope_name, dist.aggregate, "nation" if scope_name == national else "county"),
-                                  (national, nation, "nation")):
+    for name, aggregate, role in ((scope_name, dist.aggregate, "nation" if national_scope else "county"),
+                                  (language.t("place.nation"), nation, "nation")):
         if aggregate is not None and aggregate.value is not None:
             how = language.t(f"review.method_{aggregate.how}")
             markers.append((f"{name} ({how})", aggregate.value, role))
