@@ -30,6 +30,7 @@ from .i18n import Language
 from .problems import Location, Problems
 
 __all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment",
+           "section_views", "cited_sources",
            "check_templates"]
 
 
@@ -184,11 +185,11 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: g.short[lang] for n, g in reference.goals().items()}
     return ReportView(
-        config=config, language=language, sections=_section_views(narrative, language),
+        config=config, language=language, sections=section_views(narrative, language),
         goals=tuple(goals),
         goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
         indicators=used, observations=observations, annex_tables=(table + 1, table + 2, table + 3, table + 4),
-        place_names=places, sources=_sources(used, lang), version=__version__,
+        place_names=places, sources=cited_sources(used, lang), version=__version__,
         tiles=_tiles(row_of, by_goal, lang), highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
@@ -227,7 +228,7 @@ def _method_rows(results: list[IndicatorResult], dataset: Dataset, entity: str, 
     return tuple(rows)
 
 
-def _section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
+def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
     views = []
     for key, level in SECTIONS:
         section = narrative.get(key, language.code)
@@ -298,7 +299,7 @@ def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     return columns, rows
 
 
-def _sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, str], ...]:
+def cited_sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
     for indicator in indicators:
         seen.setdefault(indicator.source_name[lang], indicator.source_url)

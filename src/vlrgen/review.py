@@ -34,7 +34,7 @@ from .config import Config
 from .content import Narrative, Section
 from .data import Dataset, Indicator
 from .i18n import Language
-from .render import SectionView, _section_views, _sources
+from .render import SectionView, cited_sources, section_views
 from .survey import GroupSummary, Question, SurveyData, summarise_question
 
 __all__ = ["ReviewView", "plan_review"]
@@ -177,10 +177,10 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     without = tuple(m for m, cells in matrix.rows if not any(cells))
     tables = {"coverage": numbering.table(), "aggregates": numbering.table()}
     return ReviewView(
-        config=config, language=language, sections=_section_views(narrative, language), scope_name=scope_name,
+        config=config, language=language, sections=section_views(narrative, language), scope_name=scope_name,
         members=members, overview=overview, goals=tuple(goals), survey=survey_blocks,
         survey_illustrative=bool(survey and survey.illustrative), survey_source=survey.source if survey else "",
-        coverage=matrix, member_pages=pages, without_data=without, sources=_sources(tuple(indicators), lang),
+        coverage=matrix, member_pages=pages, without_data=without, sources=cited_sources(tuple(indicators), lang),
         tables=tables, version=__version__,
         goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
         highlights=_highlights(shares, survey_blocks, survey, members, language),
