@@ -30,7 +30,7 @@ from .i18n import Language
 from .problems import Location, Problems
 
 __all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment",
-           "section_views", "cited_sources",
+           "section_views", "cited_sources", "table_of_contents",
            "check_templates"]
 
 
@@ -134,14 +134,18 @@ class ReportView:
         return tuple(f for g in self.goals for f in g.figures + g.comparison_figures)
 
     def toc(self) -> list[tuple[SectionView, list[SectionView]]]:
-        """Top-level sections with their sub-sections, for the table of contents."""
-        entries: list[tuple[SectionView, list[SectionView]]] = []
-        for section in self.sections:
-            if section.level == 1 or not entries:
-                entries.append((section, []))
-            else:
-                entries[-1][1].append(section)
-        return entries
+        return table_of_contents(self.sections)
+
+
+def table_of_contents(sections: tuple[SectionView, ...]) -> list[tuple[SectionView, list[SectionView]]]:
+    """Top-level sections with their sub-sections, for the table of contents."""
+    entries: list[tuple[SectionView, list[SectionView]]] = []
+    for section in sections:
+        if section.level == 1 or not entries:
+            entries.append((section, []))
+        else:
+            entries[-1][1].append(section)
+    return entries
 
 
 def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language: Language,

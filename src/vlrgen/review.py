@@ -34,7 +34,7 @@ from .config import Config
 from .content import Narrative, Section
 from .data import Dataset, Indicator
 from .i18n import Language
-from .render import SectionView, cited_sources, section_views
+from .render import SectionView, cited_sources, section_views, table_of_contents
 from .survey import GroupSummary, Question, SurveyData, summarise_question
 
 __all__ = ["ReviewView", "plan_review"]
@@ -122,13 +122,7 @@ class ReviewView:
         return tuple(found)
 
     def toc(self):
-        entries: list = []
-        for section in self.sections:
-            if section.level == 1 or not entries:
-                entries.append((section, []))
-            else:
-                entries[-1][1].append(section)
-        return entries
+        return table_of_contents(self.sections)
 
 
 def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path,
