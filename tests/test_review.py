@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -116,19 +118,45 @@ def test_the_municipal_review_compares_with_county_nation_and_peers(vsr_and_coun
     assert refugees.rank is not None and refugees.ranked == 17
 
 
+def _pdf_text(path: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
 def test_vsr_and_county_pdfs_have_the_review_chapters(example_build):
-    text = subprocess.run(["pdftotext", "-layout", str(example_build / "vsr-norge-2025" / "vsr-norge-2025-en.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    for heading in ("Goal status across the municipalities", "Survey results", "Coverage matrix",
+    folder = example_build / "vsr-norge-2025"
+    text = _pdf_text(folder / "vsr-norge-2025-en.pdf", "-layout")
+    for heading in ("Goal status across the municipalities", "Survey results", "Data coverage",
                     "County and national values", "Member summaries", "Illustrative answers, not real",
-                    "one dot per municipality"):
+                    "one dot per municipality", "vsr-norge-2025-en-members-46.pdf"):
         assert heading in text, heading
-    assert text.count("inhabitants (1 January 2025)") == 357  # one member page each
-    nb = subprocess.run(["pdftotext", str(example_build / "telemark-2025" / "telemark-2025-nb.pdf"), "-"],
-                        capture_output=True, text=True, check=True).stdout
+    assert "inhabitants (1 January 2025)" not in text  # the member pages are printed per county
+    nb = _pdf_text(example_build / "telemark-2025" / "telemark-2025-nb.pdf")
     assert "Sammendrag per kommune" in nb and nb.count("innbyggere (1. januar 2025)") == 17
     index = (example_build / "index.html").read_text(encoding="utf-8")
     assert index.index("vsr-norge-2025") < index.index("telemark-2025") < index.index("porsgrunn-2025")
+
+
+def test_vsr_member_pages_are_printed_once_each_in_their_county_annex(example_build):
+    from vlrgen import reference
+
+    folder = example_build / "vsr-norge-2025"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    annexes = manifest["annex_pdf"]["en"]
+    counties = {place.county_code for place in reference.municipalities().values()}
+    assert set(annexes) == counties and len(counties) == 15
+    seen = []
+    for county, name in annexes.items():
+        text = _pdf_text(folder / name)
+        assert f"Member summaries: {reference.place(county).name}" in text
+        titles = re.findall(r"^(.+?) (\d{4})\n", text, flags=re.M)
+        codes = [code for _, code in titles if code in reference.municipalities()]
+        assert codes and all(reference.municipalities()[c].county_code == county for c in codes), county
+        assert text.count("inhabitants (1 January 2025)") == len(codes)
+        assert manifest["annex_pages"]["en"][county] >= len(codes)
+        seen += codes
+    assert sorted(seen) == sorted(reference.municipalities())  # 357 members, each exactly once
+    landing = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="vsr-norge-2025-nb-members-40.pdf">Telemark</a>' in landing
 
 
 def test_member_links_point_to_built_reports(example_build):

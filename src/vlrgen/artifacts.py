@@ -26,7 +26,7 @@ from pathlib import Path
 from . import __version__
 from .charts import ChartJob, draw_chart
 
-__all__ = ["ArtifactCache", "Executor", "chart_key", "pdf_key", "data_key", "make_executor", "draw_chart_task", "BuildStats",
+__all__ = ["ArtifactCache", "Executor", "assets_digest", "chart_key", "pdf_key", "data_key", "make_executor", "draw_chart_task", "BuildStats",
            "CACHE_NAME", "TASKS_PER_WORKER"]
 
 CACHE_NAME = ".vlrgen-cache"
@@ -94,10 +94,15 @@ def chart_key(job: ChartJob) -> str:
     return hashlib.sha256("\n".join([payload, *extra]).encode()).hexdigest()
 
 
-def pdf_key(html_path: Path, staging: Path, variant: str | None) -> str:
-    """The final HTML plus every file under the report's assets and media, which is all it can load."""
-    assets = [p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()]
-    parts = [hashlib.sha256(html_path.read_bytes()).hexdigest(), _digest_files(assets, staging),
+def assets_digest(staging: Path) -> str:
+    """Every file under a report's assets and media: all its PDFs can load besides their HTML."""
+    return _digest_files([p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()],
+                         staging)
+
+
+def pdf_key(html_path: Path, assets: str, variant: str | None) -> str:
+    """The final HTML plus the report's assets digest (`assets_digest`)."""
+    parts = [hashlib.sha256(html_path.read_bytes()).hexdigest(), assets,
              str(variant), __version__, _version("weasyprint"), _version("pydyf")]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

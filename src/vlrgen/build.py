@@ -21,8 +21,8 @@ from pathlib import Path
 
 from . import reference
 from .aggregate import Member, list_members
-from .artifacts import (CACHE_NAME, ArtifactCache, BuildStats, Executor, chart_key, data_key, draw_chart_task,
-                        make_executor, pdf_key)
+from .artifacts import (CACHE_NAME, ArtifactCache, BuildStats, Executor, assets_digest, chart_key, data_key,
+                        draw_chart_task, make_executor, pdf_key)
 from .charts import ChartJob
 from .config import Config, load_config
 from .content import Narrative, load_narrative
@@ -277,6 +277,10 @@ class _Plan:
     views: dict[str, ReportView] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     html_digests: dict[str, str] = field(default_factory=dict)
+    # per language, the PDFs to make: (source HTML in the language folder, PDF name, annex part or "")
+    documents: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    annex_pages: dict[str, dict[str, int]] = field(default_factory=dict)
+    assets_digest: str | None = None
 
 
 def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, executor: Executor,
@@ -316,11 +320,11 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
             _write_page(plan, lang, view, svgs, report.stats)
             waiting += _pdf_requests(plan, lang, cache, report.stats)
             if executor.started or len(waiting) > 1:
-                started += [(*w, executor.submit(render_pdf_task, w[3], heavy=True)) for w in waiting]
+                started += [(*w, executor.submit(render_pdf_task, w[4], heavy=True)) for w in waiting]
                 waiting = []
         _write_landing(plan)
     # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
-    started += [(*w, executor.submit(render_pdf_task, w[3], inline=True)) for w in waiting]
+    started += [(*w, executor.submit(render_pdf_task, w[4], inline=True)) for w in waiting]
     lap("charts_pages")
     _collect_pdfs(started, cache, report)
     lap("pdfs")
@@ -389,8 +393,22 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     page_svgs = {f.name: svgs[chart_key(f.job)] for f in view.figures}
     for name, svg in page_svgs.items():
         (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
-    html = render_report(env, view, page_svgs, f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None)
+    pdf_name = f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None
+    parts = getattr(view, "annex_parts", ()) if pdf_name else ()
+    annex_pdfs = {part.code: f"{config.slug}-{lang}-{part.stem}.pdf" for part in parts}
+    html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs)
     (lang_dir / "index.html").write_text(html, encoding="utf-8")
+    plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
+    if parts:
+        # A review over several counties: the PDF leaves out the member summaries, printed per county.
+        printed = render_report(env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs)
+        (lang_dir / "print.html").write_text(printed, encoding="utf-8")
+        plan.documents[lang] = [("print.html", pdf_name, "")]
+        for part in parts:
+            annex = render_report(env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part)
+            (lang_dir / f"{part.stem}.html").write_text(annex, encoding="utf-8")
+            plan.documents[lang].append((f"{part.stem}.html", annex_pdfs[part.code], part.code))
+            html += annex  # the page digest covers every document of the language
     plan.html_digests[lang] = hashlib.sha256(html.encode()).hexdigest()
     if _previous_manifest(plan.target).get("html_digest", {}).get(lang) != plan.html_digests[lang]:
         stats.html_changed.append(f"{config.slug}/{lang}")
@@ -399,9 +417,12 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
 def _write_landing(plan: _Plan) -> None:
     config = plan.project.config
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
+    names = {part.code: part.name for view in plan.views.values() for part in getattr(view, "annex_parts", ())}
+    annexes = {lang: [(names[part], pdf) for _, pdf, part in plan.documents.get(lang, []) if part]
+               for lang in config.languages}
     (plan.staging / "index.html").write_text(
         render_index(project_env(plan.project), "landing.html", cfg=config, languages=plan.project.languages,
-                     pdf_names=pdf_names, formats=config.outputs), encoding="utf-8")
+                     pdf_names=pdf_names, formats=config.outputs, annexes=annexes), encoding="utf-8")
 
 
 def render_pdf_task(request):
@@ -411,29 +432,38 @@ def render_pdf_task(request):
 
 
 def _pdf_requests(plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStats) -> list[tuple]:
-    """[(plan, lang, key, request)] when this page's PDF is not in the cache; a cached one is copied now."""
+    """[(plan, lang, part, key, request)] for this language's PDFs not in the cache; cached ones are copied now."""
     from .pdf import PdfRequest
 
     config = plan.project.config
-    if "pdf" not in config.outputs:
-        return []
     roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
-    html = plan.staging / lang / "index.html"
-    target = plan.staging / f"{config.slug}-{lang}.pdf"
-    key = pdf_key(html, plan.staging, config.pdf_variant)
-    cached = cache.get("pdf", key, ".pdf")
-    if cached:
-        shutil.copyfile(cached, target)
-        pages = cache.get("pdf", key, ".json")
-        plan.pages[lang] = json.loads(pages.read_text())["pages"] if pages else 0
-        stats.pdfs_cached += 1
-        return []
-    return [(plan, lang, key, PdfRequest(html, target, roots, config.pdf_variant))]
+    if plan.documents.get(lang) and plan.assets_digest is None:
+        plan.assets_digest = assets_digest(plan.staging)
+    requests = []
+    for html_name, pdf_name, part in plan.documents.get(lang, []):
+        html, target = plan.staging / lang / html_name, plan.staging / pdf_name
+        key = pdf_key(html, plan.assets_digest, config.pdf_variant)
+        cached = cache.get("pdf", key, ".pdf")
+        if cached:
+            shutil.copyfile(cached, target)
+            pages = cache.get("pdf", key, ".json")
+            _record_pages(plan, lang, part, json.loads(pages.read_text())["pages"] if pages else 0)
+            stats.pdfs_cached += 1
+        else:
+            requests.append((plan, lang, part, key, PdfRequest(html, target, roots, config.pdf_variant)))
+    return requests
+
+
+def _record_pages(plan: _Plan, lang: str, part: str, pages: int) -> None:
+    if part:
+        plan.annex_pages.setdefault(lang, {})[part] = pages
+    else:
+        plan.pages[lang] = pages
 
 
 def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildReport) -> None:
     failures = []
-    for plan, lang, key, request, future in started:
+    for plan, lang, part, key, request, future in started:
         config = plan.project.config
         result, error = future.result()
         if result is None:
@@ -444,9 +474,9 @@ def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildRepor
                                  f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)")
         cache.put_file("pdf", key, ".pdf", request.pdf_path)
         cache.put_text("pdf", key, ".json", json.dumps({"pages": result.pages}))
-        plan.pages[lang] = result.pages
+        _record_pages(plan, lang, part, result.pages)
         report.stats.pdfs_made += 1
-        report.stats.pdfs_made_names.append(f"{config.slug}/{lang}")
+        report.stats.pdfs_made_names.append(f"{config.slug}/{lang}" + (f"/{part}" if part else ""))
     if failures:
         raise BuildFailed(failures)
 
@@ -458,6 +488,10 @@ def _write_manifest(plan: _Plan) -> None:
                 "languages": list(config.languages),
                 "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
                 "pages": plan.pages, "html_digest": plan.html_digests}
+    if plan.annex_pages:  # a review over several counties: member summaries printed per county
+        manifest["annex_pdf"] = {lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
+                                 for lang in plan.annex_pages}
+        manifest["annex_pages"] = plan.annex_pages
     (plan.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

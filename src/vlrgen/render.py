@@ -380,10 +380,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str],
-                  pdf_name: str | None) -> str:
-    template = env.get_template(view.template)
-    return template.render(view=view, L=view.language, cfg=view.config, svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
-                           pdf_name=pdf_name, languages=view.config.languages)
+                  pdf_name: str | None, template: str | None = None, **extra) -> str:
+    """The page of a view; `template` and `extra` render another document of it (a print version, an annex)."""
+    return env.get_template(template or view.template).render(
+        view=view, L=view.language, cfg=view.config, svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
+        pdf_name=pdf_name, languages=view.config.languages, part=extra.pop("part", None), **extra)
 
 
 def render_index(env: jinja2.Environment, template: str, **context) -> str:

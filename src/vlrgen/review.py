@@ -93,6 +93,30 @@ class MemberPage:
 
 
 @dataclass(frozen=True)
+class IndicatorCoverage:
+    indicator: Indicator
+    with_data: int  # members with at least one value
+    first: int | None
+    last: int | None
+
+
+@dataclass(frozen=True)
+class AnnexPart:
+    """The member pages of one county. A review over several counties prints each part as its own PDF:
+    WeasyPrint keeps every page of a document in memory, so 357 member pages in one PDF would need
+    far more than a worker's budget, while the largest county needs about a seventh of it."""
+
+    code: str  # county code
+    name: str
+    pages: tuple[MemberPage, ...]
+    coverage: Coverage
+
+    @property
+    def stem(self) -> str:
+        return f"members-{self.code}"
+
+
+@dataclass(frozen=True)
 class ReviewView:
     config: Config
     language: Language
@@ -112,6 +136,8 @@ class ReviewView:
     version: str
     goal_colours: tuple[tuple[int, str], ...] = ()
     highlights: tuple[str, ...] = ()
+    coverage_summary: tuple[IndicatorCoverage, ...] = ()
+    annex_parts: tuple[AnnexPart, ...] = ()  # set when members span several counties: one PDF each
     template: str = "review.html"
 
     @property
@@ -169,7 +195,7 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     pages = tuple(_member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
                   for m in members)
     without = tuple(m for m, cells in matrix.rows if not any(cells))
-    tables = {"coverage": numbering.table(), "aggregates": numbering.table()}
+    tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
     return ReviewView(
         config=config, language=language, sections=section_views(narrative, language), scope_name=scope_name,
         members=members, overview=overview, goals=tuple(goals), survey=survey_blocks,
@@ -178,7 +204,32 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
         tables=tables, version=__version__,
         goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
         highlights=_highlights(shares, survey_blocks, survey, members, language),
+        coverage_summary=_coverage_summary(matrix), annex_parts=_annex_parts(pages, matrix),
     )
+
+
+def _coverage_summary(matrix: Coverage) -> tuple[IndicatorCoverage, ...]:
+    found = []
+    for column, indicator in enumerate(matrix.indicators):
+        cells = [cells[column] for _, cells in matrix.rows if cells[column]]
+        found.append(IndicatorCoverage(indicator, len(cells), min((c[0] for c in cells), default=None),
+                                       max((c[1] for c in cells), default=None)))
+    return tuple(found)
+
+
+def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[AnnexPart, ...]:
+    """One part per county, in county-code order, when the members span more than one county."""
+    counties = sorted({p.member.county_code for p in pages})
+    if len(counties) < 2:
+        return ()
+    rows = dict((m.code, cells) for m, cells in matrix.rows)
+    parts = []
+    for code in counties:
+        own = tuple(p for p in pages if p.member.county_code == code)
+        name = reference.place(code).name if code else "–"
+        parts.append(AnnexPart(code or "00", name, own,
+                               Coverage(matrix.indicators, tuple((p.member, rows[p.member.code]) for p in own))))
+    return tuple(parts)
 
 
 def _highlights(shares: dict[int, dict[str, int]], blocks: tuple[SurveyBlock, ...], survey: SurveyData | None,
@@ -314,4 +365,4 @@ def _member_page(member: Member, own: list[IndicatorResult], status: dict[int, s
                       tuple(context), sum(r.score is not None for r in own), links.get(member.code))
 
 
-__all__ += ["Figure", "GoalBlock", "IndicatorBlock", "MemberPage", "SurveyBlock"]
+__all__ += ["AnnexPart", "Figure", "GoalBlock", "IndicatorBlock", "IndicatorCoverage", "MemberPage", "SurveyBlock"]
