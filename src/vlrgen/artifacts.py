@@ -85,6 +85,7 @@ def _reading_code_digest() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
+@functools.lru_cache(maxsize=8192)  # asked for when charts start and again when the page is written
 def chart_key(job: ChartJob) -> str:
     fields = dataclasses.asdict(job)
     fields["type"] = type(job).__name__

@@ -30,7 +30,7 @@ from .data import Dataset, load_dataset
 from .i18n import Language, load_languages
 from .problems import BuildFailed, Location, Problem, Problems
 from .render import (ReportView, check_templates, make_environment, plan_report, render_index, render_report,
-                     template_root)
+                     render_member_pages, template_root)
 from .review import plan_review
 from .survey import SurveyData, load_survey
 
@@ -396,16 +396,19 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     pdf_name = f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None
     parts = getattr(view, "annex_parts", ()) if pdf_name else ()
     annex_pdfs = {part.code: f"{config.slug}-{lang}-{part.stem}.pdf" for part in parts}
-    html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs)
+    member_html = render_member_pages(env, view)
+    html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
     (lang_dir / "index.html").write_text(html, encoding="utf-8")
     plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
     if parts:
         # A review over several counties: the PDF leaves out the member summaries, printed per county.
-        printed = render_report(env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs)
+        printed = render_report(env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs,
+                                member_html=member_html)
         (lang_dir / "print.html").write_text(printed, encoding="utf-8")
         plan.documents[lang] = [("print.html", pdf_name, "")]
         for part in parts:
-            annex = render_report(env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part)
+            annex = render_report(env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part,
+                                  member_html=member_html)
             (lang_dir / f"{part.stem}.html").write_text(annex, encoding="utf-8")
             plan.documents[lang].append((f"{part.stem}.html", annex_pdfs[part.code], part.code))
             html += annex  # the page digest covers every document of the language
@@ -487,7 +490,9 @@ def _write_manifest(plan: _Plan) -> None:
                 "kind": config.entity.kind, "members": len(plan.project.members), "year": config.year,
                 "languages": list(config.languages),
                 "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
-                "pages": plan.pages, "html_digest": plan.html_digests}
+                "pages": plan.pages, "html_digest": plan.html_digests,
+                # the page each PDF is laid out from (a review's print version and county annexes differ)
+                "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs}}
     if plan.annex_pages:  # a review over several counties: member summaries printed per county
         manifest["annex_pdf"] = {lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
                                  for lang in plan.annex_pages}

@@ -387,6 +387,16 @@ def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str
         pdf_name=pdf_name, languages=view.config.languages, part=extra.pop("part", None), **extra)
 
 
+def render_member_pages(env: jinja2.Environment, view) -> dict[str, Markup]:
+    """Each member summary of a review once per language: the web page and the county annex share the HTML."""
+    pages = getattr(view, "member_pages", ())
+    if not pages:
+        return {}
+    module = env.get_template("members.html").make_module(
+        {"view": view, "L": view.language, "cfg": view.config, "languages": view.config.languages})
+    return {p.member.code: Markup(module.member_page(p, view.scope_name)) for p in pages}
+
+
 def render_index(env: jinja2.Environment, template: str, **context) -> str:
     return env.get_template(template).render(**context)
 
