@@ -79,7 +79,9 @@ class PeakMemory:
 
 def run_build(args: list[str], cwd: Path) -> tuple[float, dict[int, int], str]:
     start = time.perf_counter()
-    env = {**os.environ, "CI": "1"}
+    # As installed: Python may keep compiled modules (a PYTHONDONTWRITEBYTECODE shell would recompile
+    # vlrgen on every run and add that to each figure).
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"} | {"CI": "1"}
     process = subprocess.Popen(VLRGEN + ["build", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     with PeakMemory(process.pid) as memory:

@@ -8,6 +8,8 @@ top and bottom performers, coverage and peer groups of similar size.
 
 from __future__ import annotations
 
+import functools
+
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +122,7 @@ def _population(code: str, year: int) -> int | None:
     return found[0] if found else None
 
 
+@functools.lru_cache(maxsize=16384)  # every member page, peer group and weighting asks again
 def _population_and_year(code: str, year: int) -> tuple[int, int] | None:
     """Population on 1 January of `year`, or of the latest year before it that the packaged data has."""
     table = reference.populations()

@@ -44,7 +44,7 @@ class Language:
     def number(self, value: float | None, decimals: int = 1) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        return self._signs(_number_pattern(decimals).apply(value, _locale(self.code)))
+        return _format_number(self.code, value, decimals, math.copysign(1.0, value))  # -0.0 == 0.0 as a key
 
     def change(self, value: float | None, decimals: int = 1) -> str:
         """A signed difference: `+1,2` / `−0,4` (nb) or `+1.2` / `-0.4` (en)."""
@@ -61,8 +61,7 @@ class Language:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         if unit in PERCENT_UNITS:
-            pattern = Locale.parse(self.code).percent_formats[None].pattern
-            return self.number(value, decimals) + pattern.split("0")[-1]
+            return self.number(value, decimals) + _percent_suffix(self.code)
         return f"{self.number(value, decimals)}\u00a0{unit}" if unit else self.number(value, decimals)
 
     def cell(self, value: float | None, decimals: int, unit: str) -> str:
@@ -73,8 +72,18 @@ class Language:
         """The unit shown under a table row heading: empty for percentages, which carry their own sign."""
         return "" if unit in PERCENT_UNITS else unit
 
-    def _signs(self, text: str) -> str:
-        return get_minus_sign_symbol(self.code) + text[1:] if text.startswith("-") else text
+
+
+@functools.lru_cache(maxsize=65536)  # counts, years and shares repeat across pages and languages
+def _format_number(code: str, value: float, decimals: int, _sign: float) -> str:
+    text = _number_pattern(decimals).apply(value, _locale(code))
+    return get_minus_sign_symbol(code) + text[1:] if text.startswith("-") else text
+
+
+@functools.cache
+def _percent_suffix(code: str) -> str:
+    """What follows the number in the locale's percent pattern: ` %` (nb) or `%` (en)."""
+    return _locale(code).percent_formats[None].pattern.split("0")[-1]
 
 
 @functools.cache
