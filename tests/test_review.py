@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -273,3 +274,25 @@ def test_a_glob_of_members_passes_over_other_reviews(example_copy):
     problems = Problems()
     config = load_config(example_copy / "norge", problems)
     assert not problems.errors and [p.name for p in config.member_projects] == ["notodden", "porsgrunn"]
+
+
+def test_a_member_value_remakes_the_review_and_only_that_county_annex(example_build, tmp_path):
+    """Skien's latest bullying share changes: the VSR's main PDFs (distribution, shares) and the Telemark
+    annex (Skien's summary) are remade; the other 14 county annexes come from the cache."""
+    from vlrgen.build import BuildOptions, build_projects
+
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(EXAMPLE, content)
+    shutil.copytree(example_build, out)
+    unchanged = build_projects([content / "norge"], BuildOptions(out_dir=out))
+    assert not unchanged.problems.errors and unchanged.stats.pdfs_made == 0
+    source = content / "data" / "sources" / "bullying_grade7_telemark.csv"
+    row = 'Skien,2023/24-2025/26,2025-01-01,2025/26,Kjønn samlet,spm. om mobbing,7. trinn,"andel (prosent, standardisert)",'
+    text = source.read_text(encoding="utf-8")
+    assert text.count(row + "0.084,") == 1
+    source.write_text(text.replace(row + "0.084,", row + "0.184,"), encoding="utf-8")
+    changed = build_projects([content / "norge"], BuildOptions(out_dir=out))
+    assert not changed.problems.errors
+    assert sorted(changed.stats.pdfs_made_names) == ["vsr-norge-2025/en", "vsr-norge-2025/en/40",
+                                                     "vsr-norge-2025/nb", "vsr-norge-2025/nb/40"]
+    assert changed.stats.pdfs_cached == 2 * 14
