@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import heapq
 import json
 import multiprocessing
 import os
@@ -170,7 +171,13 @@ def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
 
 
 class Executor:
-    """Runs tasks serially (`--jobs 1`, tests) or in worker processes, and hands back futures."""
+    """Runs tasks serially (`--jobs 1`, tests) or in worker processes, and hands back futures.
+
+    Tasks wait in a queue in this process and go to the workers one per free worker, highest
+    priority first (charts before PDFs, since pages wait for their charts; larger PDFs before
+    smaller ones, so no long layout starts last). Never more than `jobs` tasks run at once, also
+    while the workers are being recycled.
+    """
 
     def __init__(self, jobs: int, preload: tuple[str, ...] = ()):
         self.jobs = max(1, jobs)
@@ -178,6 +185,10 @@ class Executor:
         self._pool: ProcessPoolExecutor | None = None
         self._tasks = 0
         self._starting: threading.Thread | None = None
+        self._lock = threading.RLock()
+        self._queue: list = []  # heap of (-priority, sequence, function, item, future, heavy)
+        self._sequence = 0
+        self._running = 0
 
     def warm_up(self, font_dir: Path) -> None:
         """Start the workers now (a cold build), so their start-up overlaps reading the project.
@@ -187,7 +198,8 @@ class Executor:
         """
         if self.jobs > 1:
             self._starting = threading.Thread(
-                target=lambda: [self.submit(warm_up_task, str(font_dir)) for _ in range(self.jobs)], daemon=True)
+                target=lambda: [self.submit(warm_up_task, str(font_dir), priority=1e9) for _ in range(self.jobs)],
+                daemon=True)
             self._starting.start()
 
     @property
@@ -195,7 +207,8 @@ class Executor:
         """Are worker processes running (so one more task costs no start-up)?"""
         return self._pool is not None
 
-    def submit(self, function: Callable, item, inline: bool = False, heavy: bool = False) -> Future:
+    def submit(self, function: Callable, item, inline: bool = False, heavy: bool = False,
+               priority: float = 0) -> Future:
         """Start one task; serial executors (or `inline=True`) run it at once, in this process.
 
         Only heavy tasks (PDF layouts, which keep their peak memory) count towards recycling.
@@ -204,31 +217,61 @@ class Executor:
         if starting is not None and starting is not threading.current_thread():
             starting.join()
             self._starting = None
+        future: Future = Future()
         if self.jobs == 1 or inline:
-            future: Future = Future()
             try:
                 future.set_result(function(item))
             except Exception as exc:  # the caller sees it through the future, like a worker's
                 future.set_exception(exc)
             return future
-        if self._pool is None or self._tasks >= self.jobs * TASKS_PER_WORKER:
-            # A new pool after a bounded number of tasks recycles the workers (ProcessPoolExecutor's own
-            # max_tasks_per_child can hang on Python 3.11). The old pool finishes its queue, then exits.
-            if self._pool is not None:
-                self._pool.shutdown(wait=False)
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(self.preload))
-            self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
-        self._tasks += 1 if heavy else 0
-        return self._pool.submit(function, item)
+        with self._lock:
+            heapq.heappush(self._queue, (-priority, self._sequence, function, item, future, heavy))
+            self._sequence += 1
+            self._dispatch()
+        return future
+
+    def _dispatch(self) -> None:
+        with self._lock:
+            while self._queue and self._running < self.jobs:
+                _, _, function, item, future, heavy = heapq.heappop(self._queue)
+                if self._pool is None or (heavy and self._tasks >= self.jobs * TASKS_PER_WORKER):
+                    # A new pool after a bounded number of PDFs recycles the workers (ProcessPoolExecutor's
+                    # own max_tasks_per_child can hang on Python 3.11); the old one ends after its last task.
+                    if self._pool is not None:
+                        self._pool.shutdown(wait=False)
+                    context = multiprocessing.get_context("forkserver")
+                    context.set_forkserver_preload(list(self.preload))
+                    self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
+                self._tasks += 1 if heavy else 0
+                try:
+                    inner = self._pool.submit(function, item)
+                except Exception as exc:  # a broken pool: the caller sees why through the future
+                    future.set_exception(exc)
+                    continue
+                self._running += 1
+                inner.add_done_callback(functools.partial(self._finished, future))
+
+    def _finished(self, future: Future, inner: Future) -> None:
+        with self._lock:
+            self._running -= 1
+        exception = inner.exception()
+        if exception is not None:
+            future.set_exception(exception)
+        else:
+            future.set_result(inner.result())
+        self._dispatch()
 
     def close(self) -> None:
         if self._starting is not None:
             self._starting.join()
             self._starting = None
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool, self._tasks = None, 0
+        with self._lock:
+            for *_, future, _ in self._queue:
+                future.cancel()
+            self._queue.clear()
+            pool, self._pool, self._tasks = self._pool, None, 0
+        if pool is not None:
+            pool.shutdown()
 
     def __enter__(self) -> Executor:
         return self

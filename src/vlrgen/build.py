@@ -320,7 +320,8 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
             _write_page(plan, lang, view, svgs, report.stats)
             waiting += _pdf_requests(plan, lang, cache, report.stats)
             if executor.started or len(waiting) > 1:
-                started += [(*w, executor.submit(render_pdf_task, w[4], heavy=True)) for w in waiting]
+                started += [(*w, executor.submit(render_pdf_task, w[4], heavy=True, priority=_pdf_size(w[4])))
+                            for w in waiting]
                 waiting = []
         _write_landing(plan)
     # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
@@ -369,7 +370,9 @@ def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, ex
         seen.add(key)
         (cached if cache.get("charts", key, ".svg") else todo).append((key, job))
     parts = max(1, min(executor.jobs, len(todo)))
-    futures = [executor.submit(draw_chart_task, [job for _, job in todo[i::parts]]) for i in range(parts)] if todo else []
+    # Charts go before any PDF: pages (and so their PDFs) wait for them.
+    futures = [executor.submit(draw_chart_task, [job for _, job in todo[i::parts]], priority=CHART_PRIORITY)
+               for i in range(parts)] if todo else []
     ordered = [item for i in range(parts) for item in todo[i::parts]]
     return ordered, [key for key, _ in cached], futures
 
@@ -426,6 +429,14 @@ def _write_landing(plan: _Plan) -> None:
     (plan.staging / "index.html").write_text(
         render_index(project_env(plan.project), "landing.html", cfg=config, languages=plan.project.languages,
                      pdf_names=pdf_names, formats=config.outputs, annexes=annexes), encoding="utf-8")
+
+
+CHART_PRIORITY = 1e12
+
+
+def _pdf_size(request) -> float:
+    """A PDF's priority: the size of its page, a fair guess at its layout time (largest first)."""
+    return float(request.html_path.stat().st_size)
 
 
 def render_pdf_task(request):

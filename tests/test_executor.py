@@ -1,0 +1,53 @@
+"""The worker pool: bounded concurrency, priorities, recycling and errors."""
+
+import os
+import time
+
+import pytest
+
+from vlrgen import artifacts
+from vlrgen.artifacts import Executor
+
+
+def timed_task(item):
+    """Sleep, then report which process ran the task and when (top-level so workers can import it)."""
+    name, seconds = item
+    if name == "fail":
+        raise ValueError("this task fails")
+    start = time.monotonic()
+    time.sleep(seconds)
+    return name, os.getpid(), start, time.monotonic()
+
+
+def test_at_most_jobs_tasks_run_at_once_also_across_recycling(monkeypatch):
+    monkeypatch.setattr(artifacts, "TASKS_PER_WORKER", 2)  # a new pool after every 4 heavy tasks
+    with Executor(2) as executor:
+        futures = [executor.submit(timed_task, (f"t{i}", 0.15), heavy=True) for i in range(10)]
+        results = [f.result(timeout=120) for f in futures]
+    assert [r[0] for r in results] == [f"t{i}" for i in range(10)]
+    events = sorted([(r[2], 1) for r in results] + [(r[3], -1) for r in results])
+    running = peak = 0
+    for _, step in events:
+        running += step
+        peak = max(peak, running)
+    assert peak <= 2
+    assert len({r[1] for r in results}) > 2  # the workers were replaced
+
+
+def test_queued_tasks_start_by_priority():
+    with Executor(2) as executor:
+        # both workers busy; one frees early, so exactly one queued task can start then
+        blockers = [executor.submit(timed_task, (f"busy{i}", seconds)) for i, seconds in enumerate((0.4, 1.5))]
+        low = executor.submit(timed_task, ("low", 0.01), priority=1)
+        high = executor.submit(timed_task, ("high", 0.01), priority=5)
+        [b.result(timeout=120) for b in blockers]
+        assert high.result(timeout=120)[2] <= low.result(timeout=120)[2]
+
+
+def test_a_failing_task_reaches_the_caller():
+    with Executor(2) as executor:
+        failing = executor.submit(timed_task, ("fail", 0))
+        fine = executor.submit(timed_task, ("fine", 0))
+        with pytest.raises(ValueError, match="this task fails"):
+            failing.result(timeout=120)
+        assert fine.result(timeout=120)[0] == "fine"
