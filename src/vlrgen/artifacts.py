@@ -189,6 +189,7 @@ class Executor:
         self._queue: list = []  # heap of (-priority, sequence, function, item, future, heavy)
         self._sequence = 0
         self._running = 0
+        self._retired: list[ProcessPoolExecutor] = []  # recycled pools still finishing their last tasks
 
     def warm_up(self, font_dir: Path) -> None:
         """Start the workers now (a cold build), so their start-up overlaps reading the project.
@@ -234,34 +235,41 @@ class Executor:
         with self._lock:
             while self._queue and self._running < self.jobs:
                 _, _, function, item, future, heavy = heapq.heappop(self._queue)
-                if self._pool is None or (heavy and self._tasks >= self.jobs * TASKS_PER_WORKER):
-                    # A new pool after a bounded number of PDFs recycles the workers (ProcessPoolExecutor's
-                    # own max_tasks_per_child can hang on Python 3.11); the old one ends after its last task.
-                    if self._pool is not None:
-                        self._pool.shutdown(wait=False)
-                    context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload(list(self.preload))
-                    self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
-                self._tasks += 1 if heavy else 0
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited
                 try:
+                    if self._pool is None or (heavy and self._tasks >= self.jobs * TASKS_PER_WORKER):
+                        # A new pool after a bounded number of PDFs recycles the workers (ProcessPoolExecutor's
+                        # own max_tasks_per_child can hang on Python 3.11); the old one ends after its last task.
+                        if self._pool is not None:
+                            self._pool.shutdown(wait=False)
+                            self._retired.append(self._pool)
+                        context = multiprocessing.get_context("forkserver")
+                        context.set_forkserver_preload(list(self.preload))
+                        self._pool, self._tasks = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context), 0
+                    self._tasks += 1 if heavy else 0
                     inner = self._pool.submit(function, item)
-                except Exception as exc:  # a broken pool: the caller sees why through the future
+                except BaseException as exc:  # no pool, or a broken one: the caller sees why through the future
                     future.set_exception(exc)
                     continue
                 self._running += 1
                 inner.add_done_callback(functools.partial(self._finished, future))
 
     def _finished(self, future: Future, inner: Future) -> None:
-        with self._lock:
-            self._running -= 1
-        exception = inner.exception()
-        if exception is not None:
-            future.set_exception(exception)
-        else:
-            future.set_result(inner.result())
-        self._dispatch()
+        """Runs in the pool's own thread: hand the outcome over, then start the next queued task."""
+        try:
+            with self._lock:
+                self._running -= 1
+            exception = inner.exception()
+            if exception is not None:
+                future.set_exception(exception)
+            else:
+                future.set_result(inner.result())
+        finally:
+            self._dispatch()
 
     def close(self) -> None:
+        """Cancel what still waits, then wait for running tasks and every worker, old pools included."""
         if self._starting is not None:
             self._starting.join()
             self._starting = None
@@ -269,8 +277,9 @@ class Executor:
             for *_, future, _ in self._queue:
                 future.cancel()
             self._queue.clear()
-            pool, self._pool, self._tasks = self._pool, None, 0
-        if pool is not None:
+            pools = self._retired + ([self._pool] if self._pool is not None else [])
+            self._pool, self._tasks, self._retired = None, 0, []
+        for pool in pools:
             pool.shutdown()
 
     def __enter__(self) -> Executor:

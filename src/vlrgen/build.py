@@ -8,6 +8,7 @@ folder that replaces the previous output only when complete.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import os
@@ -238,6 +239,9 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     try:
         projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
         report.stats.seconds["gather"] = time.perf_counter() - clock
+        # The projects' data stays alive for the whole build: keep the garbage collector from walking it
+        # again at every collection while pages (and an edited page's PDF, in this process) are made.
+        gc.freeze()
         report.problems.extend(problems)
         if problems.errors:
             return report
@@ -253,10 +257,12 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
                                 hint="try again with --jobs 1")
         finally:
             if report.problems.errors or len(stagings) < len(projects):
+                executor.close()  # no worker may still be writing into a staging folder
                 for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
                     shutil.rmtree(staging, ignore_errors=True)
     finally:
         executor.close()
+        gc.unfreeze()
     if report.problems.errors or len(stagings) < len(projects):
         return report
     for staging, target in stagings:
@@ -409,12 +415,13 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
                                 member_html=member_html)
         (lang_dir / "print.html").write_text(printed, encoding="utf-8")
         plan.documents[lang] = [("print.html", pdf_name, "")]
+        html += printed
         for part in parts:
             annex = render_report(env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part,
                                   member_html=member_html)
             (lang_dir / f"{part.stem}.html").write_text(annex, encoding="utf-8")
             plan.documents[lang].append((f"{part.stem}.html", annex_pdfs[part.code], part.code))
-            html += annex  # the page digest covers every document of the language
+            html += annex  # the digest covers every document of the language
     plan.html_digests[lang] = hashlib.sha256(html.encode()).hexdigest()
     if _previous_manifest(plan.target).get("html_digest", {}).get(lang) != plan.html_digests[lang]:
         stats.html_changed.append(f"{config.slug}/{lang}")
@@ -501,13 +508,15 @@ def _write_manifest(plan: _Plan) -> None:
                 "kind": config.entity.kind, "members": len(plan.project.members), "year": config.year,
                 "languages": list(config.languages),
                 "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
-                "pages": plan.pages, "html_digest": plan.html_digests,
+                "pages": {lang: plan.pages[lang] for lang in config.languages if lang in plan.pages},
+                "html_digest": plan.html_digests,
                 # the page each PDF is laid out from (a review's print version and county annexes differ)
                 "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs}}
     if plan.annex_pages:  # a review over several counties: member summaries printed per county
         manifest["annex_pdf"] = {lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
-                                 for lang in plan.annex_pages}
-        manifest["annex_pages"] = plan.annex_pages
+                                 for lang in config.languages if lang in plan.annex_pages}
+        manifest["annex_pages"] = {lang: {part: plan.annex_pages[lang][part] for _, _, part in plan.documents[lang]
+                                          if part} for lang in config.languages if lang in plan.annex_pages}
     (plan.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
