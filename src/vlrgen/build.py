@@ -299,7 +299,7 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
         seconds[name] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    plans = []
+    plans, pending, seen = [], [], set()
     for project in projects:
         target = out_dir / project.config.slug
         if target.exists() and not (target / "manifest.json").is_file():
@@ -311,13 +311,12 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
         _prepare_staging(project, plan.staging)
         plan.views = {lang: _plan_view(project, lang, projects, out_dir) for lang in project.config.languages}
         plans.append(plan)
+        # A report's charts start as soon as it is planned, while the next report is planned; as soon as
+        # one report's charts are back its pages are written and its PDFs queued.
+        pending.append([_start_charts([f.job for f in view.figures], seen, cache, executor, report.stats)
+                        for view in plan.views.values()])
     lap("plan")
-    # Charts of every page are started at once; as soon as one report's charts are back its pages are
-    # written and its PDFs started, so PDFs of the first report overlap charts of the next.
     progress("charts and PDFs")
-    seen: set[str] = set()
-    pending = [[_start_charts([f.job for f in view.figures], seen, cache, executor, report.stats)
-                for view in plan.views.values()] for plan in plans]
     svgs: dict[str, str] = {}
     started, waiting = [], []
     for plan, batches in zip(plans, pending):
