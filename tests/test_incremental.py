@@ -107,3 +107,28 @@ def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
     projects, _ = check_projects([project], cache=cache)
     after = {(o.indicator, o.period): o.value for o in projects[0].dataset.series("kindergarten_coverage", "4005")}
     assert before[("kindergarten_coverage", 2025)] == 96.2 and after[("kindergarten_coverage", 2025)] == 50.0
+
+
+def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(two_projects, tmp_path, monkeypatch):
+    """An incremental build with workers forks one standby process that imports WeasyPrint while the build
+    runs; the edited page's PDF is made there and equals the PDF a serial build makes."""
+    from vlrgen.artifacts import Executor
+
+    a, b = two_projects
+    build((a, b), tmp_path / "two", jobs=2)
+    used = []
+    submit_standby = Executor.submit_standby
+
+    def spy(self, function, item):
+        future = submit_standby(self, function, item)
+        used.append(future is not None)
+        return future
+
+    monkeypatch.setattr(Executor, "submit_standby", spy)
+    edit(a / "narrative" / "nb" / "introduction.md", "Text for introduction in nb.", "En ny setning.")
+    charts, pages, pdfs = build((a, b), tmp_path / "two", jobs=2)
+    assert used == [True] and len(pdfs) == 1
+    build((a, b), tmp_path / "one", jobs=1)
+    name = pdfs[0].replace("/", "-") + ".pdf"
+    slug = pdfs[0].split("/")[0]
+    assert (tmp_path / "two" / slug / name).read_bytes() == (tmp_path / "one" / slug / name).read_bytes()

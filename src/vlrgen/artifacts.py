@@ -190,6 +190,8 @@ class Executor:
         self._sequence = 0
         self._running = 0
         self._retired: list[ProcessPoolExecutor] = []  # recycled pools still finishing their last tasks
+        self._standby: _Standby | None = None
+        self._standing: list[_Standby] = []  # standby processes given a task
 
     def warm_up(self, font_dir: Path) -> None:
         """Start the workers now (a cold build), so their start-up overlaps reading the project.
@@ -202,6 +204,21 @@ class Executor:
                 target=lambda: [self.submit(warm_up_task, str(font_dir), priority=1e9) for _ in range(self.jobs)],
                 daemon=True)
             self._starting.start()
+
+    def stand_by(self, modules: tuple[str, ...]) -> None:
+        """An incremental build: fork one process now that imports `modules` (WeasyPrint) while this one
+        works out what changed. A lone changed PDF then starts there at once, beside the rest of the
+        build, instead of after it in this process; unused, the process is simply ended."""
+        if self.jobs > 1 and self._standby is None:
+            self._standby = _Standby(modules)
+
+    def submit_standby(self, function: Callable, item) -> Future | None:
+        """Run one task in the standby process, or None when there is none (or it is taken)."""
+        standby, self._standby = self._standby, None
+        if standby is None:
+            return None
+        self._standing.append(standby)
+        return standby.run(function, item)
 
     @property
     def started(self) -> bool:
@@ -281,12 +298,75 @@ class Executor:
             self._pool, self._tasks, self._retired = None, 0, []
         for pool in pools:
             pool.shutdown()
+        standby, self._standby = self._standby, None
+        if standby is not None:
+            standby.end()  # never used: nothing to wait for
+        for busy in self._standing:  # a task in progress finishes (it may be writing into staging)
+            busy.wait()
+        self._standing = []
 
     def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Standby:
+    """One forked process for one task; its result comes back through a pipe, read by a thread."""
+
+    def __init__(self, modules: tuple[str, ...]):
+        context = multiprocessing.get_context("fork")  # a copy of this process as it is: fast to start
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_standby_main, args=(child, modules), daemon=True)
+        self._process.start()
+        child.close()
+
+    def run(self, function: Callable, item) -> Future:
+        future: Future = Future()
+        future.set_running_or_notify_cancel()
+
+        def receive() -> None:
+            try:
+                ok, value = self._connection.recv()
+            except (EOFError, OSError) as exc:  # the process died (out of memory?)
+                ok, value = False, exc
+            finally:
+                self.end()
+            future.set_result(value) if ok else future.set_exception(value)
+
+        try:
+            self._connection.send((function, item))
+        except OSError as exc:
+            self.end()
+            future.set_exception(exc)
+            return future
+        threading.Thread(target=receive, daemon=True).start()
+        return future
+
+    def wait(self) -> None:
+        self._process.join()
+
+    def end(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+        self._connection.close()
+
+
+def _standby_main(connection, modules: tuple[str, ...]) -> None:
+    import importlib
+
+    for module in modules:
+        importlib.import_module(module)
+    try:
+        function, item = connection.recv()
+    except EOFError:
+        return
+    try:
+        connection.send((True, function(item)))
+    except Exception as exc:  # the caller sees it through the future
+        connection.send((False, exc))
 
 
 def make_executor(jobs: int | None, pdf: bool) -> Executor:

@@ -236,6 +236,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     executor = make_executor(options.jobs, options.formats is None or "pdf" in options.formats)
     if cold:  # everything will be made: let the workers start while the project is read
         executor.warm_up(template_root() / "fonts")
+    elif options.formats is None or "pdf" in options.formats:  # perhaps one edited page: keep a PDF maker ready
+        executor.stand_by(("vlrgen.pdf", "weasyprint"))
     try:
         projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
         report.stats.seconds["gather"] = time.perf_counter() - clock
@@ -324,12 +326,18 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
             _collect_charts(batch, svgs, cache, report.stats)
             _write_page(plan, lang, view, svgs, report.stats)
             waiting += _pdf_requests(plan, lang, cache, report.stats)
+            if len(waiting) == 1 and not started and not executor.started:
+                ready = executor.submit_standby(render_pdf_task, waiting[0][4])
+                if ready is not None:  # the first changed PDF starts now, beside the rest of the build
+                    started.append((*waiting[0], ready))
+                    waiting = []
             if executor.started or len(waiting) > 1:
                 started += [(*w, executor.submit(render_pdf_task, w[4], heavy=True, priority=_pdf_size(w[4])))
                             for w in waiting]
                 waiting = []
         _write_landing(plan)
-    # A single PDF (one edited page) is made here: starting a worker would cost more than it saves.
+    # A PDF left over (without a standby process, or a second edited page) is made here: starting a
+    # worker pool would cost more than it saves.
     started += [(*w, executor.submit(render_pdf_task, w[4], inline=True)) for w in waiting]
     lap("charts_pages")
     _collect_pdfs(started, cache, report)
