@@ -98,7 +98,8 @@ def render_one(paths: tuple[str, str]) -> float:
     import gc
 
     import weasyprint
-    from vlrgen.pdf import GC_THRESHOLDS
+
+    from vlrgen.output.pdf import GC_THRESHOLDS
 
     gc.set_threshold(*GC_THRESHOLDS)
     start = time.perf_counter()
@@ -166,7 +167,7 @@ def synthetic_projects(root: Path, count: int) -> list[Path]:
 
 
 def _example_values(entities: tuple[str, ...] | None = None):
-    from vlrgen.data import load_dataset
+    from vlrgen.inputs.dataset import load_dataset
     from vlrgen.problems import Problems
 
     dataset = load_dataset(REPO / "content" / "data" / "indicators.csv", None, Problems(),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vlrgen.build import BuildOptions, build_projects
-from vlrgen.content import SECTION_KEYS
+from vlrgen.build.pipeline import BuildOptions, build_projects
+from vlrgen.inputs.content import SECTION_KEYS
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "content"

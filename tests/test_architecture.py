@@ -1,45 +1,79 @@
-"""Module dependencies point one way: problems ← config ← {i18n, content, data} ← assess ← charts ← render ← pdf ← build ← cli."""
+"""The phases point one way: no package imports a later phase (README, "How the pipeline is built")."""
 
 import ast
 from pathlib import Path
 
-ORDER = ["problems", "reference", "config", "i18n", "content", "readers", "entities", "survey", "sources", "data", "assess", "aggregate", "describe", "charts",
-         "comparison_charts", "compare", "render", "review",
-         "pdf", "artifacts", "fetch", "build", "export", "cli"]
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "vlrgen"
 
+# Phase rank of each package or top-level module; a module may import only its own rank or lower.
+RANK = {
+    "problems": 0,
+    "reference": 0,
+    "inputs": 1,
+    "fetch": 1,
+    "judge": 2,
+    "charts": 3,
+    "report": 4,
+    "output": 5,
+    "build": 6,
+    "cli": 7,
+    "__init__": 7,
+    "__main__": 7,
+}
 
-def imports_of(module: str) -> set[str]:
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def unit_of(path: Path) -> str:
+    """The package (or top-level module) a source file belongs to."""
+    relative = path.relative_to(PACKAGE).parts
+    return relative[0] if len(relative) > 1 else Path(relative[0]).stem
+
+
+def imported_units(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vlrgen"):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path.relative_to(PACKAGE)} uses a relative import; write vlrgen.<phase>.<module>")
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vlrgen"):
             parts = node.module.split(".")
             found.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("vlrgen."))
-    return found - {"__init__"}
+    return found
 
 
-def test_every_module_has_a_place_in_the_order():
-    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
-    assert modules == set(ORDER)
+def test_every_module_belongs_to_a_phase():
+    assert {unit_of(p) for p in modules()} <= set(RANK)
 
 
-def test_no_module_imports_a_later_phase():
-    for position, module in enumerate(ORDER):
-        later = set(ORDER[position + 1:])
-        assert not (imports_of(module) & later), f"{module} imports {imports_of(module) & later}"
+def test_every_phase_package_states_its_job():
+    for package in (p for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
+        assert ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))), package.name
+
+
+def test_no_package_imports_a_later_phase():
+    for path in modules():
+        own = RANK[unit_of(path)]
+        later = {u for u in imported_units(path) if u in RANK and RANK[u] > own and u != "__version__"}
+        assert not later, f"{path.relative_to(PACKAGE)} imports a later phase: {sorted(later)}"
+
+
+def test_the_check_understands_a_violation(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from vlrgen.build.pipeline import build_projects\n", encoding="utf-8")
+    assert imported_units(bad) == {"build"}
 
 
 def test_weasyprint_is_imported_only_when_a_pdf_is_made():
-    for module in ORDER:
-        tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    for path in modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         top_level = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
         names = {a.name for n in top_level for a in n.names} | {getattr(n, "module", "") or "" for n in top_level}
-        assert not any(name.startswith("weasyprint") for name in names), module
+        assert not any(name.startswith("weasyprint") for name in names), path.name
 
 
 def test_html_only_build_never_loads_weasyprint(make_project, tmp_path):
@@ -47,7 +81,10 @@ def test_html_only_build_never_loads_weasyprint(make_project, tmp_path):
     import sys
 
     project = make_project()
-    code = ("import sys; from pathlib import Path; from vlrgen.build import BuildOptions, build_projects; "
-            f"r = build_projects([Path({str(project)!r})], BuildOptions(out_dir=Path({str(tmp_path / 'o')!r}))); "
-            "assert not r.problems.errors; print('weasyprint' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    code = (
+        "import sys; from pathlib import Path; from vlrgen.build.pipeline import BuildOptions, build_projects; "
+        f"r = build_projects([Path({str(project)!r})], BuildOptions(out_dir=Path({str(tmp_path / 'o')!r}))); "
+        "assert not r.problems.errors; print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -1,7 +1,7 @@
 from conftest import INDICATORS, OBSERVATIONS
 
-from vlrgen.assess import summarise_entity
-from vlrgen.data import load_dataset
+from vlrgen.inputs.dataset import load_dataset
+from vlrgen.judge.rules import summarise_entity
 from vlrgen.problems import Problems
 
 

@@ -4,8 +4,17 @@ import math
 
 import pytest
 
-from vlrgen.assess import (Thresholds, assess_goal, goal_trend, growth_progress, indicator_status,
-                           indicator_trend, normalised_score, rescaled_value, target_progress)
+from vlrgen.judge.rules import (
+    Thresholds,
+    assess_goal,
+    goal_trend,
+    growth_progress,
+    indicator_status,
+    indicator_trend,
+    normalised_score,
+    rescaled_value,
+    target_progress,
+)
 
 UP = Thresholds("higher", best=100, worst=0, green=90, red=50)    # midpoint 70
 DOWN = Thresholds("lower", best=0, worst=100, green=10, red=50)   # midpoint 30

@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from vlrgen.build import BuildOptions, build_projects
+from vlrgen.build.pipeline import BuildOptions, build_projects
 
 
 class Page(HTMLParser):
@@ -144,12 +144,12 @@ def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_projec
     assert not build_projects([first], BuildOptions(out_dir=out)).problems.errors
     before = snapshot(out)
 
-    import vlrgen.pdf
+    import vlrgen.output.pdf
 
     def broken_pdf(request):
         raise RuntimeError("layout engine exploded")
 
-    monkeypatch.setattr(vlrgen.pdf, "render_pdf", broken_pdf)
+    monkeypatch.setattr(vlrgen.output.pdf, "render_pdf", broken_pdf)
     report = build_projects([first, second], BuildOptions(out_dir=out, jobs=1))
     assert [p.code for p in report.problems.errors] == ["pdf.failed", "pdf.failed"]  # both languages, one run
     assert "the en PDF could not be made: RuntimeError: layout engine exploded" in report.problems.errors[0].message

@@ -1,7 +1,7 @@
 import re
 
-from vlrgen.charts import ChartJob, ChartLine, draw_chart
-from vlrgen.render import template_root
+from vlrgen.charts.timeseries import ChartJob, ChartLine, draw_chart
+from vlrgen.inputs.templates import template_root
 
 
 def job(language: str) -> ChartJob:

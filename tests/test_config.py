@@ -1,6 +1,6 @@
 import pytest
 
-from vlrgen.config import load_config, load_config_strictly
+from vlrgen.inputs.config import load_config, load_config_strictly
 from vlrgen.problems import BuildFailed, format_problem
 
 

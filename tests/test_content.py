@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from vlrgen.content import load_narrative, render_markdown
+from vlrgen.inputs.content import load_narrative, render_markdown
 from vlrgen.problems import Problems, format_problem
 
 

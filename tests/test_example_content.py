@@ -5,11 +5,11 @@ from pathlib import Path
 
 from conftest import EXAMPLE, REPO
 
-from vlrgen.content import SECTION_KEYS
+from vlrgen.inputs.content import SECTION_KEYS
 
 
 def example_dataset():
-    from vlrgen.data import load_dataset
+    from vlrgen.inputs.dataset import load_dataset
     from vlrgen.problems import Problems
 
     problems = Problems()

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from vlrgen import artifacts
-from vlrgen.artifacts import Executor
+from vlrgen.build import artifacts
+from vlrgen.build.artifacts import Executor
 
 
 def timed_task(item):

@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from vlrgen.cli import main
-from vlrgen.export import export_opensdg
 from vlrgen.fetch import fetch_ssb
+from vlrgen.output.opensdg import export_opensdg
 from vlrgen.problems import Problems
 
 ANSWER = (Path(__file__).parent / "fixtures" / "ssb_07459_answer.json").read_bytes()
@@ -60,7 +60,7 @@ def test_fetch_problems_are_reported_not_raised(tmp_path):
 
 
 def test_fetched_csv_feeds_a_declared_source(tmp_path):
-    from vlrgen.data import load_dataset
+    from vlrgen.inputs.dataset import load_dataset
 
     (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
     fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", Problems(), lambda u, b: ANSWER)
@@ -78,7 +78,7 @@ def test_fetched_csv_feeds_a_declared_source(tmp_path):
 
 
 def test_open_sdg_export_of_the_example(tmp_path, example_copy):
-    from vlrgen.build import check_projects
+    from vlrgen.build.pipeline import check_projects
 
     projects, problems = check_projects([example_copy / "porsgrunn"])
     out = tmp_path / "opensdg"
@@ -99,7 +99,7 @@ def test_export_command(tmp_path, example_copy):
 
 
 def test_export_leaves_other_files_in_the_folder_alone(tmp_path, example_copy):
-    from vlrgen.build import check_projects
+    from vlrgen.build.pipeline import check_projects
 
     out = tmp_path / "site"
     (out / ".git").mkdir(parents=True)

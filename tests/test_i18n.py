@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from vlrgen.i18n import Language, load_languages
+from vlrgen.inputs.i18n import Language, load_languages
+from vlrgen.inputs.templates import template_root
 from vlrgen.problems import Problems, format_problem
-from vlrgen.render import template_root
 
 
 def test_numbers_follow_each_language():

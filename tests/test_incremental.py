@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import CONFIG, OBSERVATIONS
 
-from vlrgen.build import BuildOptions, build_projects
+from vlrgen.build.pipeline import BuildOptions, build_projects
 
 PDF_CONFIG = CONFIG.replace('outputs = ["html"]', 'outputs = ["html", "pdf"]') + \
     '\n[content]\ntemplates = "templates"\n\n[branding]\naccent = "#1a5f7a"\n'
@@ -95,8 +95,8 @@ def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path):
 
 
 def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
-    from vlrgen.build import check_projects
-    from vlrgen.artifacts import ArtifactCache
+    from vlrgen.build.artifacts import ArtifactCache
+    from vlrgen.build.pipeline import check_projects
 
     cache = ArtifactCache(tmp_path / "cache")
     project = example_copy / "notodden"
@@ -112,7 +112,7 @@ def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
 def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(two_projects, tmp_path, monkeypatch):
     """An incremental build with workers forks one standby process that imports WeasyPrint while the build
     runs; the edited page's PDF is made there and equals the PDF a serial build makes."""
-    from vlrgen.artifacts import Executor
+    from vlrgen.build.artifacts import Executor
 
     a, b = two_projects
     build((a, b), tmp_path / "two", jobs=2)

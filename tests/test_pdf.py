@@ -4,7 +4,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from vlrgen.pdf import PdfRequest, render_pdf
+from vlrgen.output.pdf import PdfRequest, render_pdf
 
 
 def pdftext(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 from conftest import CONFIG
 
-from vlrgen.build import check_projects
+from vlrgen.build.pipeline import check_projects
 from vlrgen.problems import format_problem
 
 
@@ -26,7 +26,7 @@ def test_overrides_with_mistakes_are_located(make_project):
 
 
 def test_project_templates_and_strings_override_the_defaults(make_project, tmp_path):
-    from vlrgen.build import BuildOptions, build_projects
+    from vlrgen.build.pipeline import BuildOptions, build_projects
 
     project = make_project({
         "vlrgen.toml": CONFIG.replace("[data]", '[content]\ntemplates = "templates"\n\n[data]'),

@@ -1,5 +1,5 @@
 """`python -m vlrgen` runs the command line."""
 
-from .cli import main
+from vlrgen.cli import main
 
 main()

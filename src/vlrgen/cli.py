@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .assess import DEFAULT_BASE_YEAR, assess_dataset
-from .build import BuildOptions, build_projects, check_projects
-from .data import load_dataset
-from .config import LANGUAGES, OUTPUTS
-from .problems import Problems, format_problem
+from vlrgen import __version__
+from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
+from vlrgen.inputs.config import LANGUAGES, OUTPUTS
+from vlrgen.inputs.dataset import load_dataset
+from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
+from vlrgen.problems import Problems, format_problem
 
 __all__ = ["main"]
 
@@ -111,7 +111,7 @@ def clean(out_dir) -> None:
     """Remove the artifact cache (charts and PDFs are made again on the next build)."""
     import shutil
 
-    from .artifacts import CACHE_NAME
+    from vlrgen.build.artifacts import CACHE_NAME
 
     cache = out_dir / CACHE_NAME
     shutil.rmtree(cache, ignore_errors=True)
@@ -202,7 +202,7 @@ def fetch() -> None:
 @click.option("--refresh", is_flag=True, help="Ask SSB again even if the same query is stored.")
 def fetch_ssb_command(table, query, project, refresh) -> None:
     """Fetch SSB table TABLE as JSON-stat2 and a tidy CSV into PROJECT/data/ssb/."""
-    from .fetch import fetch_ssb
+    from vlrgen.fetch import fetch_ssb
 
     problems = Problems()
     result = fetch_ssb(table, query, project / "data" / "ssb", problems, refresh=refresh)
@@ -226,8 +226,8 @@ def export() -> None:
               help="Language of names and metadata.")
 def export_opensdg_command(project, out_dir, lang) -> None:
     """Write PROJECT's indicators in the Open SDG data and metadata layout."""
-    from .build import check_projects
-    from .export import export_opensdg
+    from vlrgen.build.pipeline import check_projects
+    from vlrgen.output.opensdg import export_opensdg
 
     projects, problems = check_projects([project] if project else default_projects()[:1])
     _print_problems(problems)

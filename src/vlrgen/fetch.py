@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from .problems import Location, Problems
+from vlrgen.problems import Location, Problems
 
 __all__ = ["SSB_API", "Transport", "FetchResult", "fetch_ssb", "jsonstat_to_rows", "http_transport"]
 

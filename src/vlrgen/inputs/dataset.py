@@ -7,17 +7,17 @@ at the cell. A bad cell is reported, never dropped; an empty value cell is a mis
 from __future__ import annotations
 
 import csv
-import functools
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import reference
-from .problems import Location, Problems, Severity
-from .readers import field_offsets
-from .sources import Observation, load_source_specs, read_sources
+from vlrgen import reference
+from vlrgen.inputs.sources import Observation, load_source_specs, read_sources
+from vlrgen.inputs.tables import field_offsets
+from vlrgen.problems import Location, Problems, Severity
 
 __all__ = ["Indicator", "Observation", "Dataset", "load_dataset", "RELATIONS", "DIRECTIONS"]
 

@@ -8,54 +8,29 @@ top and bottom performers, coverage and peer groups of similar size.
 
 from __future__ import annotations
 
-import functools
-
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import reference
-from .assess import STATUSES, GoalRow, IndicatorResult, normalised_score, thresholds_of
-from .data import Dataset, Indicator
-from .i18n import Language
+from vlrgen import reference
+from vlrgen.inputs.dataset import Dataset, Indicator
+from vlrgen.inputs.members import Member, make_member, population_of, scope_members
+from vlrgen.judge.rules import STATUSES, GoalRow, IndicatorResult, normalised_score, thresholds_of
 
 __all__ = [
-    "SIZE_BANDS",
     "Aggregate",
     "Coverage",
     "Distribution",
-    "Member",
     "aggregate_indicator",
-    "band_label",
     "best_and_worst_indicators",
     "coverage",
     "distribution",
     "goal_shares",
-    "list_members",
-    "make_member",
     "peer_members",
-    "scope_members",
-    "size_band",
     "top_and_bottom",
 ]
 
-# Population bands for peer groups (residents on 1 January): lower bound inclusive, upper exclusive.
-SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
-    (0, 2000), (2000, 5000), (5000, 10000), (10000, 20000), (20000, 50000), (50000, None))
-
-
 MIN_COVERAGE = 0.5  # share of the members' population (or of the members) needed to compute a value
-
-
-@dataclass(frozen=True)
-class Member:
-    code: str
-    name: str
-    county_code: str
-    population: int | None  # on 1 January of the report year (or the latest year before it)
-    band: int  # index into SIZE_BANDS, -1 when the population is unknown
-    slug: str | None = None  # folder of this member's own report, when one was built
-    population_year: int | None = None  # the 1 January the population is for
 
 
 @dataclass(frozen=True)
@@ -99,63 +74,6 @@ class Coverage:
     rows: tuple[tuple[Member, tuple[tuple[int, int, int] | None, ...]], ...]
 
 
-def size_band(population: int | None) -> int:
-    if population is None:
-        return -1
-    return next(i for i, (low, high) in enumerate(SIZE_BANDS) if population >= low and (high is None or population < high))
-
-
-def band_label(band: int, language: Language) -> str:
-    """A size band in words: "under 2 000 inhabitants", "2 000–4 999 inhabitants", …"""
-    if band < 0:
-        return language.t("review.band_unknown")
-    low, high = SIZE_BANDS[band]
-    if high is None:
-        return language.t("review.band_over", low=language.number(low, 0))
-    if low == 0:
-        return language.t("review.band_under", high=language.number(high, 0))
-    return language.t("review.band_between", low=language.number(low, 0), high=language.number(high - 1, 0))
-
-
-def _population(code: str, year: int) -> int | None:
-    found = _population_and_year(code, year)
-    return found[0] if found else None
-
-
-@functools.lru_cache(maxsize=16384)  # every member page, peer group and weighting asks again
-def _population_and_year(code: str, year: int) -> tuple[int, int] | None:
-    """Population on 1 January of `year`, or of the latest year before it that the packaged data has."""
-    table = reference.populations()
-    for candidate in range(year, year - 20, -1):
-        if (code, candidate) in table:
-            return table[(code, candidate)], candidate
-    return None
-
-
-def make_member(code: str, year: int, slug: str | None = None) -> Member:
-    place = reference.place(code)
-    population, when = _population_and_year(code, year) or (None, None)
-    return Member(code, place.name, place.county_code, population, size_band(population), slug, when)
-
-
-def scope_members(scope_code: str) -> list[str]:
-    """Municipality codes of a county, or of the whole country for the nation code."""
-    return sorted(c for c, p in reference.municipalities().items()
-                  if scope_code == reference.NATION_CODE or p.county_code == scope_code)
-
-
-def list_members(scope_code: str, scope: str | None, project_slugs: dict[str, str], dataset: Dataset,
-                 year: int) -> tuple[Member, ...]:
-    """Members: the municipalities of the scope ("all" or those "in_data"), plus the member projects."""
-    codes: set[str] = set(project_slugs)
-    if scope == "all":
-        codes.update(scope_members(scope_code))
-    elif scope == "in_data":
-        with_data = {o.entity for o in dataset.observations if o.value is not None}
-        codes.update(c for c in scope_members(scope_code) if c in with_data)
-    return tuple(make_member(code, year, project_slugs.get(code)) for code in sorted(codes))
-
-
 def _latest_common_period(indicator: Indicator, members: Sequence[Member], dataset: Dataset) -> int | None:
     """The latest period for which at least half as many members have a value as in the best-covered one."""
     counts: dict[int, int] = {}
@@ -192,8 +110,8 @@ def aggregate_indicator(dataset: Dataset, indicator: Indicator, members: Sequenc
     published = found.value if found is not None else None
     year = period or 0
     scope = scope_members(scope_code) if scope_code is not None else [m.code for m in members]
-    total = sum(_population(code, year) or 0 for code in scope)
-    covered = sum(_population(m.code, year) or 0 for m, _ in values)
+    total = sum(population_of(code, year) or 0 for code in scope)
+    covered = sum(population_of(m.code, year) or 0 for m, _ in values)
     computed, method = None, "none"
     share = covered / total if total else None
     if not values:
@@ -203,7 +121,7 @@ def aggregate_indicator(dataset: Dataset, indicator: Indicator, members: Sequenc
     elif indicator.weighting != "population" and 2 * len(values) < len(scope):
         method = "too_few"
     elif indicator.weighting == "population":
-        weights = [(v, _population(m.code, year) or 0) for m, v in values]
+        weights = [(v, population_of(m.code, year) or 0) for m, v in values]
         computed = sum(v * w for v, w in weights) / sum(w for _, w in weights)
         method = "weighted"
     else:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .charts import ChartJob, draw_chart
+from vlrgen import __version__
+from vlrgen.charts.timeseries import ChartJob, draw_chart
 
 __all__ = ["ArtifactCache", "Executor", "assets_digest", "chart_key", "pdf_key", "data_key", "make_executor", "draw_chart_task", "BuildStats",
            "CACHE_NAME", "TASKS_PER_WORKER"]
@@ -72,7 +72,7 @@ def _drawing_code_digest(module: str) -> str:
     """The source of the module that draws a chart (and of charts.py, which sets up every figure)."""
     import importlib
 
-    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts", "vlrgen.i18n")}
+    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts.timeseries", "vlrgen.inputs.i18n")}
     parts = [p.read_bytes() for p in sorted(files)] + [_version("babel").encode()]  # tick labels come from Babel
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
@@ -80,8 +80,8 @@ def _drawing_code_digest(module: str) -> str:
 @functools.cache
 def _reading_code_digest() -> str:
     """The modules that read data: a change to how files are read must not reuse old results."""
-    package = Path(__file__).parent
-    names = ("readers", "entities", "sources", "data", "reference")
+    package = Path(__file__).parents[1]
+    names = ("inputs/tables", "inputs/entities", "inputs/sources", "inputs/dataset", "reference")
     files = [package / f"{n}.py" for n in names] + sorted((package / "reference").glob("*.csv"))  # populations, codes
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
@@ -158,7 +158,7 @@ class ArtifactCache:
 
 def warm_up_task(font_dir: str) -> int:
     """Run in each new worker while the parent is still reading the project: load fonts and caches."""
-    from .charts import ChartLine
+    from vlrgen.charts.timeseries import ChartLine
 
     draw_chart(ChartJob("warm-up", "nb", (ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity"),), "", 1, "#000000",
                         font_dir))
@@ -371,5 +371,5 @@ def _standby_main(connection, modules: tuple[str, ...]) -> None:
 
 def make_executor(jobs: int | None, pdf: bool) -> Executor:
     count = jobs or os.cpu_count() or 1
-    preload = ("vlrgen.charts", "matplotlib.figure") + (("vlrgen.pdf", "weasyprint") if pdf else ())
+    preload = ("vlrgen.charts.timeseries", "matplotlib.figure") + (("vlrgen.output.pdf", "weasyprint") if pdf else ())
     return Executor(count, preload)

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from . import reference
+from vlrgen import reference
 
 __all__ = ["Resolution", "resolve_entity"]
 

@@ -1,45 +1,27 @@
-"""Render: turn gathered content, data and charts into HTML pages, one per report language.
+"""Plan a municipal or county review (a VLR) in one language: an immutable `ReportView`.
 
-`plan_report` assembles an immutable view of one report in one language (sections in
-skeleton order, goals with KPI tables, numbered figures and tables, sources) and lists the
-chart jobs it needs. `render_report` fills the Jinja2 templates with that view. Templates
-only present: strings come from the language's catalog, numbers from its Babel formatter.
+`plan_report` assembles the view of one report in one language (sections in skeleton order,
+goals with KPI tables, numbered figures and tables, sources) and lists the chart jobs it needs.
+Templates (`output.html`) only present it.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
-import jinja2
-from markupsafe import Markup
+from vlrgen import __version__, reference
+from vlrgen.charts.comparison import StripJob
+from vlrgen.charts.timeseries import ChartJob, band_edges, plan_chart
+from vlrgen.inputs.config import Config
+from vlrgen.inputs.content import SECTIONS, Narrative, Section
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation
+from vlrgen.inputs.i18n import Language
+from vlrgen.judge.compare import Comparison, compare_entity
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+from vlrgen.report.describe import describe_highlights, describe_indicator
 
-from . import __version__, reference
-from .assess import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
-from .aggregate import band_label
-from .charts import ChartJob, plan_chart
-from .compare import Comparison, compare_entity
-from .describe import describe_highlights, describe_indicator
-from .config import Config
-from .content import SECTIONS, Narrative, Section
-from .data import Dataset, Indicator, Observation
-from .i18n import Language
-from .problems import Location, Problems
-
-__all__ = ["ReportView", "plan_report", "render_report", "render_index", "template_root", "make_environment",
-           "section_views", "cited_sources", "table_of_contents",
-           "check_templates"]
-
-
-def template_root() -> Path:
-    """The default templates: inside the installed wheel, or beside `src/` in a checkout."""
-    packaged = resources.files("vlrgen").joinpath("report_templates")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "report_templates"
+__all__ = ["ReportView", "plan_report", "section_views", "cited_sources", "table_of_contents"]
 
 
 @dataclass(frozen=True)
@@ -160,8 +142,7 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
     results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
-    comparisons = (compare_entity(dataset, entity.code, config.year, language, font_dir, places)
-                   if entity.kind == "municipality" else {})
+    comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     goals, table, figure = [], 0, 0
     for number in sorted(by_goal):
         table += 1
@@ -177,9 +158,9 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
             figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
         compared = tuple(comparisons[k.summary.indicator.id] for k in kpis if k.summary.indicator.id in comparisons)
         compare_figures = []
-        for c in (c for c in compared if c.job):
+        for c in (c for c in compared if c.spread):
             figure += 1
-            compare_figures.append(_comparison_figure(figure, c, entity.name, language))
+            compare_figures.append(_comparison_figure(figure, c, entity.name, language, font_dir, places))
         goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
         if compared:
             table += 1
@@ -279,9 +260,25 @@ def _plan_figure(number: int, summary: KpiSummary, sentence: str, dataset: Datas
     return FigureView(number, name, caption, sentence, indicator, columns, rows, job)
 
 
-def _comparison_figure(number: int, c: Comparison, name: str, language: Language) -> FigureView:
+def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: dict[str, str]) -> StripJob:
+    """The national spread with the municipality highlighted and the county, nation and peers marked."""
     indicator, lang = c.indicator, language.code
-    job = replace(c.job, name=f"fig-{number:02d}-{indicator.id}-compare")
+    markers = []
+    for role, aggregate, label in (("county", c.county, names.get(c.member.county_code, "")),
+                                   ("nation", c.nation, names[reference.NATION_CODE]),
+                                   ("peers", c.peers, language.t("compare.peers_short"))):
+        if aggregate is not None and aggregate.value is not None:
+            how = language.t(f"review.method_{aggregate.how}")
+            markers.append((f"{label} ({how})", aggregate.value, role))
+    return StripJob(f"cmp-{indicator.id}", lang, str(font_dir), indicator.unit[lang], indicator.decimals,
+                    reference.goals()[indicator.goal].colour, c.spread,
+                    highlights=((c.member.name, c.value),), markers=tuple(markers), bands=band_edges(indicator))
+
+
+def _comparison_figure(number: int, c: Comparison, name: str, language: Language, font_dir: Path,
+                       names: dict[str, str]) -> FigureView:
+    indicator, lang = c.indicator, language.code
+    job = replace(_comparison_strip(c, language, font_dir, names), name=f"fig-{number:02d}-{indicator.id}-compare")
     caption = language.t("compare.figure_caption", indicator=indicator.name[lang], unit=indicator.unit[lang],
                          period=c.label, name=name, n=language.number(len(job.values), 0))
     columns = (language.t("compare.place"), language.t("kpi.value"))
@@ -312,96 +309,3 @@ def cited_sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[s
 
 def _target_key(target: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 100 + ord(p[0]) for p in target.split("."))
-
-
-MESSAGE_KEY = re.compile(r"""L\.t\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""")
-
-
-def check_templates(search_path: list[Path], messages: dict[str, str], problems: Problems) -> None:
-    """Parse every template and check the catalog keys it names, so `check` catches what a build would.
-
-    Projects sharing the same templates and catalog (a review and its members) are checked once.
-    """
-    state = tuple((p.as_posix(), p.stat().st_mtime_ns) for folder in search_path for p in sorted(folder.glob("*.html")))
-    key = (tuple(search_path), state, frozenset(messages))
-    if key not in _checked:
-        found = Problems()
-        _check_templates(search_path, messages, found)
-        _checked[key] = found.items
-    problems.extend(_checked[key])
-
-
-_checked: dict[tuple, list] = {}
-
-
-def _check_templates(search_path: list[Path], messages: dict[str, str], problems: Problems) -> None:
-    env = make_environment(search_path)
-    for folder in search_path:
-        for path in sorted(folder.glob("*.html")):
-            source = path.read_text(encoding="utf-8", errors="replace")
-            try:
-                env.parse(source, name=path.name, filename=str(path))
-            except jinja2.TemplateSyntaxError as exc:
-                problems.add(Location(path, exc.lineno or 1, 1), "template.syntax", f"template error: {exc.message}")
-                continue
-            for number, line in enumerate(source.splitlines(), start=1):
-                for match in MESSAGE_KEY.finditer(line):
-                    if match[1] not in messages:
-                        problems.add(Location(path, number, match.start(1) + 1), "template.unknown_message",
-                                     f'the template uses message "{match[1]}", which no catalog defines')
-
-
-def make_environment(search_path) -> jinja2.Environment:
-    """One environment per template search path and state of its files (an added override counts)."""
-    search_path = tuple(search_path)
-    state = tuple((p.as_posix(), p.stat().st_mtime_ns) for folder in search_path for p in sorted(folder.glob("*.html")))
-    return _environment(search_path, state)
-
-
-@functools.lru_cache(maxsize=32)
-def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
-    )
-    env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
-    env.filters["band_label"] = band_label
-    return env
-
-
-@functools.cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs in Jinja's private per-user temporary folder (keyed by source)."""
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):  # no usable (or no safe) temporary folder: compile each run
-        return None
-
-
-def render_report(env: jinja2.Environment, view: ReportView, svgs: dict[str, str],
-                  pdf_name: str | None, template: str | None = None, **extra) -> str:
-    """The page of a view; `template` and `extra` render another document of it (a print version, an annex)."""
-    return env.get_template(template or view.template).render(
-        view=view, L=view.language, cfg=view.config, svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
-        pdf_name=pdf_name, languages=view.config.languages, part=extra.pop("part", None), **extra)
-
-
-def render_member_pages(env: jinja2.Environment, view) -> dict[str, Markup]:
-    """Each member summary of a review once per language: the web page and the county annex share the HTML."""
-    pages = getattr(view, "member_pages", ())
-    if not pages:
-        return {}
-    module = env.get_template("members.html").make_module(
-        {"view": view, "L": view.language, "cfg": view.config, "languages": view.config.languages})
-    return {p.member.code: Markup(module.member_page(p, view.scope_name)) for p in pages}
-
-
-def render_index(env: jinja2.Environment, template: str, **context) -> str:
-    return env.get_template(template).render(**context)
-
-
-def _inline(svg: str) -> str:
-    """Drop the XML prologue so the SVG can sit inside the HTML page."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg

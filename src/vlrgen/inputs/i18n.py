@@ -18,9 +18,9 @@ from pathlib import Path
 from babel import Locale
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
-from . import reference
-from .config import locate_keys
-from .problems import Location, Problems
+from vlrgen import reference
+from vlrgen.inputs.config import locate_keys
+from vlrgen.problems import Location, Problems
 
 __all__ = ["Language", "load_languages", "PERCENT_UNITS"]
 

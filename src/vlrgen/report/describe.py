@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .assess import GoalRow, IndicatorResult, KpiSummary
-from .data import Observation
-from .i18n import Language
+from vlrgen.inputs.dataset import Observation
+from vlrgen.inputs.i18n import Language
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 
 __all__ = ["describe_indicator", "describe_highlights", "start_of_period"]
 

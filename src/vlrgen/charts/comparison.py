@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .charts import BAND_COLOURS
-from .i18n import Language
+from vlrgen.charts.timeseries import BAND_COLOURS
+from vlrgen.inputs.i18n import Language
 
 __all__ = ["ANSWER_COLOURS", "STATUS_COLOURS", "ShareJob", "StripJob"]
 

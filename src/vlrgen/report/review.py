@@ -11,31 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, reference
-from .aggregate import (
+from vlrgen import __version__, reference
+from vlrgen.charts.comparison import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
+from vlrgen.charts.timeseries import band_edges
+from vlrgen.inputs.config import Config
+from vlrgen.inputs.content import Narrative, Section
+from vlrgen.inputs.dataset import Dataset, Indicator
+from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.members import Member, band_label, make_member, scope_members
+from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_question
+from vlrgen.judge.aggregate import (
     Aggregate,
     Coverage,
     Distribution,
-    Member,
     aggregate_indicator,
-    band_label,
     best_and_worst_indicators,
     coverage,
     distribution,
     goal_shares,
-    make_member,
-    scope_members,
     top_and_bottom,
 )
-from .assess import IndicatorResult, assess_dataset
-from .charts import band_edges
-from .comparison_charts import ANSWER_COLOURS, NO_ANSWER_COLOUR, STATUS_COLOURS, ShareJob, StripJob
-from .config import Config
-from .content import Narrative, Section
-from .data import Dataset, Indicator
-from .i18n import Language
-from .render import SectionView, cited_sources, section_views, table_of_contents
-from .survey import GroupSummary, Question, SurveyData, summarise_question
+from vlrgen.judge.rules import IndicatorResult, assess_dataset
+from vlrgen.report.municipal import SectionView, cited_sources, section_views, table_of_contents
 
 __all__ = ["ReviewView", "plan_review"]
 

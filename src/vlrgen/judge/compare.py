@@ -3,20 +3,17 @@
 For each indicator with a value for the municipality: the county, national and peer-group values
 for the same period (published where the source gives them, otherwise computed from the
 municipalities as `aggregate` does, saying how), the municipality's rank within its county, and
-a distribution chart with the municipality highlighted.
+the national spread of values that the report draws as a distribution chart. Language-free.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import reference
-from .aggregate import Aggregate, aggregate_indicator, make_member, peer_members, scope_members
-from .charts import band_edges
-from .comparison_charts import StripJob
-from .data import Dataset, Indicator
-from .i18n import Language
+from vlrgen import reference
+from vlrgen.inputs.dataset import Dataset, Indicator
+from vlrgen.inputs.members import Member, make_member, scope_members
+from vlrgen.judge.aggregate import Aggregate, aggregate_indicator, peer_members
 
 __all__ = ["Comparison", "compare_entity"]
 
@@ -33,11 +30,11 @@ class Comparison:
     band: int
     rank: int | None  # 1 = best (highest for a context indicator) among the county's municipalities with data
     ranked: int
-    job: StripJob | None  # None when too few municipalities have data to show a spread
+    member: Member
+    spread: tuple[float, ...]  # every municipality's value for the period; empty when fewer than 3 have one
 
 
-def compare_entity(dataset: Dataset, code: str, year: int, language: Language, font_dir: Path,
-                   names: dict[str, str]) -> dict[str, Comparison]:
+def compare_entity(dataset: Dataset, code: str, year: int) -> dict[str, Comparison]:
     """Comparisons by indicator id, for every indicator with a value for `code`."""
     member = make_member(code, year)
     county_members = tuple(make_member(c, year) for c in scope_members(member.county_code))
@@ -54,10 +51,10 @@ def compare_entity(dataset: Dataset, code: str, year: int, language: Language, f
         nation = aggregate_indicator(dataset, indicator, nation_members, period, reference.NATION_CODE)
         peer = aggregate_indicator(dataset, indicator, peers, period, None)
         rank, ranked = _rank(dataset, indicator, county_members, code, period)
-        job = _strip(dataset, indicator, nation_members, member, latest.value, period, county, nation, peer,
-                     language, font_dir, names)
+        spread = tuple(v for _, v in _values(dataset, indicator, nation_members, period))
         found[indicator.id] = Comparison(indicator, period, latest.period_label or str(period), latest.value,
-                                         county, nation, peer, member.band, rank, ranked, job)
+                                         county, nation, peer, member.band, rank, ranked, member,
+                                         spread if len(spread) >= 3 else ())
     return found
 
 
@@ -79,22 +76,3 @@ def _rank(dataset: Dataset, indicator: Indicator, members, code: str, period: in
     own = dict(values)[code]
     better = sum(1 for _, v in ordered if (v > own if reverse else v < own))
     return better + 1, len(values)
-
-
-def _strip(dataset: Dataset, indicator: Indicator, members, member, value: float, period: int,
-           county: Aggregate, nation: Aggregate, peer: Aggregate, language: Language, font_dir: Path,
-           names: dict[str, str]) -> StripJob | None:
-    values = _values(dataset, indicator, members, period)
-    if len(values) < 3:
-        return None
-    lang = language.code
-    markers = []
-    for role, aggregate, name in (("county", county, names.get(member.county_code, "")),
-                                  ("nation", nation, names[reference.NATION_CODE]),
-                                  ("peers", peer, language.t("compare.peers_short"))):
-        if aggregate.value is not None:
-            how = language.t(f"review.method_{aggregate.how}")
-            markers.append((f"{name} ({how})", aggregate.value, role))
-    return StripJob(f"cmp-{indicator.id}", lang, str(font_dir), indicator.unit[lang], indicator.decimals,
-                    reference.goals()[indicator.goal].colour, tuple(v for _, v in values),
-                    highlights=((member.name, value),), markers=tuple(markers), bands=band_edges(indicator))

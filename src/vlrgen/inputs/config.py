@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import reference
-from .problems import BuildFailed, Location, Problems
+from vlrgen import reference
+from vlrgen.problems import BuildFailed, Location, Problems
 
 __all__ = ["Config", "Entity", "Survey", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config", "load_config_strictly"]
 

@@ -11,8 +11,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assess import KpiSummary, thresholds_of
-from .i18n import Language
+from vlrgen.inputs.i18n import Language
+from vlrgen.judge.rules import KpiSummary, thresholds_of
 
 __all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "new_figure", "svg_of", "band_edges", "FONT_FAMILY", "BAND_COLOURS"]
 

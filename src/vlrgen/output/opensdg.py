@@ -14,8 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
-from . import reference
-from .build import Project
+from vlrgen import reference
+from vlrgen.inputs.project import Project
 
 __all__ = ["export_opensdg", "opensdg_id"]
 

@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reference
-from .entities import resolve_entity
-from .problems import Location, Problems
-from .readers import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
+from vlrgen import reference
+from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.tables import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
+from vlrgen.problems import Location, Problems
 
 __all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "parse_period", "Observation"]
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Location, Problems
+from vlrgen.problems import Location, Problems
 
 __all__ = ["Cell", "Row", "Table", "field_offsets", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
 

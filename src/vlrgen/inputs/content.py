@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .problems import Location, Problems
+from vlrgen.problems import Location, Problems
 
 __all__ = ["SECTIONS", "Section", "Narrative", "load_narrative", "render_markdown"]
 

@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .data import Dataset, Indicator, Observation
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 
 __all__ = [
     "STATUSES", "TRENDS", "PROGRESS", "Thresholds", "GoalResult", "KpiSummary",

@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Survey
-from .entities import resolve_entity
-from .problems import Problems
-from .readers import ReadOptions, read_table
+from vlrgen.inputs.config import Survey
+from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.tables import ReadOptions, read_table
+from vlrgen.problems import Problems
 
 __all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
 
