@@ -16,6 +16,7 @@ reviews) in a temporary folder (the repository is not touched):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -63,10 +64,8 @@ class PeakMemory:
         parents = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
-                try:
+                with contextlib.suppress(OSError, IndexError, ValueError):
                     parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    pass
         tree, changed = {self.pid}, True
         while changed:
             changed = False
@@ -82,8 +81,9 @@ def run_build(args: list[str], cwd: Path) -> tuple[float, dict[int, int], str]:
     # As installed: Python may keep compiled modules (a PYTHONDONTWRITEBYTECODE shell would recompile
     # vlrgen on every run and add that to each figure).
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"} | {"CI": "1"}
-    process = subprocess.Popen(VLRGEN + ["build", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        VLRGEN + ["build", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     with PeakMemory(process.pid) as memory:
         output, _ = process.communicate()
     elapsed = time.perf_counter() - start
@@ -143,7 +143,7 @@ def synthetic_projects(root: Path, count: int) -> list[Path]:
     data = root / "data"
     shutil.copytree(REPO / "content" / "data" / "sources", data / "sources")
     shutil.copy(REPO / "content" / "data" / "indicators.csv", data / "indicators.csv")
-    source_rows = [line for line in (REPO / "content" / "data" / "sources.toml").read_text(encoding="utf-8").splitlines()]
+    source_rows = list((REPO / "content" / "data" / "sources.toml").read_text(encoding="utf-8").splitlines())
     (data / "sources.toml").write_text("\n".join(source_rows) + "\n", encoding="utf-8")
     observations = ["indicator,entity,period,value,period_label"]
     projects = []
@@ -154,9 +154,12 @@ def synthetic_projects(root: Path, count: int) -> list[Path]:
         folder = root / f"m{code}"
         shutil.copytree(REPO / "content" / "notodden" / "narrative", folder / "narrative")
         (folder / "vlrgen.toml").write_text(
-            base.replace('"Notodden"', f'"{place.name}"').replace('"4005"', f'"{code}"')
-                .replace("year = 2025", f'year = 2025\nslug = "m{code}-2025"')
-                .replace('sources = "../data/sources.toml"', 'observations = "../data/synthetic.csv"'), encoding="utf-8")
+            base.replace('"Notodden"', f'"{place.name}"')
+            .replace('"4005"', f'"{code}"')
+            .replace("year = 2025", f'year = 2025\nslug = "m{code}-2025"')
+            .replace('sources = "../data/sources.toml"', 'observations = "../data/synthetic.csv"'),
+            encoding="utf-8",
+        )
         for indicator, period, value, label in example:
             observations.append(f"{indicator},{code},{period},{value},{label}")
         projects.append(folder)
@@ -170,8 +173,12 @@ def _example_values(entities: tuple[str, ...] | None = None):
     from vlrgen.inputs.dataset import load_dataset
     from vlrgen.problems import Problems
 
-    dataset = load_dataset(REPO / "content" / "data" / "indicators.csv", None, Problems(),
-                           sources_path=REPO / "content" / "data" / "sources.toml")
+    dataset = load_dataset(
+        REPO / "content" / "data" / "indicators.csv",
+        None,
+        Problems(),
+        sources_path=REPO / "content" / "data" / "sources.toml",
+    )
     rows = []
     for o in dataset.observations:
         if o.value is None:
@@ -179,7 +186,9 @@ def _example_values(entities: tuple[str, ...] | None = None):
         if entities is None and o.entity == "4005":
             rows.append((o.indicator, o.period, repr(o.value), f'"{o.period_label}"' if o.period_label else ""))
         elif entities and o.entity in entities:
-            rows.append((o.indicator, (o.entity, o.period), repr(o.value), f'"{o.period_label}"' if o.period_label else ""))
+            rows.append(
+                (o.indicator, (o.entity, o.period), repr(o.value), f'"{o.period_label}"' if o.period_label else "")
+            )
     return rows
 
 
@@ -213,22 +222,32 @@ def main() -> None:
             floors.append(weasyprint_alone(htmls, jobs, work))
         shutil.copytree(work / "out-0", out)
         cold, floor = statistics.median(colds), statistics.median(floors)
-        print(f"cold full build of the example (national VSR over 357 municipalities, Telemark review over 17, "
-              f"2 municipal reviews; nb + en, HTML + PDF): {cold:.1f} s (runs: {', '.join(f'{c:.1f}' for c in colds)})"
-              f"   [{summary.split('[')[-1]}")
+        print(
+            f"cold full build of the example (national VSR over 357 municipalities, Telemark review over 17, "
+            f"2 municipal reviews; nb + en, HTML + PDF): {cold:.1f} s (runs: {', '.join(f'{c:.1f}' for c in colds)})"
+            f"   [{summary.split('[')[-1]}"
+        )
         top = sorted(all_peaks.values(), reverse=True)
-        print(f"peak memory, largest process over the cold builds: {top[0]} MB; next: "
-              f"{', '.join(str(mb) for mb in top[1:6])} MB   (target ≤ 400 MB per worker)")
-        print(f"WeasyPrint alone, same {len(htmls)} final HTML files, {jobs} workers, largest first: {floor:.1f} s "
-              f"(runs: {', '.join(f'{f:.1f}' for f in floors)})")
+        print(
+            f"peak memory, largest process over the cold builds: {top[0]} MB; next: "
+            f"{', '.join(str(mb) for mb in top[1:6])} MB   (target ≤ 400 MB per worker)"
+        )
+        print(
+            f"WeasyPrint alone, same {len(htmls)} final HTML files, {jobs} workers, largest first: {floor:.1f} s "
+            f"(runs: {', '.join(f'{f:.1f}' for f in floors)})"
+        )
         paired = statistics.median(c / f for c, f in zip(colds, floors))
-        print(f"overhead ratio (cold build ÷ WeasyPrint alone): median ÷ median {cold / floor:.2f}; "
-              f"median of each run's own ratio {paired:.2f} (runs: {', '.join(f'{c / f:.2f}' for c, f in zip(colds, floors))})"
-              f"   (target ≤ 1.15: {'met' if max(cold / floor, paired) <= 1.15 else 'not met'} by both)")
+        print(
+            f"overhead ratio (cold build ÷ WeasyPrint alone): median ÷ median {cold / floor:.2f}; "
+            f"median of each run's own ratio {paired:.2f} (runs: {', '.join(f'{c / f:.2f}' for c, f in zip(colds, floors))})"
+            f"   (target ≤ 1.15: {'met' if max(cold / floor, paired) <= 1.15 else 'not met'} by both)"
+        )
 
         agains = [run_build([*projects, "--out", str(out), "--jobs", str(jobs)], work) for _ in range(repeat)]
-        print(f"no-change rebuild: {statistics.median(a[0] for a in agains):.2f} s   (target ≤ 2 s)"
-              f"   [{agains[-1][2].split('[')[-1]}")
+        print(
+            f"no-change rebuild: {statistics.median(a[0] for a in agains):.2f} s   (target ≤ 2 s)"
+            f"   [{agains[-1][2].split('[')[-1]}"
+        )
 
         section = work / "content" / "porsgrunn" / "narrative" / "nb" / "introduction.md"
         edits, singles = [], []
@@ -238,29 +257,41 @@ def main() -> None:
             edits.append(edit)
             singles.append(weasyprint_alone([out / "porsgrunn-2025" / "nb" / "index.html"], 1, work))
         edit, one_pdf = statistics.median(edits), statistics.median(singles)
-        print(f"one-section edit rebuild (Porsgrunn, bokmål introduction): {edit:.1f} s (that PDF alone in "
-              f"WeasyPrint: {one_pdf:.1f} s; target ≤ {1.2 * one_pdf + 1:.1f} s)   [{summary.split('[')[-1]}")
+        print(
+            f"one-section edit rebuild (Porsgrunn, bokmål introduction): {edit:.1f} s (that PDF alone in "
+            f"WeasyPrint: {one_pdf:.1f} s; target ≤ {1.2 * one_pdf + 1:.1f} s)   [{summary.split('[')[-1]}"
+        )
 
         serial, _, _ = run_build([*projects, "--out", str(work / "serial"), "--jobs", "1"], work)
-        print(f"cold build with --jobs 1 (one run): {serial:.1f} s; speed-up with --jobs {jobs}: "
-              f"{serial / cold:.2f}×   (target ≥ 1.7×)")
+        print(
+            f"cold build with --jobs 1 (one run): {serial:.1f} s; speed-up with --jobs {jobs}: "
+            f"{serial / cold:.2f}×   (target ≥ 1.7×)"
+        )
 
-        took, peaks, _ = run_build([projects[0], "--format", "html", "--out", str(work / "vsr-html"), "--jobs", str(jobs)],
-                                   work)
-        print(f"national VSR alone, HTML only (nb + en, 357 member summaries each), cold: {took:.1f} s; "
-              f"peak process {max(peaks.values())} MB")
+        took, peaks, _ = run_build(
+            [projects[0], "--format", "html", "--out", str(work / "vsr-html"), "--jobs", str(jobs)], work
+        )
+        print(
+            f"national VSR alone, HTML only (nb + en, 357 member summaries each), cold: {took:.1f} s; "
+            f"peak process {max(peaks.values())} MB"
+        )
 
         sample = options.national_sample
         if sample:
             national = work / "national"
             synthetic = synthetic_projects(national, sample)
-            took, peaks, summary = run_build([*map(str, synthetic), "--out", str(national / "out"), "--jobs", str(jobs)],
-                                             national)
+            took, peaks, summary = run_build(
+                [*map(str, synthetic), "--out", str(national / "out"), "--jobs", str(jobs)], national
+            )
             per_report = took / sample
-            print(f"synthetic national sample: {sample} municipal reports × 2 languages, HTML + PDF in {took:.1f} s "
-                  f"({per_report:.1f} s per report, {per_report / 2:.1f} s per language); "
-                  f"peak process {max(peaks.values())} MB")
-            print(f"extrapolated full national build (357 municipalities × 2 languages): {per_report * 357 / 60:.0f} min")
+            print(
+                f"synthetic national sample: {sample} municipal reports × 2 languages, HTML + PDF in {took:.1f} s "
+                f"({per_report:.1f} s per report, {per_report / 2:.1f} s per language); "
+                f"peak process {max(peaks.values())} MB"
+            )
+            print(
+                f"extrapolated full national build (357 municipalities × 2 languages): {per_report * 357 / 60:.0f} min"
+            )
 
 
 if __name__ == "__main__":

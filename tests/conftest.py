@@ -58,8 +58,12 @@ def make_project(tmp_path):
 
     def make(files: dict[str, str | None] | None = None, name: str = "project") -> Path:
         root = tmp_path / name
-        defaults = {"vlrgen.toml": CONFIG, "data/indicators.csv": INDICATORS,
-                    "data/observations.csv": OBSERVATIONS, **narrative_files()}
+        defaults = {
+            "vlrgen.toml": CONFIG,
+            "data/indicators.csv": INDICATORS,
+            "data/observations.csv": OBSERVATIONS,
+            **narrative_files(),
+        }
         for relative, text in {**defaults, **(files or {})}.items():
             path = root / relative
             if text is None:

@@ -28,8 +28,18 @@ co2,SWE,2021,4
 def run(tmp_path, catalog=CATALOG, observations=OBSERVATIONS, *extra):
     (tmp_path / "cat.csv").write_text(catalog, encoding="utf-8")
     (tmp_path / "obs.csv").write_text(observations, encoding="utf-8")
-    args = ["assess", "--catalog", str(tmp_path / "cat.csv"), "--observations", str(tmp_path / "obs.csv"),
-            "--out", str(tmp_path / "result.csv"), "--goals", str(tmp_path / "goals.csv"), *extra]
+    args = [
+        "assess",
+        "--catalog",
+        str(tmp_path / "cat.csv"),
+        "--observations",
+        str(tmp_path / "obs.csv"),
+        "--out",
+        str(tmp_path / "result.csv"),
+        "--goals",
+        str(tmp_path / "goals.csv"),
+        *extra,
+    ]
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
@@ -42,11 +52,31 @@ def test_indicator_and_goal_results(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 0, result.output
     rows = read(tmp_path / "result.csv")
-    assert list(next(iter(rows.values()))) == ["entity", "indicator", "period", "value", "score", "status", "trend", "progress"]
-    assert rows[("NOR", "life")] == {"entity": "NOR", "indicator": "life", "period": "2022", "value": "83.2",
-                                         "score": "100", "status": "green", "trend": "maintaining",
-                                         "progress": "limited_progress"}
-    assert (rows[("NOR", "co2")]["status"], rows[("NOR", "co2")]["score"], rows[("NOR", "co2")]["trend"]) == ("red", "30", "stagnating")
+    assert list(next(iter(rows.values()))) == [
+        "entity",
+        "indicator",
+        "period",
+        "value",
+        "score",
+        "status",
+        "trend",
+        "progress",
+    ]
+    assert rows[("NOR", "life")] == {
+        "entity": "NOR",
+        "indicator": "life",
+        "period": "2022",
+        "value": "83.2",
+        "score": "100",
+        "status": "green",
+        "trend": "maintaining",
+        "progress": "limited_progress",
+    }
+    assert (rows[("NOR", "co2")]["status"], rows[("NOR", "co2")]["score"], rows[("NOR", "co2")]["trend"]) == (
+        "red",
+        "30",
+        "stagnating",
+    )
     assert rows[("NOR", "poverty")]["status"] == "grey" and rows[("NOR", "poverty")]["value"] == ""  # kept, not dropped
     assert (rows[("SWE", "life")]["status"], rows[("SWE", "life")]["trend"]) == ("yellow", "unavailable")
     assert rows[("SWE", "co2")]["status"] == "orange"  # exactly at red

@@ -16,22 +16,45 @@ from vlrgen.judge.rules import (
     target_progress,
 )
 
-UP = Thresholds("higher", best=100, worst=0, green=90, red=50)    # midpoint 70
-DOWN = Thresholds("lower", best=0, worst=100, green=10, red=50)   # midpoint 30
+UP = Thresholds("higher", best=100, worst=0, green=90, red=50)  # midpoint 70
+DOWN = Thresholds("lower", best=0, worst=100, green=10, red=50)  # midpoint 30
 
 
-@pytest.mark.parametrize("value, expected", [
-    (100, "green"), (90, "green"), (89.99, "yellow"), (70, "yellow"), (69.99, "orange"),
-    (50, "orange"), (49.99, "red"), (0, "red"), (None, "grey"), (math.nan, "grey"), (120, "green"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (100, "green"),
+        (90, "green"),
+        (89.99, "yellow"),
+        (70, "yellow"),
+        (69.99, "orange"),
+        (50, "orange"),
+        (49.99, "red"),
+        (0, "red"),
+        (None, "grey"),
+        (math.nan, "grey"),
+        (120, "green"),
+    ],
+)
 def test_status_higher_is_better(value, expected):
     assert indicator_status(value, UP) == expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    (0, "green"), (10, "green"), (10.01, "yellow"), (30, "yellow"), (30.01, "orange"),
-    (50, "orange"), (50.01, "red"), (100, "red"), (None, "grey"), (-5, "green"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, "green"),
+        (10, "green"),
+        (10.01, "yellow"),
+        (30, "yellow"),
+        (30.01, "orange"),
+        (50, "orange"),
+        (50.01, "red"),
+        (100, "red"),
+        (None, "grey"),
+        (-5, "green"),
+    ],
+)
 def test_status_lower_is_better(value, expected):
     assert indicator_status(value, DOWN) == expected
 
@@ -42,8 +65,10 @@ def test_score_is_linear_and_clipped():
     assert normalised_score(None, UP) is None
 
 
-@pytest.mark.parametrize("value, expected", [(0, 0), (-5, 0), (25, 0.5), (50, 1), (60, 1.5), (70, 2), (80, 2.5),
-                                             (90, 3), (95, 3.5), (100, 4), (200, 4)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [(0, 0), (-5, 0), (25, 0.5), (50, 1), (60, 1.5), (70, 2), (80, 2.5), (90, 3), (95, 3.5), (100, 4), (200, 4)],
+)
 def test_rescale_0_to_4_through_worst_red_midpoint_green_best(value, expected):
     assert rescaled_value(value, UP) == pytest.approx(expected)
     assert rescaled_value(100 - value, DOWN) == pytest.approx(expected)  # DOWN mirrors UP
@@ -61,14 +86,14 @@ def test_goal_grey_below_half_coverage_but_not_at_half():
 
 
 def test_goal_colour_from_the_two_lowest():
-    assert goal(95, 90, 100).status == "green"             # both lowest at or past green (3)
-    assert goal(95, 89, 100).status == "yellow"            # mean of 2.9 and 3.5 ≥ 2
-    assert goal(40, 45, 100).status == "red"                # both strictly worse than red (< 1)
-    assert goal(40, 50, 100).status == "orange"            # 50 is exactly red (1): not both red; mean 1.4 < 2
-    assert goal(50, 90, 100).status == "yellow"            # mean of 1 and 3 = 2 → yellow (at least 2)
-    assert goal(50, 89.9, 100).status == "orange"          # mean just below 2
+    assert goal(95, 90, 100).status == "green"  # both lowest at or past green (3)
+    assert goal(95, 89, 100).status == "yellow"  # mean of 2.9 and 3.5 ≥ 2
+    assert goal(40, 45, 100).status == "red"  # both strictly worse than red (< 1)
+    assert goal(40, 50, 100).status == "orange"  # 50 is exactly red (1): not both red; mean 1.4 < 2
+    assert goal(50, 90, 100).status == "yellow"  # mean of 1 and 3 = 2 → yellow (at least 2)
+    assert goal(50, 89.9, 100).status == "orange"  # mean just below 2
     assert goal(5, 10, thresholds=DOWN).status == "green"
-    assert goal(95).status == "green"                      # one indicator: it alone decides
+    assert goal(95).status == "green"  # one indicator: it alone decides
 
 
 def test_goal_score_is_mean_of_indicator_scores():
@@ -81,15 +106,15 @@ def series(*pairs):
 
 def test_trend_categories_higher():
     # green score 90; from 2015 at 50 the required rate is (90-50)/15 = 2.667 per year
-    assert indicator_trend(series((2015, 50), (2020, 64)), UP) == "on_track"          # 2.8/yr
-    assert indicator_trend(series((2015, 50), (2020, 63.3334)), UP) == "on_track"     # exactly ≥ required
+    assert indicator_trend(series((2015, 50), (2020, 64)), UP) == "on_track"  # 2.8/yr
+    assert indicator_trend(series((2015, 50), (2020, 63.3334)), UP) == "on_track"  # exactly ≥ required
     assert indicator_trend(series((2015, 50), (2020, 60)), UP) == "moderately_improving"  # 2.0/yr ≥ 1.333
     assert indicator_trend(series((2015, 50), (2020, 56.6667)), UP) == "moderately_improving"  # 50 % exactly
     assert indicator_trend(series((2015, 50), (2020, 56)), UP) == "stagnating"
-    assert indicator_trend(series((2015, 50), (2020, 50)), UP) == "stagnating"        # 0 counts as stagnating
+    assert indicator_trend(series((2015, 50), (2020, 50)), UP) == "stagnating"  # 0 counts as stagnating
     assert indicator_trend(series((2015, 50), (2020, 49)), UP) == "decreasing"
     assert indicator_trend(series((2015, 95), (2020, 96)), UP) == "maintaining"
-    assert indicator_trend(series((2015, 99), (2020, 91)), UP) == "decreasing"       # green now, below green by 2030
+    assert indicator_trend(series((2015, 99), (2020, 91)), UP) == "decreasing"  # green now, below green by 2030
 
 
 def test_trend_categories_lower_and_base_period():
@@ -104,7 +129,7 @@ def test_trend_categories_lower_and_base_period():
 def test_trend_unavailable_with_too_few_points():
     assert indicator_trend(series((2020, 50)), UP) == "unavailable"
     assert indicator_trend(series(), UP) == "unavailable"
-    assert indicator_trend(series((2012, 40), (2014, 50)), UP) == "unavailable"      # nothing since 2015
+    assert indicator_trend(series((2012, 40), (2014, 50)), UP) == "unavailable"  # nothing since 2015
 
 
 def test_goal_trend_uses_mean_scores():
@@ -128,7 +153,17 @@ def test_target_progress_categories():
     assert target_progress(series((2015, 10), (2020, 8)), "lower", 5, 2030)[0] == "on_track"
     assert target_progress(series((2015, 10), (2020, 11)), "lower", 5, 2030)[0] == "deterioration"
     assert target_progress(series((2015, 10), (2020, 5)), "lower", 5, 2030)[0] == "achieved"
-    assert target_progress(series((2020, 10),), "lower", 5, 2030)[0] == "unavailable"
+    assert (
+        target_progress(
+            series(
+                (2020, 10),
+            ),
+            "lower",
+            5,
+            2030,
+        )[0]
+        == "unavailable"
+    )
 
 
 def test_target_ratio_boundaries_exactly():
@@ -146,7 +181,15 @@ def test_growth_progress_without_target():
     assert growth_progress(series((2015, 100), (2020, grow(0.002))), "higher")[0] == "limited_progress"
     assert growth_progress(series((2015, 100), (2020, grow(-0.01))), "higher")[0] == "deterioration"
     assert growth_progress(series((2015, 100), (2020, grow(-0.02))), "lower")[0] == "on_track"
-    assert growth_progress(series((2015, 100),), "lower")[0] == "unavailable"
+    assert (
+        growth_progress(
+            series(
+                (2015, 100),
+            ),
+            "lower",
+        )[0]
+        == "unavailable"
+    )
 
 
 def test_midpoint_is_exact_despite_floating_point():
@@ -163,7 +206,17 @@ def test_red_equal_to_worst_rescales_to_one_at_red():
 
 
 def test_target_progress_edge_cases():
-    assert target_progress(series((2024, 5),), "lower", 5, 2030)[0] == "achieved"  # one value meeting the target
+    assert (
+        target_progress(
+            series(
+                (2024, 5),
+            ),
+            "lower",
+            5,
+            2030,
+        )[0]
+        == "achieved"
+    )  # one value meeting the target
     assert target_progress(series((2015, 10), (2020, 5)), "lower", 0, 2030)[0] == "on_track"  # vision zero, linear
     assert target_progress(series((2015, 10), (2020, 9)), "lower", 0, 2030)[0] == "limited_progress"
     assert target_progress(series((2015, 0), (2020, 4)), "higher", 10, 2030)[0] == "on_track"

@@ -56,7 +56,9 @@ def test_failed_build_leaves_previous_output_untouched(make_project, tmp_path):
     project = make_project()
     assert not build(project, out).problems.errors
     before = snapshot(out)
-    (project / "data" / "observations.csv").write_text("indicator,entity,period,value\nwater,4001,2024,høy\n", encoding="utf-8")
+    (project / "data" / "observations.csv").write_text(
+        "indicator,entity,period,value\nwater,4001,2024,høy\n", encoding="utf-8"
+    )
     report = build(project, out)
     assert [p.code for p in report.problems.errors] == ["data.not_a_number"]
     assert snapshot(out) == before
@@ -64,9 +66,11 @@ def test_failed_build_leaves_previous_output_untouched(make_project, tmp_path):
 
 def test_content_is_escaped_and_sanitised_in_the_page(make_project, tmp_path):
     out = tmp_path / "out"
-    project = make_project({
-        "narrative/nb/introduction.md": "---\ntitle: <b>Fet</b> tittel\n---\n<script>alert(1)</script>\n[x](javascript:alert(2))\n",
-    })
+    project = make_project(
+        {
+            "narrative/nb/introduction.md": "---\ntitle: <b>Fet</b> tittel\n---\n<script>alert(1)</script>\n[x](javascript:alert(2))\n",
+        }
+    )
     build(project, out)
     nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Fet&lt;/b&gt; tittel" in nb
@@ -75,8 +79,10 @@ def test_content_is_escaped_and_sanitised_in_the_page(make_project, tmp_path):
 
 def test_example_html_structure_in_both_languages(example_build):
     for slug in ("porsgrunn-2025", "notodden-2025"):
-        for lang, other, contents, figure, source in (("nb", "en", "Innholdsfortegnelse", "Figur", "Kilde"),
-                                                      ("en", "nb", "Contents", "Figure", "Source")):
+        for lang, other, contents, figure, source in (
+            ("nb", "en", "Innholdsfortegnelse", "Figur", "Kilde"),
+            ("en", "nb", "Contents", "Figure", "Source"),
+        ):
             html = (example_build / slug / lang / "index.html").read_text(encoding="utf-8")
             page = Page(html)
             assert page.find("html", lang=lang)
@@ -108,15 +114,20 @@ def test_example_html_structure_in_both_languages(example_build):
         assert set(manifest["pdf"]) == {"nb", "en"}
 
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
 
 
 def test_images_and_logo_are_copied_into_the_report(make_project, tmp_path):
-    project = make_project({
-        "vlrgen.toml": __import__("conftest").CONFIG + '\n[branding]\nlogo = "media/logo.png"\naccent = "#aa3300"\n',
-        "narrative/nb/introduction.md": "## Kart\n\n![Kart over kommunen](../../media/kart.png)\n",
-    })
+    project = make_project(
+        {
+            "vlrgen.toml": __import__("conftest").CONFIG
+            + '\n[branding]\nlogo = "media/logo.png"\naccent = "#aa3300"\n',
+            "narrative/nb/introduction.md": "## Kart\n\n![Kart over kommunen](../../media/kart.png)\n",
+        }
+    )
     (project / "media").mkdir()
     (project / "media" / "kart.png").write_bytes(PNG)
     (project / "media" / "logo.png").write_bytes(PNG)
@@ -137,9 +148,15 @@ def snapshot(folder: Path) -> dict:
 
 def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_project, tmp_path, monkeypatch):
     first = make_project()
-    second = make_project({"vlrgen.toml": __import__("conftest").CONFIG.replace('"Porsgrunn"', '"Notodden"')
-                           .replace('"4001"', '"4005"').replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')},
-                          name="second")
+    second = make_project(
+        {
+            "vlrgen.toml": __import__("conftest")
+            .CONFIG.replace('"Porsgrunn"', '"Notodden"')
+            .replace('"4001"', '"4005"')
+            .replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')
+        },
+        name="second",
+    )
     out = tmp_path / "out"
     assert not build_projects([first], BuildOptions(out_dir=out)).problems.errors
     before = snapshot(out)
@@ -169,7 +186,9 @@ def test_never_replaces_a_folder_vlrgen_did_not_make(make_project, tmp_path):
 def test_catalogue_text_is_escaped(make_project, tmp_path):
     from conftest import INDICATORS
 
-    project = make_project({"data/indicators.csv": INDICATORS.replace("Drikkevann,", "<script>x</script>Drikkevann,", 1)})
+    project = make_project(
+        {"data/indicators.csv": INDICATORS.replace("Drikkevann,", "<script>x</script>Drikkevann,", 1)}
+    )
     out = tmp_path / "out"
     assert not build(project, out).problems.errors
     nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
@@ -177,25 +196,36 @@ def test_catalogue_text_is_escaped(make_project, tmp_path):
 
 
 def test_goal_commentary_checks_and_untranslated_note(make_project, tmp_path):
-    project = make_project({"narrative/nb/goal-06.md": "Vann.\n", "narrative/nb/goal-05.md": "Likestilling.\n",
-                            "narrative/nb/goal-99.md": "Feil.\n"})
+    project = make_project(
+        {
+            "narrative/nb/goal-06.md": "Vann.\n",
+            "narrative/nb/goal-05.md": "Likestilling.\n",
+            "narrative/nb/goal-99.md": "Feil.\n",
+        }
+    )
     out = tmp_path / "out"
     report = build(project, out)
     codes = sorted((p.code, p.location.path.name) for p in report.problems.warnings)
-    assert codes == [("content.goal_without_data", "goal-05.md"), ("content.unknown_section", "goal-99.md"),
-                     ("content.untranslated", "goal-05.md"), ("content.untranslated", "goal-06.md")]
+    assert codes == [
+        ("content.goal_without_data", "goal-05.md"),
+        ("content.unknown_section", "goal-99.md"),
+        ("content.untranslated", "goal-05.md"),
+        ("content.untranslated", "goal-06.md"),
+    ]
     en = (out / "porsgrunn-2025" / "en" / "index.html").read_text(encoding="utf-8")
-    goal6 = en[en.index('id="goal-6"'):]
+    goal6 = en[en.index('id="goal-6"') :]
     assert "This section has not yet been translated into English." in goal6[:3000]
 
 
 def test_indicator_without_values_is_shown_as_no_data(make_project, tmp_path):
     from conftest import INDICATORS
 
-    project = make_project({"data/indicators.csv": INDICATORS + "leak,6,6.4,Lekkasje,Leakage,%,%,1,lower,Kilde,Source,,,local,,,\n"})
+    project = make_project(
+        {"data/indicators.csv": INDICATORS + "leak,6,6.4,Lekkasje,Leakage,%,%,1,lower,Kilde,Source,,,local,,,\n"}
+    )
     out = tmp_path / "out"
     assert not build(project, out).problems.errors
     nb = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
-    row = nb[nb.index('<tr class="no-data">'):]
+    row = nb[nb.index('<tr class="no-data">') :]
     assert "Lekkasje" in row[:200] and "ingen data" in row[:400]
     assert "Lekkasje: ingen verdier for Porsgrunn" in nb  # listed under insufficient data in the annex

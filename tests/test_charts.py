@@ -5,8 +5,10 @@ from vlrgen.inputs.templates import template_root
 
 
 def job(language: str) -> ChartJob:
-    lines = (ChartLine("Porsgrunn", ((2020, 92.5), (2021, 93.25), (2022, 94.0)), "entity"),
-             ChartLine("Telemark", ((2020, 91.0), (2022, 92.5)), "county"))
+    lines = (
+        ChartLine("Porsgrunn", ((2020, 92.5), (2021, 93.25), (2022, 94.0)), "entity"),
+        ChartLine("Telemark", ((2020, 91.0), (2022, 92.5)), "county"),
+    )
     return ChartJob("fig-01-water", language, lines, "%", 1, "#26BDE2", str(template_root() / "fonts"))
 
 

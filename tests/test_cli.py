@@ -31,13 +31,20 @@ def test_broken_example_reports_every_problem_with_file_and_line(example_copy, t
     assert result.exit_code == 1
     printed = result.output.splitlines()
     where = f"data/sources/drinking_water_quality_telemark.csv:{row + 1}:{lines[row].index('høy') + 1}:"
-    assert any(l.startswith(where) and 'error[source.not_a_number]: "høy" is not a number (column Andel)' in l
-               for l in printed), printed
-    assert any(l.startswith("porsgrunn/vlrgen.toml:9:1: error[config.unknown_key]: report.langauges") for l in printed)
+    assert any(
+        line.startswith(where) and 'error[source.not_a_number]: "høy" is not a number (column Andel)' in line
+        for line in printed
+    ), printed
+    assert any(
+        line.startswith("porsgrunn/vlrgen.toml:9:1: error[config.unknown_key]: report.langauges") for line in printed
+    )
 
     config.write_text(config.read_text(encoding="utf-8").replace("langauges =", "languages ="), encoding="utf-8")
     result = run("check", "porsgrunn")
-    assert any(l.startswith("porsgrunn/narrative/nb/introduction.md:1:1: warning[content.untranslated]") for l in result.output.splitlines())
+    assert any(
+        line.startswith("porsgrunn/narrative/nb/introduction.md:1:1: warning[content.untranslated]")
+        for line in result.output.splitlines()
+    )
 
     out = tmp_path / "out"
     out.mkdir()

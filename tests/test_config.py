@@ -23,7 +23,9 @@ def test_bad_year_names_key_and_value(make_project):
 
 
 def test_every_problem_reported_at_once_with_lines(make_project):
-    text = CONFIG_WITH("year = 2025", "year = 1800\nlangauges = [\"nb\"]").replace('kind = "municipality"', 'kind = "kommune"')
+    text = CONFIG_WITH("year = 2025", 'year = 1800\nlangauges = ["nb"]').replace(
+        'kind = "municipality"', 'kind = "kommune"'
+    )
     messages = problems_of(make_project({"vlrgen.toml": text}))
     assert messages == [
         'vlrgen.toml:4:1: error[config.invalid]: entity.kind: expected one of "municipality", "county", "vsr", got "kommune"',
@@ -34,13 +36,16 @@ def test_every_problem_reported_at_once_with_lines(make_project):
 
 def test_unknown_entity_code(make_project):
     messages = problems_of(make_project({"vlrgen.toml": CONFIG_WITH('code = "4001"', 'code = "9999"')}))
-    assert messages[0].startswith('vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: "9999" is not a municipality code')
+    assert messages[0].startswith(
+        'vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: "9999" is not a municipality code'
+    )
 
 
 def test_missing_files_and_syntax_errors(make_project):
     root = make_project({"data/observations.csv": None})
     assert problems_of(root) == [
-        "vlrgen.toml:13:1: error[config.path_missing]: data.observations: file data/observations.csv does not exist"]
+        "vlrgen.toml:13:1: error[config.path_missing]: data.observations: file data/observations.csv does not exist"
+    ]
     broken = make_project({"vlrgen.toml": "[entity\nname = 1\n"}, name="broken")
     assert problems_of(broken)[0].startswith("vlrgen.toml:1:")
 
@@ -61,7 +66,9 @@ def test_config_with_a_misspelt_key_is_still_usable_so_other_checks_run(make_pro
     from vlrgen.problems import Problems
 
     problems = Problems()
-    config = load_config(make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", "year = 2025\noutptus = []")}), problems)
+    config = load_config(
+        make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", "year = 2025\noutptus = []")}), problems
+    )
     assert config is not None and config.year == 2025
     assert [p.code for p in problems.errors] == ["config.unknown_key"]
 
@@ -72,6 +79,6 @@ def test_slug_must_be_a_plain_folder_name_and_tables_must_be_tables(make_project
     assert messages == [
         "vlrgen.toml:8:1: error[config.invalid]: report.slug: expected a folder name of a-z, 0-9, '.', '_' and '-' "
         '(no slashes), got "../precious"',
-        'vlrgen.toml:9:1: error[config.invalid]: report.title: expected a table of settings like report.title.nb = …, '
+        "vlrgen.toml:9:1: error[config.invalid]: report.title: expected a table of settings like report.title.nb = …, "
         'got "Rapport"',
     ]

@@ -5,20 +5,26 @@ from vlrgen.problems import Problems, format_problem
 
 
 def render(text: str, tmp_path: Path, top_level: int = 2) -> str:
-    html, _, _ = render_markdown(text, tmp_path, tmp_path, prefix="introduction", top_level=top_level,
-                                 media_prefix="../media/")
+    html, _, _ = render_markdown(
+        text, tmp_path, tmp_path, prefix="introduction", top_level=top_level, media_prefix="../media/"
+    )
     return html
 
 
 def test_raw_html_is_sanitised(tmp_path):
-    html = render('Hei <script>alert(1)</script><img src="x.png" onerror="alert(2)">'
-                  '<a href="javascript:alert(3)" onclick="x()">lenke</a><iframe src="https://e.com"></iframe>', tmp_path)
+    html = render(
+        'Hei <script>alert(1)</script><img src="x.png" onerror="alert(2)">'
+        '<a href="javascript:alert(3)" onclick="x()">lenke</a><iframe src="https://e.com"></iframe>',
+        tmp_path,
+    )
     for bad in ("<script", "alert", "onerror", "onclick", "javascript:", "<iframe"):
         assert bad not in html
 
 
 def test_headings_nest_under_the_section_with_stable_prefixed_anchors(tmp_path):
-    html = render("## Befolkning og bosetting\n\nTekst[^1].\n\n### Detaljer\n\n[^1]: Kilde: SSB.\n", tmp_path, top_level=2)
+    html = render(
+        "## Befolkning og bosetting\n\nTekst[^1].\n\n### Detaljer\n\n[^1]: Kilde: SSB.\n", tmp_path, top_level=2
+    )
     assert '<h2 id="introduction--befolkning-og-bosetting">' in html
     assert '<h3 id="introduction--detaljer">' in html
     assert 'href="#introduction--fn-1"' in html and 'id="introduction--fn-1"' in html
@@ -27,8 +33,14 @@ def test_headings_nest_under_the_section_with_stable_prefixed_anchors(tmp_path):
 def test_tables_and_images_inside_the_project(tmp_path):
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "map.png").write_bytes(b"\x89PNG")
-    html, assets, rejected = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n![Kart](img/map.png)\n", tmp_path, tmp_path,
-                                             prefix="introduction", top_level=2, media_prefix="../media/")
+    html, assets, rejected = render_markdown(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n![Kart](img/map.png)\n",
+        tmp_path,
+        tmp_path,
+        prefix="introduction",
+        top_level=2,
+        media_prefix="../media/",
+    )
     assert rejected == []
     assert "<table>" in html and '<img alt="Kart" src="../media/img/map.png">' in html
     assert assets == [((tmp_path / "img" / "map.png").resolve(), "img/map.png")]
@@ -42,18 +54,31 @@ def write(root: Path, relative: str, text: str) -> Path:
 
 
 def test_untranslated_missing_images_and_unknown_files_are_located(tmp_path):
-    write(tmp_path, "narrative/nb/introduction.md", "---\ntitle: Innledning\nexampel: true\n---\nTekst\n\n![kart](kart.png)\n")
+    write(
+        tmp_path,
+        "narrative/nb/introduction.md",
+        "---\ntitle: Innledning\nexampel: true\n---\nTekst\n\n![kart](kart.png)\n",
+    )
     write(tmp_path, "narrative/nb/introduktion.md", "Feil navn\n")
     problems = Problems()
     narrative = load_narrative(tmp_path, tmp_path / "narrative", ("nb", "en"), problems)
     lines = [format_problem(p, tmp_path) for p in problems.sorted()]
-    assert "narrative/nb/introduction.md:1:1: warning[content.untranslated]: section \"introduction\" has no en version " \
-           "(expected en/introduction.md); the en report shows \"not yet translated\"" in lines
-    assert 'narrative/nb/introduction.md:3:1: warning[content.front_matter]: unknown front matter key "exampel" ' \
-           "(known: example, title)" in lines
-    assert "narrative/nb/introduction.md:7:9: error[content.missing_image]: image kart.png not found inside the project folder" in lines
-    assert 'narrative/nb/introduktion.md: warning[content.unknown_section]: "introduktion.md" is not a known section ' \
-           'and is not used (hint: did you mean "introduction.md"?)' in lines
+    assert (
+        'narrative/nb/introduction.md:1:1: warning[content.untranslated]: section "introduction" has no en version '
+        '(expected en/introduction.md); the en report shows "not yet translated"' in lines
+    )
+    assert (
+        'narrative/nb/introduction.md:3:1: warning[content.front_matter]: unknown front matter key "exampel" '
+        "(known: example, title)" in lines
+    )
+    assert (
+        "narrative/nb/introduction.md:7:9: error[content.missing_image]: image kart.png not found inside the project folder"
+        in lines
+    )
+    assert (
+        'narrative/nb/introduktion.md: warning[content.unknown_section]: "introduktion.md" is not a known section '
+        'and is not used (hint: did you mean "introduction.md"?)' in lines
+    )
     assert narrative.get("introduction", "nb").title == "Innledning"
     assert narrative.get("introduction", "en") is None
 
@@ -66,9 +91,12 @@ def test_unsafe_html_is_reported_with_its_line(tmp_path):
 
 
 def test_remote_and_raw_html_images_are_removed_and_located(tmp_path):
-    write(tmp_path, "narrative/nb/introduction.md",
-          'Tekst\n\n<img src="https://example.org/track.png">\n\n<img src="//example.org/x.png">\n\n'
-          "![ref][kart]\n\n[kart]: mangler.png\n\n`![kode](ikke-et-bilde.png)`\n\n```\n<script>kode</script>\n```\n")
+    write(
+        tmp_path,
+        "narrative/nb/introduction.md",
+        'Tekst\n\n<img src="https://example.org/track.png">\n\n<img src="//example.org/x.png">\n\n'
+        "![ref][kart]\n\n[kart]: mangler.png\n\n`![kode](ikke-et-bilde.png)`\n\n```\n<script>kode</script>\n```\n",
+    )
     problems = Problems()
     narrative = load_narrative(tmp_path, tmp_path / "narrative", ("nb",), problems)
     html = narrative.get("introduction", "nb").html
@@ -97,5 +125,7 @@ def test_file_in_another_encoding_is_located(tmp_path):
     path.write_bytes("Første linje\nx \xe6\n".encode("latin-1"))
     problems = Problems()
     load_narrative(tmp_path, tmp_path / "narrative", ("nb",), problems)
-    assert any(format_problem(p, tmp_path).startswith("narrative/nb/introduction.md:1:2: error[content.encoding]")
-               for p in problems.items)
+    assert any(
+        format_problem(p, tmp_path).startswith("narrative/nb/introduction.md:1:2: error[content.encoding]")
+        for p in problems.items
+    )

@@ -23,7 +23,10 @@ def test_valid_data_loads_with_cell_locations(tmp_path):
 
 
 def test_every_bad_cell_is_reported_and_nothing_silently_dropped(tmp_path):
-    observations = OBSERVATIONS + "water,4001,2024,\"94,2\",\nwatr,4001,2024,1,\nwater,9999,2024,1,\nwater,4001,20x4,1,\nwater,4001,2023,5,\nwater,4005,2024,,\n"
+    observations = (
+        OBSERVATIONS
+        + 'water,4001,2024,"94,2",\nwatr,4001,2024,1,\nwater,9999,2024,1,\nwater,4001,20x4,1,\nwater,4001,2023,5,\nwater,4005,2024,,\n'
+    )
     dataset, problems = load(tmp_path, observations=observations)
     assert problems == [
         'observations.csv:6:17: error[data.not_a_number]: "94,2" is not a number (column value) (hint: decimal comma? write 86.8, not 86,8)',
@@ -60,5 +63,7 @@ def test_a_bad_catalogue_row_is_reported_once_not_on_every_observation(tmp_path)
 
 def test_source_url_must_be_a_web_address(tmp_path):
     _, problems = load(tmp_path, indicators=INDICATORS.replace("https://statistikk.fhi.no/kh", "javascript:alert(1)"))
-    assert problems == ['indicators.csv:2:60: error[data.invalid]: source_url must start with https:// or http://, '
-                        'got "javascript:alert(1)"']
+    assert problems == [
+        "indicators.csv:2:60: error[data.invalid]: source_url must start with https:// or http://, "
+        'got "javascript:alert(1)"'
+    ]

@@ -12,8 +12,12 @@ from vlrgen.output.opensdg import export_opensdg
 from vlrgen.problems import Problems
 
 ANSWER = (Path(__file__).parent / "fixtures" / "ssb_07459_answer.json").read_bytes()
-QUERY = {"query": [{"code": "Region", "selection": {"filter": "item", "values": ["4001", "4005"]}},
-                   {"code": "Tid", "selection": {"filter": "item", "values": ["2024", "2025"]}}]}
+QUERY = {
+    "query": [
+        {"code": "Region", "selection": {"filter": "item", "values": ["4001", "4005"]}},
+        {"code": "Tid", "selection": {"filter": "item", "values": ["2024", "2025"]}},
+    ]
+}
 
 
 def test_fetch_stores_answer_and_tidy_csv_and_reuses_it(tmp_path):
@@ -32,8 +36,15 @@ def test_fetch_stores_answer_and_tidy_csv_and_reuses_it(tmp_path):
     assert (tmp_path / "data" / "ssb" / "07459.json").read_bytes() == ANSWER
     with open(result.csv_path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows[0] == {"Region": "4001", "Region (tekst)": "Porsgrunn", "ContentsCode": "Personer1",
-                       "ContentsCode (tekst)": "Personer", "Tid": "2024", "Tid (tekst)": "2024", "value": "37193"}
+    assert rows[0] == {
+        "Region": "4001",
+        "Region (tekst)": "Porsgrunn",
+        "ContentsCode": "Personer1",
+        "ContentsCode (tekst)": "Personer",
+        "Tid": "2024",
+        "Tid (tekst)": "2024",
+        "value": "37193",
+    }
     assert rows[3]["value"] == ".."  # missing stays missing
 
     def offline(url, body):
@@ -66,21 +77,29 @@ def test_fetched_csv_feeds_a_declared_source(tmp_path):
     fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", Problems(), lambda u, b: ANSWER)
     (tmp_path / "indicators.csv").write_text(
         "id,goal,name_nb,name_en,unit_nb,unit_en,direction,source_name_nb,source_name_en\n"
-        "population,11,Folketall,Population,personer,persons,higher,SSB 07459,Statistics Norway 07459\n", encoding="utf-8")
-    (tmp_path / "sources.toml").write_text('[[source]]\nfile = "data/ssb/07459.csv"\n\n[[source.series]]\n'
-                                           'indicator = "population"\nentity = "Region"\nperiod = "Tid"\nvalue = "value"\n',
-                                           encoding="utf-8")
+        "population,11,Folketall,Population,personer,persons,higher,SSB 07459,Statistics Norway 07459\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nfile = "data/ssb/07459.csv"\n\n[[source.series]]\n'
+        'indicator = "population"\nentity = "Region"\nperiod = "Tid"\nvalue = "value"\n',
+        encoding="utf-8",
+    )
     problems = Problems()
     dataset = load_dataset(tmp_path / "indicators.csv", None, problems, sources_path=tmp_path / "sources.toml")
     assert not problems.items
     assert sorted((o.entity, o.period, o.value) for o in dataset.observations) == [
-        ("4001", 2024, 37193.0), ("4001", 2025, 37289.0), ("4005", 2024, 13266.0), ("4005", 2025, None)]
+        ("4001", 2024, 37193.0),
+        ("4001", 2025, 37289.0),
+        ("4005", 2024, 13266.0),
+        ("4005", 2025, None),
+    ]
 
 
 def test_open_sdg_export_of_the_example(tmp_path, example_copy):
     from vlrgen.build.pipeline import check_projects
 
-    projects, problems = check_projects([example_copy / "porsgrunn"])
+    projects, _problems = check_projects([example_copy / "porsgrunn"])
     out = tmp_path / "opensdg"
     written = export_opensdg(projects[0], out)
     assert "13-ghg-per-capita" in written and len(written) == 14
@@ -93,7 +112,9 @@ def test_open_sdg_export_of_the_example(tmp_path, example_copy):
 
 
 def test_export_command(tmp_path, example_copy):
-    result = CliRunner().invoke(main, ["export", "opensdg", str(example_copy / "notodden"), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["export", "opensdg", str(example_copy / "notodden"), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "data" / "indicator_3-life-expectancy.csv").is_file()
 

@@ -32,4 +32,5 @@ def test_key_missing_in_one_language_is_located(tmp_path: Path):
     problems = Problems()
     load_languages([tmp_path], ("nb", "en"), problems)
     assert [format_problem(p, tmp_path) for p in problems.items] == [
-        'nb.toml:3:1: error[i18n.missing_message]: message "ui.figure" exists in the nb catalog but not in the en catalog']
+        'nb.toml:3:1: error[i18n.missing_message]: message "ui.figure" exists in the nb catalog but not in the en catalog'
+    ]

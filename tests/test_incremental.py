@@ -7,15 +7,19 @@ from conftest import CONFIG, OBSERVATIONS
 
 from vlrgen.build.pipeline import BuildOptions, build_projects
 
-PDF_CONFIG = CONFIG.replace('outputs = ["html"]', 'outputs = ["html", "pdf"]') + \
-    '\n[content]\ntemplates = "templates"\n\n[branding]\naccent = "#1a5f7a"\n'
+PDF_CONFIG = (
+    CONFIG.replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')
+    + '\n[content]\ntemplates = "templates"\n\n[branding]\naccent = "#1a5f7a"\n'
+)
 
 
 @pytest.fixture
 def two_projects(make_project):
     notodden = PDF_CONFIG.replace('"Porsgrunn"', '"Notodden"').replace('"4001"', '"4005"')
     observations = OBSERVATIONS + "water,4005,2022,90,\nwater,4005,2023,91,\n"
-    a = make_project({"vlrgen.toml": PDF_CONFIG, "data/observations.csv": observations, "templates/.keep": ""}, name="a")
+    a = make_project(
+        {"vlrgen.toml": PDF_CONFIG, "data/observations.csv": observations, "templates/.keep": ""}, name="a"
+    )
     b = make_project({"vlrgen.toml": notodden, "data/observations.csv": observations, "templates/.keep": ""}, name="b")
     return a, b
 
@@ -52,17 +56,27 @@ def test_each_kind_of_change_redoes_exactly_what_depends_on_it(two_projects, tmp
     (b / "templates" / "landing.html").write_text("{{ cfg.entity.name }}", encoding="utf-8")
     assert build((a, b), out) == ([], [], [])  # the landing page is in no PDF and no report page
     (b / "templates" / "progress.html").write_text("<p>{{ L.t('progress.intro_generated') }}</p>", encoding="utf-8")
-    assert build((a, b), out) == ([], ["notodden-2025/en", "notodden-2025/nb"], ["notodden-2025/en", "notodden-2025/nb"])
+    assert build((a, b), out) == (
+        [],
+        ["notodden-2025/en", "notodden-2025/nb"],
+        ["notodden-2025/en", "notodden-2025/nb"],
+    )
 
     (a / "templates" / "i18n").mkdir()
     (a / "templates" / "i18n" / "en.toml").write_text('[ui]\ncontents = "Table of contents"\n', encoding="utf-8")
     assert build((a, b), out) == ([], ["porsgrunn-2025/en"], ["porsgrunn-2025/en"])
 
-    (a / "templates" / "i18n" / "nb.toml").write_text('[chart]\ngreen_line = "Grønn grense ({value})"\n', encoding="utf-8")
+    (a / "templates" / "i18n" / "nb.toml").write_text(
+        '[chart]\ngreen_line = "Grønn grense ({value})"\n', encoding="utf-8"
+    )
     assert build((a, b), out) == ([], [], [])  # no thresholds in this catalogue: no chart uses the string
 
-    edit(b / "vlrgen.toml", '#1a5f7a', '#aa3300')
-    assert build((a, b), out) == ([], ["notodden-2025/en", "notodden-2025/nb"], ["notodden-2025/en", "notodden-2025/nb"])
+    edit(b / "vlrgen.toml", "#1a5f7a", "#aa3300")
+    assert build((a, b), out) == (
+        [],
+        ["notodden-2025/en", "notodden-2025/nb"],
+        ["notodden-2025/en", "notodden-2025/nb"],
+    )
 
 
 def test_force_and_clean(two_projects, tmp_path):
@@ -86,8 +100,11 @@ def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path):
     build((a, b), tmp_path / "two", jobs=2)
 
     def files(root: Path) -> dict:
-        return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
-                if p.is_file() and ".vlrgen-cache" not in p.parts}
+        return {
+            p.relative_to(root): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and ".vlrgen-cache" not in p.parts
+        }
 
     one, two = files(tmp_path / "one"), files(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) > 20
@@ -126,7 +143,7 @@ def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(t
 
     monkeypatch.setattr(Executor, "submit_standby", spy)
     edit(a / "narrative" / "nb" / "introduction.md", "Text for introduction in nb.", "En ny setning.")
-    charts, pages, pdfs = build((a, b), tmp_path / "two", jobs=2)
+    _charts, _pages, pdfs = build((a, b), tmp_path / "two", jobs=2)
     assert used == [True] and len(pdfs) == 1
     build((a, b), tmp_path / "one", jobs=1)
     name = pdfs[0].replace("/", "-") + ".pdf"

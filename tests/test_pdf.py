@@ -62,7 +62,9 @@ def test_fetcher_refuses_network_and_files_outside_allowed_folders(tmp_path):
     project.mkdir()
     (project / "page.html").write_text(
         f'<html lang="nb"><body><p>Hei</p><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
-        f'<link rel="attachment" href="{secret.as_uri()}"></body></html>', encoding="utf-8")
+        f'<link rel="attachment" href="{secret.as_uri()}"></body></html>',
+        encoding="utf-8",
+    )
     result = render_pdf(PdfRequest(project / "page.html", project / "page.pdf", (project,), "pdf/ua-1"))
     assert result.pages == 1
     assert secret.as_uri() in result.refused and "http://127.0.0.1:9/x.png" in result.refused
@@ -70,7 +72,11 @@ def test_fetcher_refuses_network_and_files_outside_allowed_folders(tmp_path):
 
 
 def test_pdf_embeds_only_the_shipped_fonts(example_build):
-    fonts = subprocess.run(["pdffonts", str(example_build / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf")],
-                           check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+    fonts = subprocess.run(
+        ["pdffonts", str(example_build / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()[2:]
     names = {line.split()[0].split("+", 1)[1] for line in fonts}
     assert names and all(name.startswith(("Noto-Sans", "DejaVu-Sans")) for name in names), names

@@ -4,9 +4,13 @@ from vlrgen.problems import Location, Problem, Problems, Severity, format_proble
 
 
 def test_format_is_path_line_col_severity_code_message_hint(tmp_path):
-    problem = Problem(Location(tmp_path / "data.csv", 3, 14), "data.not_a_number", '"høy" is not a number',
-                      hint="decimal comma?")
-    assert format_problem(problem, tmp_path) == 'data.csv:3:14: error[data.not_a_number]: "høy" is not a number (hint: decimal comma?)'
+    problem = Problem(
+        Location(tmp_path / "data.csv", 3, 14), "data.not_a_number", '"høy" is not a number', hint="decimal comma?"
+    )
+    assert (
+        format_problem(problem, tmp_path)
+        == 'data.csv:3:14: error[data.not_a_number]: "høy" is not a number (hint: decimal comma?)'
+    )
 
 
 def test_sorted_by_file_then_line_and_duplicates_removed():

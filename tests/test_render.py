@@ -7,12 +7,14 @@ from vlrgen.problems import format_problem
 
 
 def test_overrides_with_mistakes_are_located(make_project):
-    project = make_project({
-        "vlrgen.toml": CONFIG.replace("[data]", '[content]\ntemplates = "templates"\n\n[data]'),
-        "templates/i18n/nb.toml": '[report]\ncover_kind_municipality = "{navn} kommune"\n',
-        "templates/landing.html": "{% for x in y %}\n<p>{{ L.t('ui.no_such_key') }}</p>\n",
-        "templates/annex.html": "<p>{{ L.t('ui.no_such_key') }}</p>\n",
-    })
+    project = make_project(
+        {
+            "vlrgen.toml": CONFIG.replace("[data]", '[content]\ntemplates = "templates"\n\n[data]'),
+            "templates/i18n/nb.toml": '[report]\ncover_kind_municipality = "{navn} kommune"\n',
+            "templates/landing.html": "{% for x in y %}\n<p>{{ L.t('ui.no_such_key') }}</p>\n",
+            "templates/annex.html": "<p>{{ L.t('ui.no_such_key') }}</p>\n",
+        }
+    )
     _, problems = check_projects([project])
     lines = [format_problem(p, project) for p in problems.sorted()]
     assert lines == [
@@ -28,10 +30,12 @@ def test_overrides_with_mistakes_are_located(make_project):
 def test_project_templates_and_strings_override_the_defaults(make_project, tmp_path):
     from vlrgen.build.pipeline import BuildOptions, build_projects
 
-    project = make_project({
-        "vlrgen.toml": CONFIG.replace("[data]", '[content]\ntemplates = "templates"\n\n[data]'),
-        "templates/i18n/nb.toml": '[ui]\ncontents = "Innhold i rapporten"\n',
-    })
+    project = make_project(
+        {
+            "vlrgen.toml": CONFIG.replace("[data]", '[content]\ntemplates = "templates"\n\n[data]'),
+            "templates/i18n/nb.toml": '[ui]\ncontents = "Innhold i rapporten"\n',
+        }
+    )
     out = tmp_path / "out"
     assert not build_projects([project], BuildOptions(out_dir=out)).problems.errors
     assert "Innhold i rapporten" in (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")

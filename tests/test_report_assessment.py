@@ -12,11 +12,14 @@ def page(example_build, slug, lang):
 def test_dashboard_has_17_tiles_with_text_labels(example_build):
     for lang, grey in (("nb", "grå: data mangler"), ("en", "grey: information unavailable")):
         html = page(example_build, "porsgrunn-2025", lang)
-        dashboard = html[html.index('id="dashboard"'):html.index("</section>", html.index('id="dashboard"'))]
+        dashboard = html[html.index('id="dashboard"') : html.index("</section>", html.index('id="dashboard"'))]
         assert dashboard.count('<li class="tile') == 17
         assert grey in dashboard  # goals without data are grey, said in words
-        assert re.search(r'status-(green|yellow|orange|red)"><span class="status-dot" aria-hidden="true"></span>'
-                         r'(grønn|gul|oransje|rød|green|yellow|orange|red):', dashboard)
+        assert re.search(
+            r'status-(green|yellow|orange|red)"><span class="status-dot" aria-hidden="true"></span>'
+            r"(grønn|gul|oransje|rød|green|yellow|orange|red):",
+            dashboard,
+        )
 
 
 def test_generated_highlights_name_best_and_worst_goals(example_build):
@@ -30,8 +33,8 @@ def test_generated_highlights_name_best_and_worst_goals(example_build):
 
 def test_kpi_tables_show_status_and_trend_in_words(example_build):
     nb = page(example_build, "porsgrunn-2025", "nb")
-    table = nb[nb.index('id="goal-13"'):]
-    table = table[:table.index("</table>")]
+    table = nb[nb.index('id="goal-13"') :]
+    table = table[: table.index("</table>")]
     assert 'class="status-badge status-red"' in table and "rød" in table
     assert "stagnerer" in table or "går i feil retning" in table or "moderat forbedring" in table
     assert "Mål 2030: 1,00" in table  # local target with its progress category
@@ -40,7 +43,9 @@ def test_kpi_tables_show_status_and_trend_in_words(example_build):
 def test_generated_sentences_in_both_languages_are_chart_alt_text(example_build):
     nb = page(example_build, "porsgrunn-2025", "nb")
     en = page(example_build, "porsgrunn-2025", "en")
-    sentence_nb = "Barnehagedekning, 1-5 år økte fra 96,6\u00a0% i 2020 til 97,8\u00a0% i 2025; målet for 2030 er 97,0\u00a0%."
+    sentence_nb = (
+        "Barnehagedekning, 1-5 år økte fra 96,6\u00a0% i 2020 til 97,8\u00a0% i 2025; målet for 2030 er 97,0\u00a0%."
+    )
     sentence_en = "Kindergarten coverage, children aged 1-5 rose from 96.6% in 2020 to 97.8% in 2025; the target for 2030 is 97.0%."
     assert sentence_nb in nb and sentence_en in en
     assert f'aria-label="{sentence_nb}' in nb.replace("&#34;", '"')
@@ -56,13 +61,34 @@ def test_charts_have_status_bands_and_threshold_or_target_lines(example_build):
 
 
 def test_method_annex_and_coverage(example_build):
-    for lang, words in (("nb", ("Metode for vurderingen", "Basisår for trend og avstand til mål: 2015", "SDSN-praksis",
-                                "Eksempel", "Nasjonalt mål", "Datadekning", "Indikatorer med utilstrekkelige data")),
-                        ("en", ("Assessment method", "Base year for trends and distance to target: 2015",
-                                "SDSN practice", "Example", "National target", "Data coverage",
-                                "Indicators with insufficient data"))):
+    for lang, words in (
+        (
+            "nb",
+            (
+                "Metode for vurderingen",
+                "Basisår for trend og avstand til mål: 2015",
+                "SDSN-praksis",
+                "Eksempel",
+                "Nasjonalt mål",
+                "Datadekning",
+                "Indikatorer med utilstrekkelige data",
+            ),
+        ),
+        (
+            "en",
+            (
+                "Assessment method",
+                "Base year for trends and distance to target: 2015",
+                "SDSN practice",
+                "Example",
+                "National target",
+                "Data coverage",
+                "Indicators with insufficient data",
+            ),
+        ),
+    ):
         html = page(example_build, "notodden-2025", lang)
-        annex = html[html.index('id="annex-method"'):]
+        annex = html[html.index('id="annex-method"') :]
         for word in words:
             assert word in annex, (lang, word)
 

@@ -30,8 +30,16 @@ def vsr_and_county():
 
 
 def view_of(project, lang="en"):
-    return plan_review(project.config, project.narrative, project.dataset, project.languages[lang],
-                       template_root() / "fonts", project.members, project.survey, {})
+    return plan_review(
+        project.config,
+        project.narrative,
+        project.dataset,
+        project.languages[lang],
+        template_root() / "fonts",
+        project.members,
+        project.survey,
+        {},
+    )
 
 
 def block(view, indicator):
@@ -43,13 +51,20 @@ def test_national_refugee_share_is_the_population_weighted_value_of_the_raw_file
     refugees, codes = 0, set()
     with open(SOURCES / "immigrants_by_reason_all_municipalities_2006_2021.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if (row["year"] == "2021" and row["unit"] == "Personer" and row["region_code"] != "K1507"
-                    and row["immigration_reason"] == "Flyktninger og deres familieinnvandrede"):
+            if (
+                row["year"] == "2021"
+                and row["unit"] == "Personer"
+                and row["region_code"] != "K1507"
+                and row["immigration_reason"] == "Flyktninger og deres familieinnvandrede"
+            ):
                 refugees += float(row["value"])
                 codes.add(row["region_code"])
     with open(POPULATION, encoding="utf-8") as handle:
-        population = sum(int(r["population"]) for r in csv.DictReader(handle)
-                         if r["level"] == "municipality" and r["year"] == "2021" and r["code"] not in ("1508", "1580"))
+        population = sum(
+            int(r["population"])
+            for r in csv.DictReader(handle)
+            if r["level"] == "municipality" and r["year"] == "2021" and r["code"] not in ("1508", "1580")
+        )
     view = view_of(vsr_and_county["vsr"])
     aggregate = block(view, "refugees_share").distribution.aggregate
     assert len(codes) == 355 and aggregate.with_data == 355 and aggregate.members == 357
@@ -62,8 +77,12 @@ def test_goal_share_of_the_county_review_matches_the_raw_drinking_water_file(vsr
     latest: dict[str, tuple[int, float]] = {}
     with open(SOURCES / "drinking_water_quality_telemark.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if (row["Parameter"] == "hygienisk kvalitet og leveringsstabilitet" and row["Måltall"] == "prosent"
-                    and row["Kommune"] not in ("Hele landet", "Telemark") and row["Andel"] not in ("", ":", "..")):
+            if (
+                row["Parameter"] == "hygienisk kvalitet og leveringsstabilitet"
+                and row["Måltall"] == "prosent"
+                and row["Kommune"] not in ("Hele landet", "Telemark")
+                and row["Andel"] not in ("", ":", "..")
+            ):
                 year = int(row["År"][:4])
                 if year >= latest.get(row["Kommune"], (0, 0))[0]:
                     latest[row["Kommune"]] = (year, 100 * float(row["Andel"]))
@@ -80,7 +99,7 @@ def test_the_vsr_covers_all_357_municipalities_and_names_those_without_data(vsr_
     view = view_of(vsr_and_county["vsr"], "nb")
     assert len(view.members) == len(view.member_pages) == 357
     assert {m.slug for m in view.members if m.slug} == {"porsgrunn-2025", "notodden-2025"}
-    coverage = dict((m.code, cells) for m, cells in view.coverage.rows)
+    coverage = {m.code: cells for m, cells in view.coverage.rows}
     ids = [i.id for i in view.coverage.indicators]
     assert coverage["1508"][ids.index("refugees_share")] is None  # Ålesund: the split 2020 code is excluded
     assert coverage["4001"][ids.index("ghg_per_capita")][1] == 2024
@@ -92,7 +111,9 @@ def test_the_vsr_covers_all_357_municipalities_and_names_those_without_data(vsr_
         answers = [row["sdgs_in_master_plan"] for row in csv.DictReader(handle)]
     top = max(("yes", "partly", "no"), key=answers.count)
     label = {"yes": "Ja", "partly": "Delvis", "no": "Nei"}[top]
-    assert f"Det vanligste svaret var «{label}»: {answers.count(top)} av {len(answers)} kommuner" in " ".join(view.highlights)
+    assert f"Det vanligste svaret var «{label}»: {answers.count(top)} av {len(answers)} kommuner" in " ".join(
+        view.highlights
+    )
 
 
 def test_a_national_value_is_not_computed_from_a_few_municipalities(vsr_and_county):
@@ -126,9 +147,16 @@ def _pdf_text(path: Path, *options: str) -> str:
 def test_vsr_and_county_pdfs_have_the_review_chapters(example_build):
     folder = example_build / "vsr-norge-2025"
     text = _pdf_text(folder / "vsr-norge-2025-en.pdf", "-layout")
-    for heading in ("Goal status across the municipalities", "Survey results", "Data coverage",
-                    "County and national values", "Member summaries", "Illustrative answers, not real",
-                    "one dot per municipality", "vsr-norge-2025-en-members-46.pdf"):
+    for heading in (
+        "Goal status across the municipalities",
+        "Survey results",
+        "Data coverage",
+        "County and national values",
+        "Member summaries",
+        "Illustrative answers, not real",
+        "one dot per municipality",
+        "vsr-norge-2025-en-members-46.pdf",
+    ):
         assert heading in text, heading
     assert "inhabitants (1 January 2025)" not in text  # the member pages are printed per county
     nb = _pdf_text(example_build / "telemark-2025" / "telemark-2025-nb.pdf")
@@ -167,7 +195,9 @@ def test_member_links_point_to_built_reports(example_build):
 
 
 def test_review_config_problems_are_located(make_project, tmp_path):
-    project = make_project({"vlrgen.toml": """\
+    project = make_project(
+        {
+            "vlrgen.toml": """\
 [entity]
 name = "Norge"
 code = "40"
@@ -184,22 +214,32 @@ observations = "data/observations.csv"
 [members]
 projects = ["../nowhere", "../*/"]
 municipalities = "some"
-"""})
+"""
+        }
+    )
     _, problems = check_projects([project])
     lines = [format_problem(p, project) for p in problems.errors]
-    assert 'vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: a VSR covers the whole country, so its code is "0", not "40"' in lines
+    assert (
+        'vlrgen.toml:3:1: error[config.unknown_entity]: entity.code: a VSR covers the whole country, so its code is "0", not "40"'
+        in lines
+    )
     assert any("members.projects: ../nowhere is not a report project" in line for line in lines)
     assert any('members.municipalities: expected one of "all", "in_data", got "some"' in line for line in lines)
 
 
 def test_survey_answers_are_checked_with_file_line_and_column(make_project):
-    project = make_project({
-        "vlrgen.toml": project_toml("Telemark", "40", "county",
-                                    '[members]\nmunicipalities = "all"\n\n'
-                                    '[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n'),
-        "questions.csv": "column,question_nb,question_en,answers,answers_nb,answers_en\nplan,Plan?,Plan?,yes;no,Ja;Nei,Yes;No\n",
-        "answers.csv": "kommunenummer,plan\n4001,yes\n4001,no\nAtlantis,yes\n4005,kanskje\n",
-    })
+    project = make_project(
+        {
+            "vlrgen.toml": project_toml(
+                "Telemark",
+                "40",
+                "county",
+                '[members]\nmunicipalities = "all"\n\n[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n',
+            ),
+            "questions.csv": "column,question_nb,question_en,answers,answers_nb,answers_en\nplan,Plan?,Plan?,yes;no,Ja;Nei,Yes;No\n",
+            "answers.csv": "kommunenummer,plan\n4001,yes\n4001,no\nAtlantis,yes\n4005,kanskje\n",
+        }
+    )
     _, problems = check_projects([project])
     lines = [format_problem(p, project) for p in problems.errors]
     assert lines == [
@@ -211,9 +251,11 @@ def test_survey_answers_are_checked_with_file_line_and_column(make_project):
 
 
 def project_toml(name: str, code: str, kind: str, extra: str = "") -> str:
-    return (f'[entity]\nname = "{name}"\ncode = "{code}"\nkind = "{kind}"\n\n[report]\nyear = 2025\n'
-            'outputs = ["html"]\n\n[data]\nindicators = "data/indicators.csv"\n'
-            f'observations = "data/observations.csv"\n\n{extra}')
+    return (
+        f'[entity]\nname = "{name}"\ncode = "{code}"\nkind = "{kind}"\n\n[report]\nyear = 2025\n'
+        'outputs = ["html"]\n\n[data]\nindicators = "data/indicators.csv"\n'
+        f'observations = "data/observations.csv"\n\n{extra}'
+    )
 
 
 REVIEW = project_toml("Telemark", "40", "county", '[members]\nprojects = ["../oslo"]\n')
@@ -224,10 +266,11 @@ def test_a_county_review_refuses_a_member_from_another_county(make_project):
     project = make_project({"vlrgen.toml": REVIEW}, name="review")
     _, problems = check_projects([project])
     assert [format_problem(p, project) for p in problems.errors] == [
-        'vlrgen.toml:14:1: error[config.no_members]: the review has no members: list member projects or set '
+        "vlrgen.toml:14:1: error[config.no_members]: the review has no members: list member projects or set "
         'members.municipalities = "all"',
         "vlrgen.toml:15:1: error[config.invalid]: members.projects: Oslo (0301) is not in Telemark; a county "
-        "review's members are its own municipalities"]
+        "review's members are its own municipalities",
+    ]
 
 
 CONFIG_OSLO = project_toml("Oslo", "0301", "municipality")
@@ -240,12 +283,28 @@ def test_weighted_values_need_half_of_the_scope_population_not_of_the_listed_mem
     from vlrgen.judge.aggregate import aggregate_indicator
     from vlrgen.problems import Location
 
-    indicator = Indicator("share", 10, (), {"nb": "x", "en": "x"}, {"nb": "%", "en": "%"}, 1, "none",
-                          {"nb": "", "en": ""}, "", "", "local", "", {"nb": "", "en": ""}, Location(Path("x")),
-                          weighting="population")
+    indicator = Indicator(
+        "share",
+        10,
+        (),
+        {"nb": "x", "en": "x"},
+        {"nb": "%", "en": "%"},
+        1,
+        "none",
+        {"nb": "", "en": ""},
+        "",
+        "",
+        "local",
+        "",
+        {"nb": "", "en": ""},
+        Location(Path("x")),
+        weighting="population",
+    )
     here = Location(Path("x"))
-    dataset = Dataset({"share": indicator}, (Observation("share", "4001", 2021, 10.0, "", here),
-                                             Observation("share", "4005", 2021, 20.0, "", here)))
+    dataset = Dataset(
+        {"share": indicator},
+        (Observation("share", "4001", 2021, 10.0, "", here), Observation("share", "4005", 2021, 20.0, "", here)),
+    )
     members = (make_member("4001", 2025), make_member("4005", 2025))
     assert aggregate_indicator(dataset, indicator, members, 2021, "0").method == "too_few"
     peers = aggregate_indicator(dataset, indicator, members, 2021, None)  # a peer group is its own scope
@@ -258,8 +317,22 @@ def test_ties_at_the_cut_are_all_listed():
     from vlrgen.judge.aggregate import Aggregate, Distribution, top_and_bottom
     from vlrgen.problems import Location
 
-    indicator = Indicator("water", 6, (), {"nb": "x", "en": "x"}, {"nb": "%", "en": "%"}, 1, "higher",
-                          {"nb": "", "en": ""}, "", "", "local", "", {"nb": "", "en": ""}, Location(Path("x")))
+    indicator = Indicator(
+        "water",
+        6,
+        (),
+        {"nb": "x", "en": "x"},
+        {"nb": "%", "en": "%"},
+        1,
+        "higher",
+        {"nb": "", "en": ""},
+        "",
+        "",
+        "local",
+        "",
+        {"nb": "", "en": ""},
+        Location(Path("x")),
+    )
     codes = ["4001", "4003", "4005", "4010", "4012", "4014", "4016", "4018"]
     values = tuple((make_member(c, 2025), v) for c, v in zip(codes, (100, 100, 100, 100, 99, 98, 97, 90)))
     dist = Distribution(indicator, 2024, "2024", values, (), Aggregate(2024, None, None, "none", 8, 8, None))
@@ -271,8 +344,12 @@ def test_a_glob_of_members_passes_over_other_reviews(example_copy):
     from vlrgen.inputs.config import load_config
 
     config_file = example_copy / "norge" / "vlrgen.toml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-        'projects = ["../porsgrunn", "../notodden"]', 'projects = ["../*"]'), encoding="utf-8")
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8").replace(
+            'projects = ["../porsgrunn", "../notodden"]', 'projects = ["../*"]'
+        ),
+        encoding="utf-8",
+    )
     problems = Problems()
     config = load_config(example_copy / "norge", problems)
     assert not problems.errors and [p.name for p in config.member_projects] == ["notodden", "porsgrunn"]
@@ -295,6 +372,10 @@ def test_a_member_value_remakes_the_review_and_only_that_county_annex(example_bu
     source.write_text(text.replace(row + "0.084,", row + "0.184,"), encoding="utf-8")
     changed = build_projects([content / "norge"], BuildOptions(out_dir=out))
     assert not changed.problems.errors
-    assert sorted(changed.stats.pdfs_made_names) == ["vsr-norge-2025/en", "vsr-norge-2025/en/40",
-                                                     "vsr-norge-2025/nb", "vsr-norge-2025/nb/40"]
+    assert sorted(changed.stats.pdfs_made_names) == [
+        "vsr-norge-2025/en",
+        "vsr-norge-2025/en/40",
+        "vsr-norge-2025/nb",
+        "vsr-norge-2025/nb/40",
+    ]
     assert changed.stats.pdfs_cached == 2 * 14

@@ -68,8 +68,11 @@ class _Group(click.Group):
         except Exception as exc:
             if os.environ.get("VLRGEN_DEBUG"):
                 raise
-            click.echo(f"vlrgen: internal error: {type(exc).__name__}: {exc}. Nothing was written to the output. "
-                       "Please report this (VLRGEN_DEBUG=1 shows the details).", err=True)
+            click.echo(
+                f"vlrgen: internal error: {type(exc).__name__}: {exc}. Nothing was written to the output. "
+                "Please report this (VLRGEN_DEBUG=1 shows the details).",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -83,15 +86,29 @@ def main() -> None:
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--lang", "lang", metavar="nb,en", help="Languages to build (default: those in vlrgen.toml).")
 @click.option("--format", "formats", metavar="html,pdf", help="Outputs to build (default: those in vlrgen.toml).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Output folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core)."
+)
 @click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
 def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
     """Build the reports of PROJECT folders (default: the example content)."""
-    options = BuildOptions(out_dir=out_dir.resolve(), languages=_split(lang, LANGUAGES, "--lang"),
-                           formats=_split(formats, OUTPUTS, "--format"), strict=strict, jobs=jobs, force=force)
+    options = BuildOptions(
+        out_dir=out_dir.resolve(),
+        languages=_split(lang, LANGUAGES, "--lang"),
+        formats=_split(formats, OUTPUTS, "--format"),
+        strict=strict,
+        jobs=jobs,
+        force=force,
+    )
     report = build_projects(_projects(projects), options, _progress())
     _print_problems(report.problems)
     if report.problems.errors:
@@ -99,14 +116,22 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
         sys.exit(1)
     built = ", ".join(os.path.relpath(p) for p in report.built)
     s = report.stats
-    click.echo(f"vlrgen: built {len(report.built)} report(s) into {os.path.relpath(options.out_dir)}: {built} "
-               f"[charts {s.charts_drawn} drawn, {s.charts_cached} cached; PDFs {s.pdfs_made} made, {s.pdfs_cached} cached]"
-               + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else ""))
+    click.echo(
+        f"vlrgen: built {len(report.built)} report(s) into {os.path.relpath(options.out_dir)}: {built} "
+        f"[charts {s.charts_drawn} drawn, {s.charts_cached} cached; PDFs {s.pdfs_made} made, {s.pdfs_cached} cached]"
+        + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else "")
+    )
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Output folder whose artifact cache is removed.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder whose artifact cache is removed.",
+)
 def clean(out_dir) -> None:
     """Remove the artifact cache (charts and PDFs are made again on the next build)."""
     import shutil
@@ -131,16 +156,38 @@ def check(projects, strict) -> None:
 
 
 @main.command()
-@click.option("--catalog", "catalog", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
-              help="Indicator catalogue CSV: id, goal, direction[, best, worst, green, red, target, target_year].")
-@click.option("--observations", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
-              help="Observations CSV: indicator, entity, period, value.")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write entity × indicator results here (default: standard output).")
-@click.option("--goals", "goals_out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write entity × goal results here.")
-@click.option("--base-year", type=int, default=DEFAULT_BASE_YEAR, show_default=True,
-              help="Start of the period over which trends and growth are measured.")
+@click.option(
+    "--catalog",
+    "catalog",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="Indicator catalogue CSV: id, goal, direction[, best, worst, green, red, target, target_year].",
+)
+@click.option(
+    "--observations",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="Observations CSV: indicator, entity, period, value.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write entity × indicator results here (default: standard output).",
+)
+@click.option(
+    "--goals",
+    "goals_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write entity × goal results here.",
+)
+@click.option(
+    "--base-year",
+    type=int,
+    default=DEFAULT_BASE_YEAR,
+    show_default=True,
+    help="Start of the period over which trends and growth are measured.",
+)
 def assess(catalog, observations, out, goals_out, base_year) -> None:
     """Judge any data set: SDSN status, score and trend; distance to target; goal colours."""
     problems = Problems()
@@ -152,10 +199,12 @@ def assess(catalog, observations, out, goals_out, base_year) -> None:
     rows, goals = assess_dataset(dataset, base_year)
     indicator_table = [["entity", "indicator", "period", "value", "score", "status", "trend", "progress"]] + [
         [r.entity, r.indicator.id, r.period or "", _plain(r.value), _plain(r.score, 2), r.status, r.trend, r.progress]
-        for r in rows]
+        for r in rows
+    ]
     goal_table = [["entity", "goal", "score", "status", "trend", "coverage"]] + [
         [g.entity, g.goal, _plain(g.result.score, 2), g.result.status, g.trend, _plain(g.result.coverage, 3)]
-        for g in goals]
+        for g in goals
+    ]
     for target in (goals_out, out):
         if target and not target.resolve().parent.is_dir():
             click.echo(f"vlrgen: the folder for {target} does not exist; nothing was written.", err=True)
@@ -195,10 +244,20 @@ def fetch() -> None:
 
 @fetch.command("ssb")
 @click.argument("table")
-@click.option("--query", "query", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
-              help="PxWebApi query (JSON), e.g. saved from SSB's statistics bank.")
-@click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
-              help="Project folder; answers are stored under data/ssb/.")
+@click.option(
+    "--query",
+    "query",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="PxWebApi query (JSON), e.g. saved from SSB's statistics bank.",
+)
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Project folder; answers are stored under data/ssb/.",
+)
 @click.option("--refresh", is_flag=True, help="Ask SSB again even if the same query is stored.")
 def fetch_ssb_command(table, query, project, refresh) -> None:
     """Fetch SSB table TABLE as JSON-stat2 and a tidy CSV into PROJECT/data/ssb/."""
@@ -220,10 +279,22 @@ def export() -> None:
 
 @export.command("opensdg")
 @click.argument("project", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output/opensdg"),
-              show_default=True, help="Folder for data/ and meta/.")
-@click.option("--lang", "lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of names and metadata.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output/opensdg"),
+    show_default=True,
+    help="Folder for data/ and meta/.",
+)
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["nb", "en"]),
+    default="nb",
+    show_default=True,
+    help="Language of names and metadata.",
+)
 def export_opensdg_command(project, out_dir, lang) -> None:
     """Write PROJECT's indicators in the Open SDG data and metadata layout."""
     from vlrgen.build.pipeline import check_projects

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["SSB_API", "Transport", "FetchResult", "fetch_ssb", "jsonstat_to_rows", "http_transport"]
+__all__ = ["SSB_API", "FetchResult", "Transport", "fetch_ssb", "http_transport", "jsonstat_to_rows"]
 
 SSB_API = "https://data.ssb.no/api/v0/no/table/{table}/"
 Transport = Callable[[str, bytes], bytes]
@@ -43,26 +43,43 @@ def http_transport(url: str, body: bytes) -> bytes:
         return response.read()
 
 
-def fetch_ssb(table: str, query_path: Path, folder: Path, problems: Problems,
-              transport: Transport = http_transport, refresh: bool = False) -> FetchResult | None:
+def fetch_ssb(
+    table: str,
+    query_path: Path,
+    folder: Path,
+    problems: Problems,
+    transport: Transport = http_transport,
+    refresh: bool = False,
+) -> FetchResult | None:
     query = _read_query(query_path, problems)
     if query is None or not table.isdigit():
         if not table.isdigit():
-            problems.add(Location(query_path), "fetch.table", f'"{table}" is not an SSB table number (five digits, e.g. 07459)')
+            problems.add(
+                Location(query_path), "fetch.table", f'"{table}" is not an SSB table number (five digits, e.g. 07459)'
+            )
         return None
     query["response"] = {"format": "json-stat2"}  # the only answer format vlrgen reads
     body = json.dumps(query, ensure_ascii=False, sort_keys=True).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:16]
     json_path, csv_path = folder / f"{table}.json", folder / f"{table}.csv"
     stamp = folder / f"{table}.query-digest"
-    if not refresh and json_path.is_file() and csv_path.is_file() and stamp.is_file() \
-            and stamp.read_text(encoding="utf-8").strip() == digest:
+    if (
+        not refresh
+        and json_path.is_file()
+        and csv_path.is_file()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == digest
+    ):
         return FetchResult(json_path, csv_path, _count_rows(csv_path), True)
     try:
         answer = transport(SSB_API.format(table=table), body)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        problems.add(Location(query_path), "fetch.network", f"SSB did not answer for table {table}: {exc}",
-                     hint="check the network; the build itself never needs it once the data are stored")
+        problems.add(
+            Location(query_path),
+            "fetch.network",
+            f"SSB did not answer for table {table}: {exc}",
+            hint="check the network; the build itself never needs it once the data are stored",
+        )
         return None
     try:
         rows = jsonstat_to_rows(json.loads(answer))
@@ -83,8 +100,12 @@ def _read_query(path: Path, problems: Problems) -> dict | None:
         problems.add(Location(path), "fetch.query", f"the query file cannot be read: {exc}")
         return None
     except json.JSONDecodeError as exc:
-        problems.add(Location(path, exc.lineno, exc.colno), "fetch.query", f"the query is not valid JSON: {exc.msg}",
-                     hint="copy the query from SSB's statistics bank (API query for this table)")
+        problems.add(
+            Location(path, exc.lineno, exc.colno),
+            "fetch.query",
+            f"the query is not valid JSON: {exc.msg}",
+            hint="copy the query from SSB's statistics bank (API query for this table)",
+        )
         return None
     if not isinstance(query, dict) or not isinstance(query.get("query"), list):
         problems.add(Location(path, 1, 1), "fetch.query", 'the query must be a JSON object with a "query" list')
@@ -110,7 +131,7 @@ def jsonstat_to_rows(data: dict) -> list[list[str]]:
     rows = [header]
     for position, combination in enumerate(product(*categories)):
         value = values[position] if position < len(values) else None
-        status = (data.get("status") or {})
+        status = data.get("status") or {}
         marker = status.get(str(position)) if isinstance(status, dict) else None
         text = "" if value is None else _plain(value)
         rows.append([part for code, label in combination for part in (code, label)] + [text or (marker or "")])

@@ -70,14 +70,15 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, location: Location, code: str, message: str, *, hint: str = "",
-            severity: Severity = Severity.ERROR) -> None:
+    def add(
+        self, location: Location, code: str, message: str, *, hint: str = "", severity: Severity = Severity.ERROR
+    ) -> None:
         self.items.append(Problem(location, code, message, severity, hint))
 
     def warn(self, location: Location, code: str, message: str, *, hint: str = "") -> None:
         self.add(location, code, message, hint=hint, severity=Severity.WARNING)
 
-    def extend(self, problems: "Problems | list[Problem]") -> None:
+    def extend(self, problems: Problems | list[Problem]) -> None:
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
     @property

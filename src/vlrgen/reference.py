@@ -10,7 +10,19 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Goal", "Place", "goals", "municipalities", "counties", "place", "target_titles", "populations", "code_changes", "renumbered", "NATION_CODE"]
+__all__ = [
+    "NATION_CODE",
+    "Goal",
+    "Place",
+    "code_changes",
+    "counties",
+    "goals",
+    "municipalities",
+    "place",
+    "populations",
+    "renumbered",
+    "target_titles",
+]
 
 NATION_CODE = "0"
 
@@ -105,7 +117,8 @@ def _predecessors() -> dict[str, list[tuple[str, float, int, int]]]:
     found: dict[str, list[tuple[str, float, int, int]]] = {}
     for r in _rows("norway_code_changes_2000_2024_to_b2024.csv"):
         found.setdefault(r["code_2024"], []).append(
-            (r["code_original"], float(r["weighting"]), int(r["first_year"]), int(r["last_year"])))
+            (r["code_original"], float(r["weighting"]), int(r["first_year"]), int(r["last_year"]))
+        )
     return found
 
 

@@ -27,8 +27,19 @@ from pathlib import Path
 from vlrgen import __version__
 from vlrgen.charts.timeseries import ChartJob, draw_chart
 
-__all__ = ["ArtifactCache", "Executor", "assets_digest", "chart_key", "pdf_key", "data_key", "make_executor", "draw_chart_task", "BuildStats",
-           "CACHE_NAME", "TASKS_PER_WORKER"]
+__all__ = [
+    "CACHE_NAME",
+    "TASKS_PER_WORKER",
+    "ArtifactCache",
+    "BuildStats",
+    "Executor",
+    "assets_digest",
+    "chart_key",
+    "data_key",
+    "draw_chart_task",
+    "make_executor",
+    "pdf_key",
+]
 
 CACHE_NAME = ".vlrgen-cache"
 TASKS_PER_WORKER = 6  # PDFs per worker before recycling: a WeasyPrint layout keeps its peak memory
@@ -72,7 +83,10 @@ def _drawing_code_digest(module: str) -> str:
     """The source of the module that draws a chart (and of charts.py, which sets up every figure)."""
     import importlib
 
-    files = {Path(importlib.import_module(name).__file__) for name in (module, "vlrgen.charts.timeseries", "vlrgen.inputs.i18n")}
+    files = {
+        Path(importlib.import_module(name).__file__)
+        for name in (module, "vlrgen.charts.timeseries", "vlrgen.inputs.i18n")
+    }
     parts = [p.read_bytes() for p in sorted(files)] + [_version("babel").encode()]  # tick labels come from Babel
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
@@ -98,14 +112,21 @@ def chart_key(job: ChartJob) -> str:
 
 def assets_digest(staging: Path) -> str:
     """Every file under a report's assets and media: all its PDFs can load besides their HTML."""
-    return _digest_files([p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()],
-                         staging)
+    return _digest_files(
+        [p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()], staging
+    )
 
 
 def pdf_key(html_path: Path, assets: str, variant: str | None) -> str:
     """The final HTML plus the report's assets digest (`assets_digest`)."""
-    parts = [hashlib.sha256(html_path.read_bytes()).hexdigest(), assets,
-             str(variant), __version__, _version("weasyprint"), _version("pydyf")]
+    parts = [
+        hashlib.sha256(html_path.read_bytes()).hexdigest(),
+        assets,
+        str(variant),
+        __version__,
+        _version("weasyprint"),
+        _version("pydyf"),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -160,8 +181,9 @@ def warm_up_task(font_dir: str) -> int:
     """Run in each new worker while the parent is still reading the project: load fonts and caches."""
     from vlrgen.charts.timeseries import ChartLine
 
-    draw_chart(ChartJob("warm-up", "nb", (ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity"),), "", 1, "#000000",
-                        font_dir))
+    draw_chart(
+        ChartJob("warm-up", "nb", (ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity"),), "", 1, "#000000", font_dir)
+    )
     return os.getpid()
 
 
@@ -202,7 +224,8 @@ class Executor:
         if self.jobs > 1:
             self._starting = threading.Thread(
                 target=lambda: [self.submit(warm_up_task, str(font_dir), priority=1e9) for _ in range(self.jobs)],
-                daemon=True)
+                daemon=True,
+            )
             self._starting.start()
 
     def stand_by(self, modules: tuple[str, ...]) -> None:
@@ -225,8 +248,9 @@ class Executor:
         """Are worker processes running (so one more task costs no start-up)?"""
         return self._pool is not None
 
-    def submit(self, function: Callable, item, inline: bool = False, heavy: bool = False,
-               priority: float = 0) -> Future:
+    def submit(
+        self, function: Callable, item, inline: bool = False, heavy: bool = False, priority: float = 0
+    ) -> Future:
         """Start one task; serial executors (or `inline=True`) run it at once, in this process.
 
         Only heavy tasks (PDF layouts, which keep their peak memory) count towards recycling.

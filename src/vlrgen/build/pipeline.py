@@ -21,21 +21,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlrgen import reference
-from vlrgen.build.artifacts import CACHE_NAME, ArtifactCache, BuildStats, Executor, assets_digest, chart_key, data_key, draw_chart_task, make_executor, pdf_key
+from vlrgen.build.artifacts import (
+    CACHE_NAME,
+    ArtifactCache,
+    BuildStats,
+    Executor,
+    assets_digest,
+    chart_key,
+    data_key,
+    draw_chart_task,
+    make_executor,
+    pdf_key,
+)
 from vlrgen.charts.timeseries import ChartJob
-from vlrgen.inputs.config import Config, load_config
-from vlrgen.inputs.content import Narrative, load_narrative
+from vlrgen.inputs.config import Config
 from vlrgen.inputs.dataset import Dataset, load_dataset
-from vlrgen.inputs.i18n import Language, load_languages
-from vlrgen.problems import BuildFailed, Location, Problem, Problems
+from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
-from vlrgen.output.html import make_environment, render_index, render_report, render_member_pages
+from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
+from vlrgen.problems import BuildFailed, Location, Problem, Problems
 from vlrgen.report.municipal import ReportView, plan_report
 from vlrgen.report.review import plan_review
-from vlrgen.inputs.survey import SurveyData, load_survey
 
-__all__ = ["BuildOptions", "BuildReport", "check_projects", "build_projects"]
+__all__ = ["BuildOptions", "BuildReport", "build_projects", "check_projects"]
 
 Progress = Callable[[str], None]
 
@@ -76,10 +85,12 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     return dataset
 
 
-def check_projects(paths: list[Path], strict: bool = False, languages=None, formats=None,
-                   cache: ArtifactCache | None = None) -> tuple[list[Project], Problems]:
+def check_projects(
+    paths: list[Path], strict: bool = False, languages=None, formats=None, cache: ArtifactCache | None = None
+) -> tuple[list[Project], Problems]:
     problems = Problems()
     datasets: dict = {}
+
     def load_data(config: Config, found: Problems) -> Dataset:
         return _load_dataset(config, found, cache)
 
@@ -88,9 +99,12 @@ def check_projects(paths: list[Path], strict: bool = False, languages=None, form
     for project in projects:
         slug = project.config.slug
         if slug in seen:
-            problems.add(project.config.locate("report.slug"), "config.duplicate_slug",
-                         f'two projects would both write output/{slug} (also {seen[slug].path})',
-                         hint="set report.slug in one of them")
+            problems.add(
+                project.config.locate("report.slug"),
+                "config.duplicate_slug",
+                f"two projects would both write output/{slug} (also {seen[slug].path})",
+                hint="set report.slug in one of them",
+            )
         seen[slug] = project.config
     return projects, (problems.strict() if strict else problems)
 
@@ -125,9 +139,12 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         except BuildFailed as failed:
             report.problems.extend(failed.problems)
         except BrokenProcessPool:
-            report.problems.add(Location(options.out_dir), "build.worker_died",
-                                "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
-                                hint="try again with --jobs 1")
+            report.problems.add(
+                Location(options.out_dir),
+                "build.worker_died",
+                "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
+                hint="try again with --jobs 1",
+            )
         finally:
             if report.problems.errors or len(stagings) < len(projects):
                 executor.close()  # no worker may still be writing into a staging folder
@@ -162,8 +179,14 @@ class _Plan:
     assets_digest: str | None = None
 
 
-def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, executor: Executor,
-               progress: Progress, report: BuildReport) -> list[tuple[Path, Path]]:
+def _stage_all(
+    projects: list[Project],
+    out_dir: Path,
+    cache: ArtifactCache,
+    executor: Executor,
+    progress: Progress,
+    report: BuildReport,
+) -> list[tuple[Path, Path]]:
     """Phases over all projects at once, so charts and PDFs of every report share the workers."""
     seconds, clock = report.stats.seconds, time.perf_counter()
 
@@ -176,9 +199,16 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
     for project in projects:
         target = out_dir / project.config.slug
         if target.exists() and not (target / "manifest.json").is_file():
-            raise BuildFailed([Problem(project.config.locate("report.slug"), "build.foreign_folder",
-                                       f"{target} exists and was not made by vlrgen; refusing to replace it",
-                                       hint="choose another --out folder or report.slug")])
+            raise BuildFailed(
+                [
+                    Problem(
+                        project.config.locate("report.slug"),
+                        "build.foreign_folder",
+                        f"{target} exists and was not made by vlrgen; refusing to replace it",
+                        hint="choose another --out folder or report.slug",
+                    )
+                ]
+            )
         plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
         shutil.rmtree(plan.staging, ignore_errors=True)
         _prepare_staging(project, plan.staging)
@@ -186,8 +216,12 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
         plans.append(plan)
         # A report's charts start as soon as it is planned, while the next report is planned; as soon as
         # one report's charts are back its pages are written and its PDFs queued.
-        pending.append([_start_charts([f.job for f in view.figures], seen, cache, executor, report.stats)
-                        for view in plan.views.values()])
+        pending.append(
+            [
+                _start_charts([f.job for f in view.figures], seen, cache, executor, report.stats)
+                for view in plan.views.values()
+            ]
+        )
     lap("plan")
     progress("charts and PDFs")
     svgs: dict[str, str] = {}
@@ -203,8 +237,9 @@ def _stage_all(projects: list[Project], out_dir: Path, cache: ArtifactCache, exe
                     started.append((*waiting[0], ready))
                     waiting = []
             if executor.started or len(waiting) > 1:
-                started += [(*w, executor.submit(render_pdf_task, w[4], heavy=True, priority=_pdf_size(w[4])))
-                            for w in waiting]
+                started += [
+                    (*w, executor.submit(render_pdf_task, w[4], heavy=True, priority=_pdf_size(w[4]))) for w in waiting
+                ]
                 waiting = []
         _write_landing(plan)
     # A PDF left over (without a standby process, or a second edited page) is made here: starting a
@@ -223,10 +258,23 @@ def _plan_view(project: Project, lang: str, projects: list[Project], out_dir: Pa
     if not config.is_review:
         return plan_report(config, project.narrative, project.dataset, project.languages[lang], fonts)
     built = {p.config.slug for p in projects} | {p.parent.name for p in out_dir.glob("*/manifest.json")}
-    links = {m.code: f"../../{m.slug}/{lang}/index.html" if lang in _languages_of(m.slug, projects, out_dir)
-             else f"../../{m.slug}/index.html" for m in project.members if m.slug in built}
-    return plan_review(config, project.narrative, project.dataset, project.languages[lang], fonts,
-                       project.members, project.survey, links)
+    links = {
+        m.code: f"../../{m.slug}/{lang}/index.html"
+        if lang in _languages_of(m.slug, projects, out_dir)
+        else f"../../{m.slug}/index.html"
+        for m in project.members
+        if m.slug in built
+    }
+    return plan_review(
+        config,
+        project.narrative,
+        project.dataset,
+        project.languages[lang],
+        fonts,
+        project.members,
+        project.survey,
+        links,
+    )
 
 
 def _languages_of(slug: str, projects: list[Project], out_dir: Path) -> tuple[str, ...]:
@@ -239,12 +287,15 @@ def _languages_of(slug: str, projects: list[Project], out_dir: Path) -> tuple[st
 def _prepare_staging(project: Project, staging: Path) -> None:
     config = project.config
     _copy_assets(project, staging, template_root())
-    entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE} | {m.code for m in project.members}
+    entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE} | {
+        m.code for m in project.members
+    }
     _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
-def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, executor: Executor,
-                  stats: BuildStats) -> tuple[list[tuple[str, ChartJob]], list[str], list]:
+def _start_charts(
+    jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, executor: Executor, stats: BuildStats
+) -> tuple[list[tuple[str, ChartJob]], list[str], list]:
     """Cached charts are read later; the others of one page are shared out, one task per worker."""
     cached, todo = [], []
     for job in jobs:
@@ -255,8 +306,14 @@ def _start_charts(jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, ex
         (cached if cache.get("charts", key, ".svg") else todo).append((key, job))
     parts = max(1, min(executor.jobs, len(todo)))
     # Charts go before any PDF: pages (and so their PDFs) wait for them.
-    futures = [executor.submit(draw_chart_task, [job for _, job in todo[i::parts]], priority=CHART_PRIORITY)
-               for i in range(parts)] if todo else []
+    futures = (
+        [
+            executor.submit(draw_chart_task, [job for _, job in todo[i::parts]], priority=CHART_PRIORITY)
+            for i in range(parts)
+        ]
+        if todo
+        else []
+    )
     ordered = [item for i in range(parts) for item in todo[i::parts]]
     return ordered, [key for key, _ in cached], futures
 
@@ -289,14 +346,16 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
     if parts:
         # A review over several counties: the PDF leaves out the member summaries, printed per county.
-        printed = render_report(env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs,
-                                member_html=member_html)
+        printed = render_report(
+            env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs, member_html=member_html
+        )
         (lang_dir / "print.html").write_text(printed, encoding="utf-8")
         plan.documents[lang] = [("print.html", pdf_name, "")]
         html += printed
         for part in parts:
-            annex = render_report(env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part,
-                                  member_html=member_html)
+            annex = render_report(
+                env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part, member_html=member_html
+            )
             (lang_dir / f"{part.stem}.html").write_text(annex, encoding="utf-8")
             plan.documents[lang].append((f"{part.stem}.html", annex_pdfs[part.code], part.code))
             html += annex  # the digest covers every document of the language
@@ -309,11 +368,21 @@ def _write_landing(plan: _Plan) -> None:
     config = plan.project.config
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
     names = {part.code: part.name for view in plan.views.values() for part in getattr(view, "annex_parts", ())}
-    annexes = {lang: [(names[part], pdf) for _, pdf, part in plan.documents.get(lang, []) if part]
-               for lang in config.languages}
+    annexes = {
+        lang: [(names[part], pdf) for _, pdf, part in plan.documents.get(lang, []) if part] for lang in config.languages
+    }
     (plan.staging / "index.html").write_text(
-        render_index(project_env(plan.project), "landing.html", cfg=config, languages=plan.project.languages,
-                     pdf_names=pdf_names, formats=config.outputs, annexes=annexes), encoding="utf-8")
+        render_index(
+            project_env(plan.project),
+            "landing.html",
+            cfg=config,
+            languages=plan.project.languages,
+            pdf_names=pdf_names,
+            formats=config.outputs,
+            annexes=annexes,
+        ),
+        encoding="utf-8",
+    )
 
 
 CHART_PRIORITY = 1e12
@@ -369,8 +438,11 @@ def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildRepor
             failures.append(Problem(Location(config.path), "pdf.failed", f"the {lang} PDF could not be made: {error}"))
             continue
         for url in result.refused:
-            report.problems.warn(Location(config.path), "pdf.refused_url",
-                                 f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)")
+            report.problems.warn(
+                Location(config.path),
+                "pdf.refused_url",
+                f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)",
+            )
         cache.put_file("pdf", key, ".pdf", request.pdf_path)
         cache.put_text("pdf", key, ".json", json.dumps({"pages": result.pages}))
         _record_pages(plan, lang, part, result.pages)
@@ -382,19 +454,31 @@ def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildRepor
 
 def _write_manifest(plan: _Plan) -> None:
     config = plan.project.config
-    manifest = {"slug": config.slug, "entity": config.entity.name, "code": config.entity.code,
-                "kind": config.entity.kind, "members": len(plan.project.members), "year": config.year,
-                "languages": list(config.languages),
-                "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
-                "pages": {lang: plan.pages[lang] for lang in config.languages if lang in plan.pages},
-                "html_digest": plan.html_digests,
-                # the page each PDF is laid out from (a review's print version and county annexes differ)
-                "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs}}
+    manifest = {
+        "slug": config.slug,
+        "entity": config.entity.name,
+        "code": config.entity.code,
+        "kind": config.entity.kind,
+        "members": len(plan.project.members),
+        "year": config.year,
+        "languages": list(config.languages),
+        "pdf": {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages if lang in plan.pages},
+        "pages": {lang: plan.pages[lang] for lang in config.languages if lang in plan.pages},
+        "html_digest": plan.html_digests,
+        # the page each PDF is laid out from (a review's print version and county annexes differ)
+        "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
+    }
     if plan.annex_pages:  # a review over several counties: member summaries printed per county
-        manifest["annex_pdf"] = {lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
-                                 for lang in config.languages if lang in plan.annex_pages}
-        manifest["annex_pages"] = {lang: {part: plan.annex_pages[lang][part] for _, _, part in plan.documents[lang]
-                                          if part} for lang in config.languages if lang in plan.annex_pages}
+        manifest["annex_pdf"] = {
+            lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
+            for lang in config.languages
+            if lang in plan.annex_pages
+        }
+        manifest["annex_pages"] = {
+            lang: {part: plan.annex_pages[lang][part] for _, _, part in plan.documents[lang] if part}
+            for lang in config.languages
+            if lang in plan.annex_pages
+        }
     (plan.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -425,8 +509,9 @@ def _write_data_downloads(dataset: Dataset, folder: Path) -> None:
         writer.writerow(["indicator", "entity", "period", "value", "period_label"])
         for o in sorted(dataset.observations, key=lambda o: (o.indicator, o.entity, o.period)):
             writer.writerow([o.indicator, o.entity, o.period, "" if o.value is None else repr(o.value), o.period_label])
-    shutil.copyfile(next(iter(dataset.indicators.values())).location.path, folder / "indicators.csv") \
-        if dataset.indicators else None
+    shutil.copyfile(
+        next(iter(dataset.indicators.values())).location.path, folder / "indicators.csv"
+    ) if dataset.indicators else None
 
 
 def _replace_atomically(staging: Path, target: Path) -> Path:
@@ -446,7 +531,8 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
         manifest.setdefault("members", 0)  # written by an older vlrgen
         review = manifest["members"] > 0
         manifest["index_kind"] = {"vsr": "vsr", "county": "county_review" if review else "county"}.get(
-            manifest.get("kind"), "municipality")
+            manifest.get("kind"), "municipality"
+        )
         manifests.append(manifest)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
     manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))

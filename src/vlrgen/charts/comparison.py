@@ -26,7 +26,11 @@ __all__ = ["ANSWER_COLOURS", "STATUS_COLOURS", "ShareJob", "StripJob"]
 STATUS_COLOURS = {"green": "#3a9d48", "yellow": "#f2c500", "orange": "#f28e1c", "red": "#d7301f", "grey": "#c8c8c8"}
 ANSWER_COLOURS = ("#1f5f8b", "#5b9bc8", "#a9cde6", "#e0b46a", "#b5651d", "#7a3e10")  # first = most positive
 NO_ANSWER_COLOUR = "#d9d9d9"
-MARKER_STYLES = {"county": ("#4d4d4d", "5.2 2.2"), "nation": ("#1d1d1d", "1.4 2.3"), "peers": ("#8c5aa5", "6.4 1.6 1.4 1.6")}
+MARKER_STYLES = {
+    "county": ("#4d4d4d", "5.2 2.2"),
+    "nation": ("#1d1d1d", "1.4 2.3"),
+    "peers": ("#8c5aa5", "6.4 1.6 1.4 1.6"),
+}
 WIDTH = 460.8  # points: 6.4 inches, like the time-series charts
 FONT = "'Noto Sans', 'DejaVu Sans', sans-serif"  # DejaVu covers the minus sign Noto Sans lacks
 INK, AXIS = "#262626", "#3a3a3a"
@@ -70,7 +74,7 @@ class StripJob:
         # A fixed, evenly spread vertical offset per dot keeps equal values apart without randomness.
         for i, value in enumerate(self.values):
             svg.circle(x(value), y(((i * 0.618034) % 1.0) - 0.5), 1.87, "#8a8a8a", opacity=0.75)
-        for label, value, role in self.markers:
+        for _label, value, role in self.markers:
             colour, dashes = MARKER_STYLES[role]
             svg.line(x(value), top, x(value), bottom, colour, 1.4, dashes)
         for label, value in self.highlights:
@@ -114,8 +118,9 @@ class ShareJob:
                 share = count / total * 100 if total else 0.0
                 if share > 0:
                     x0 = left + start / 100 * (right - left)
-                    svg.rect(x0, middle - 0.36 * pitch, share / 100 * (right - left), 0.72 * pitch, colour,
-                             stroke="#ffffff")
+                    svg.rect(
+                        x0, middle - 0.36 * pitch, share / 100 * (right - left), 0.72 * pitch, colour, stroke="#ffffff"
+                    )
                 start += share
             svg.line(left - 3.5, middle, left, middle, AXIS, 0.8)
             svg.text(left - 6, middle + 3, label, 8.5, anchor="end")
@@ -147,18 +152,23 @@ class _Svg:
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dashes: str = "") -> None:
         dash = f' stroke-dasharray="{dashes}"' if dashes else ""
-        self.parts.append(f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" stroke="{colour}" '
-                          f'stroke-width="{width}"{dash}/>')
+        self.parts.append(
+            f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" stroke="{colour}" '
+            f'stroke-width="{width}"{dash}/>'
+        )
 
     def text(self, x: float, y: float, text: str, size: float, anchor: str = "start") -> None:
-        self.parts.append(f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="{anchor}">'
-                          f'{escape(text)}</text>')
+        self.parts.append(
+            f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size}" text-anchor="{anchor}">{escape(text)}</text>'
+        )
 
     def finish(self) -> str:
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n'
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:.1f}pt" height="{self.height:.1f}pt" '
-                f'viewBox="0 0 {self.width:.1f} {self.height:.1f}" font-family="{FONT}" fill="{INK}">\n'
-                f'<rect width="100%" height="100%" fill="#ffffff"/>\n' + "\n".join(self.parts) + "\n</svg>\n")
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:.1f}pt" height="{self.height:.1f}pt" '
+            f'viewBox="0 0 {self.width:.1f} {self.height:.1f}" font-family="{FONT}" fill="{INK}">\n'
+            f'<rect width="100%" height="100%" fill="#ffffff"/>\n' + "\n".join(self.parts) + "\n</svg>\n"
+        )
 
 
 LEGEND_SIZE, LEGEND_GAP, LEGEND_ROW = 8.0, 14.0, 13.0

@@ -14,7 +14,17 @@ from pathlib import Path
 from vlrgen.inputs.i18n import Language
 from vlrgen.judge.rules import KpiSummary, thresholds_of
 
-__all__ = ["ChartJob", "ChartLine", "plan_chart", "draw_chart", "new_figure", "svg_of", "band_edges", "FONT_FAMILY", "BAND_COLOURS"]
+__all__ = [
+    "BAND_COLOURS",
+    "FONT_FAMILY",
+    "ChartJob",
+    "ChartLine",
+    "band_edges",
+    "draw_chart",
+    "new_figure",
+    "plan_chart",
+    "svg_of",
+]
 
 FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]  # DejaVu covers the minus sign Noto Sans lacks
 GREY_COUNTY = "#6b6b6b"
@@ -49,8 +59,16 @@ class ChartJob:
         return draw_chart(self)
 
 
-def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, labels: dict[str, str],
-               language: Language, colour: str, font_dir: Path) -> ChartJob:
+def plan_chart(
+    name: str,
+    summary: KpiSummary,
+    county_series,
+    nation_series,
+    labels: dict[str, str],
+    language: Language,
+    colour: str,
+    font_dir: Path,
+) -> ChartJob:
     indicator = summary.indicator
     lines = [ChartLine(labels["entity"], tuple((o.period, o.value) for o in summary.series), "entity")]
     for role, series in (("county", county_series), ("nation", nation_series)):
@@ -61,12 +79,32 @@ def plan_chart(name: str, summary: KpiSummary, county_series, nation_series, lab
     bands, references = band_edges(indicator), []
     t = thresholds_of(indicator)
     if t:
-        references.append((t.green, language.t("chart.green_line", value=language.quantity(t.green, decimals, unit)), "green"))
+        references.append(
+            (t.green, language.t("chart.green_line", value=language.quantity(t.green, decimals, unit)), "green")
+        )
     if indicator.target is not None:
-        references.append((indicator.target, language.t("chart.target_line", year=indicator.target_year,
-                                                         value=language.quantity(indicator.target, decimals, unit)), "target"))
-    return ChartJob(name=name, language=language.code, lines=tuple(lines), y_label=unit, decimals=decimals,
-                    colour=colour, font_dir=str(font_dir), bands=bands, references=tuple(references))
+        references.append(
+            (
+                indicator.target,
+                language.t(
+                    "chart.target_line",
+                    year=indicator.target_year,
+                    value=language.quantity(indicator.target, decimals, unit),
+                ),
+                "target",
+            )
+        )
+    return ChartJob(
+        name=name,
+        language=language.code,
+        lines=tuple(lines),
+        y_label=unit,
+        decimals=decimals,
+        colour=colour,
+        font_dir=str(font_dir),
+        bands=bands,
+        references=tuple(references),
+    )
 
 
 def band_edges(indicator) -> tuple[tuple[float, float, str], ...]:
@@ -108,9 +146,11 @@ def draw_chart(job: ChartJob) -> str:
     language = Language(job.language, {})
     figure = new_figure(job.name, job.font_dir, (6.4, 3.2))
     axes = figure.add_subplot()
-    styles = {"entity": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
-              "county": dict(color=GREY_COUNTY, linewidth=1.5, linestyle="--", zorder=2),
-              "nation": dict(color=GREY_NATION, linewidth=1.5, linestyle=":", zorder=1)}
+    styles = {
+        "entity": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
+        "county": dict(color=GREY_COUNTY, linewidth=1.5, linestyle="--", zorder=2),
+        "nation": dict(color=GREY_NATION, linewidth=1.5, linestyle=":", zorder=1),
+    }
     for line in job.lines:
         xs, ys = zip(*line.points)
         axes.plot(xs, ys, label=line.label, **styles[line.role])
@@ -138,8 +178,10 @@ def _draw_thresholds(axes, job: ChartJob) -> None:
     low, high = low - pad, high + pad
     for start, end, status in job.bands:
         axes.axhspan(min(start, end), max(start, end), color=BAND_COLOURS[status], zorder=0, linewidth=0)
-    styles = {"green": dict(color=GREEN_LINE, linestyle="--", linewidth=1.2),
-              "target": dict(color=TARGET_LINE, linestyle="-.", linewidth=1.2)}
+    styles = {
+        "green": dict(color=GREEN_LINE, linestyle="--", linewidth=1.2),
+        "target": dict(color=TARGET_LINE, linestyle="-.", linewidth=1.2),
+    }
     for value, label, kind in job.references:
         axes.axhline(value, label=label, zorder=1.5, **styles[kind])
     if job.bands or job.references:

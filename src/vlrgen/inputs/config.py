@@ -16,7 +16,7 @@ from typing import Any
 from vlrgen import reference
 from vlrgen.problems import BuildFailed, Location, Problems
 
-__all__ = ["Config", "Entity", "Survey", "CONFIG_NAME", "LANGUAGES", "OUTPUTS", "load_config", "load_config_strictly"]
+__all__ = ["CONFIG_NAME", "LANGUAGES", "OUTPUTS", "Config", "Entity", "Survey", "load_config", "load_config_strictly"]
 
 CONFIG_NAME = "vlrgen.toml"
 LANGUAGES = ("nb", "en")
@@ -104,8 +104,9 @@ class Config:
     def locate(self, key: str) -> Location:
         return self.key_locations.get(key, Location(self.path, 1, 1))
 
-    def with_overrides(self, languages: tuple[str, ...] | None = None,
-                       outputs: tuple[str, ...] | None = None) -> Config:
+    def with_overrides(
+        self, languages: tuple[str, ...] | None = None, outputs: tuple[str, ...] | None = None
+    ) -> Config:
         return replace(self, languages=languages or self.languages, outputs=outputs or self.outputs)
 
 
@@ -117,16 +118,23 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     """
     path = (project / CONFIG_NAME if project.is_dir() else project).resolve()
     if not path.is_file():
-        problems.add(Location(path), "config.missing",
-                     f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}")
+        problems.add(
+            Location(path),
+            "config.missing",
+            f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}",
+        )
         return None
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.add(Location(path, line, 1), "config.encoding", f"{CONFIG_NAME} is not UTF-8 text",
-                     hint="save it as UTF-8 in your editor")
+        problems.add(
+            Location(path, line, 1),
+            "config.encoding",
+            f"{CONFIG_NAME} is not UTF-8 text",
+            hint="save it as UTF-8 in your editor",
+        )
         return None
     try:
         raw = tomllib.loads(text)
@@ -172,8 +180,7 @@ def locate_keys(text: str, path: Path) -> dict[str, Location]:
     return found
 
 
-def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Location],
-             path: Path) -> dict[str, Any]:
+def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Location], path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
@@ -183,19 +190,25 @@ def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Lo
             values[dotted] = value
         elif dotted in TABLES:
             example = next(k for k in SCHEMA if k.startswith(dotted + "."))
-            problems.add(locations.get(dotted, Location(path, 1, 1)), "config.invalid",
-                         f"{dotted}: expected a table of settings like {example} = …, got {_show(value)}")
+            problems.add(
+                locations.get(dotted, Location(path, 1, 1)),
+                "config.invalid",
+                f"{dotted}: expected a table of settings like {example} = …, got {_show(value)}",
+            )
         else:
             known = sorted(SCHEMA) + sorted(TABLES)
             guess = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
             hint = f'did you mean "{guess[0]}"?' if guess else "see the list of keys in README.md"
-            problems.add(locations.get(dotted, Location(path, 1, 1)), "config.unknown_key",
-                         f'{dotted}: unknown setting', hint=hint)
+            problems.add(
+                locations.get(dotted, Location(path, 1, 1)),
+                "config.unknown_key",
+                f"{dotted}: unknown setting",
+                hint=hint,
+            )
     return values
 
 
-def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location],
-              problems: Problems) -> Config | None:
+def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location], problems: Problems) -> Config | None:
     root = path.parent
 
     def where(key: str) -> Location:
@@ -232,16 +245,21 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
 
     paths = {}
     for key, default, must_exist, inside in (
-        ("content.narrative", "narrative", "dir", True), ("content.templates", None, "dir", True),
-        ("data.indicators", None, "file", False), ("data.observations", None, "file", False),
+        ("content.narrative", "narrative", "dir", True),
+        ("content.templates", None, "dir", True),
+        ("data.indicators", None, "file", False),
+        ("data.observations", None, "file", False),
         ("data.sources", None, "file", False),
         ("branding.logo", None, "file", True),
     ):
         paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
 
     if "data.observations" not in values and "data.sources" not in values:
-        problems.add(where("data"), "config.missing_key",
-                     "data.observations or data.sources: the project needs at least one of them")
+        problems.add(
+            where("data"),
+            "config.missing_key",
+            "data.observations or data.sources: the project needs at least one of them",
+        )
     slug = _text(values, "report.slug", bad)
     if slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
         bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
@@ -250,25 +268,43 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     members = _member_projects(values, root, path, where, problems)
     scope = _choice(values, "members.municipalities", ("all", "in_data"), bad)
     if kind == "municipality" and (members or scope):
-        problems.add(where("members"), "config.invalid",
-                     "members: only a county review or a VSR (entity.kind = \"county\" or \"vsr\") has members")
+        problems.add(
+            where("members"),
+            "config.invalid",
+            'members: only a county review or a VSR (entity.kind = "county" or "vsr") has members',
+        )
     survey = _survey(values, root, where, bad, problems)
     if survey is not None and not (kind == "vsr" or members or scope):
-        problems.add(where("survey"), "config.invalid",
-                     "survey: only a review with members (a VSR, or a county with [members]) summarises a survey")
+        problems.add(
+            where("survey"),
+            "config.invalid",
+            "survey: only a review with members (a VSR, or a county with [members]) summarises a survey",
+        )
     if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
         return None
     return Config(
-        path=path, root=root,
+        path=path,
+        root=root,
         entity=Entity(name=name, code=code, kind=kind, county_code=county_code or ""),
-        year=year, languages=tuple(languages), outputs=tuple(outputs), slug=slug or f"{_slugify(name)}-{year}",
-        author=author or name, titles=titles,
-        narrative_dir=paths["content.narrative"], templates_dir=paths["content.templates"],
-        indicators_path=paths["data.indicators"], observations_path=paths["data.observations"],
+        year=year,
+        languages=tuple(languages),
+        outputs=tuple(outputs),
+        slug=slug or f"{_slugify(name)}-{year}",
+        author=author or name,
+        titles=titles,
+        narrative_dir=paths["content.narrative"],
+        templates_dir=paths["content.templates"],
+        indicators_path=paths["data.indicators"],
+        observations_path=paths["data.observations"],
         sources_path=paths["data.sources"],
-        logo=paths["branding.logo"], accent=accent,
-        pdf_variant=None if variant == "none" else variant, base_year=base_year, key_locations=locations,
-        member_projects=members, member_scope=scope, survey=survey,
+        logo=paths["branding.logo"],
+        accent=accent,
+        pdf_variant=None if variant == "none" else variant,
+        base_year=base_year,
+        key_locations=locations,
+        member_projects=members,
+        member_scope=scope,
+        survey=survey,
     )
 
 
@@ -278,27 +314,42 @@ def _member_projects(values: dict, root: Path, path: Path, where, problems: Prob
     if raw is None:
         return ()
     if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
-        problems.add(where("members.projects"), "config.invalid",
-                     f"members.projects: expected a list of folders in quotes, got {_show(raw)}")
+        problems.add(
+            where("members.projects"),
+            "config.invalid",
+            f"members.projects: expected a list of folders in quotes, got {_show(raw)}",
+        )
         return ()
     found: dict[Path, None] = {}
     for pattern in raw:
         if Path(pattern).is_absolute():
-            problems.add(where("members.projects"), "config.invalid",
-                         f"members.projects: {pattern} is an absolute path; write it relative to this project")
+            problems.add(
+                where("members.projects"),
+                "config.invalid",
+                f"members.projects: {pattern} is an absolute path; write it relative to this project",
+            )
             continue
         if any(ch in pattern for ch in "*?["):
-            matches = [p.parent.resolve() for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))
-                       if _kind_of(p) in ("municipality", None)]  # a glob passes over other reviews
+            matches = [
+                p.parent.resolve()
+                for p in sorted(root.glob(f"{pattern.rstrip('/')}/{CONFIG_NAME}"))
+                if _kind_of(p) in ("municipality", None)
+            ]  # a glob passes over other reviews
             if not matches:
-                problems.add(where("members.projects"), "config.path_missing",
-                             f"members.projects: {pattern} matches no folder with a {CONFIG_NAME}")
+                problems.add(
+                    where("members.projects"),
+                    "config.path_missing",
+                    f"members.projects: {pattern} matches no folder with a {CONFIG_NAME}",
+                )
         else:
             folder = (root / pattern).resolve()
             matches = [folder] if (folder / CONFIG_NAME).is_file() else []
             if not matches:
-                problems.add(where("members.projects"), "config.path_missing",
-                             f"members.projects: {pattern} is not a report project (no {CONFIG_NAME} there)")
+                problems.add(
+                    where("members.projects"),
+                    "config.path_missing",
+                    f"members.projects: {pattern} is not a report project (no {CONFIG_NAME} there)",
+                )
         found.update((m, None) for m in matches if m != path.parent)
     return tuple(found)
 
@@ -330,31 +381,38 @@ def _survey(values: dict, root: Path, where, bad, problems: Problems) -> Survey 
     return Survey(answers, questions, entity, illustrative)
 
 
-def _check_entity(code: str | None, kind: str | None, name: str | None, at: Location,
-                  problems: Problems) -> str | None:
+def _check_entity(code: str | None, kind: str | None, name: str | None, at: Location, problems: Problems) -> str | None:
     if not code or not kind:
         return None
     if kind == "vsr":
         if code != reference.NATION_CODE:
-            problems.add(at, "config.unknown_entity", f'entity.code: a VSR covers the whole country, so its code is "0", '
-                                                      f'not "{code}"')
+            problems.add(
+                at,
+                "config.unknown_entity",
+                f'entity.code: a VSR covers the whole country, so its code is "0", not "{code}"',
+            )
             return None
         return ""
     digits = 4 if kind == "municipality" else 2
     place = reference.place(code)
     if not re.fullmatch(rf"\d{{{digits}}}", code) or place is None or place.kind != kind:
-        problems.add(at, "config.unknown_entity",
-                     f'entity.code: "{code}" is not a {kind} code in the 2024 structure',
-                     hint=f"a {kind} code has {digits} digits, e.g. {'4001' if digits == 4 else '40'}")
+        problems.add(
+            at,
+            "config.unknown_entity",
+            f'entity.code: "{code}" is not a {kind} code in the 2024 structure',
+            hint=f"a {kind} code has {digits} digits, e.g. {'4001' if digits == 4 else '40'}",
+        )
         return None
     if name and name.casefold() not in place.name.casefold():
-        problems.warn(at, "config.entity_name",
-                      f'entity.name "{name}" differs from the official name "{place.name}" for {code}')
+        problems.warn(
+            at, "config.entity_name", f'entity.name "{name}" differs from the official name "{place.name}" for {code}'
+        )
     return place.county_code
 
 
-def _path(values: dict, key: str, default: str | None, root: Path, kind: str, inside: bool,
-          where, problems: Problems) -> Path | None:
+def _path(
+    values: dict, key: str, default: str | None, root: Path, kind: str, inside: bool, where, problems: Problems
+) -> Path | None:
     raw = values.get(key, default)
     if raw is None:
         return None
@@ -363,12 +421,17 @@ def _path(values: dict, key: str, default: str | None, root: Path, kind: str, in
         return None
     resolved = (root / raw).resolve()
     if inside and not resolved.is_relative_to(root):
-        problems.add(where(key), "config.outside_project",
-                     f"{key}: {raw} lies outside the project folder; report files must live inside it")
+        problems.add(
+            where(key),
+            "config.outside_project",
+            f"{key}: {raw} lies outside the project folder; report files must live inside it",
+        )
         return None
     exists = resolved.is_dir() if kind == "dir" else resolved.is_file()
     if not exists:
-        problems.add(where(key), "config.path_missing", f"{key}: {'folder' if kind == 'dir' else 'file'} {raw} does not exist")
+        problems.add(
+            where(key), "config.path_missing", f"{key}: {'folder' if kind == 'dir' else 'file'} {raw} does not exist"
+        )
         return None
     return resolved
 
@@ -397,7 +460,12 @@ def _list_of(values: dict, key: str, allowed: tuple[str, ...], bad) -> list[str]
     value = values.get(key)
     if value is None:
         return None
-    if not isinstance(value, list) or not value or any(v not in allowed for v in value) or len(set(value)) != len(value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(v not in allowed for v in value)
+        or len(set(value)) != len(value)
+    ):
         bad(key, "a list drawn from " + ", ".join(f'"{a}"' for a in allowed))
         return None
     return value

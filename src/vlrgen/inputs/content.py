@@ -23,32 +23,89 @@ from markdown.treeprocessors import Treeprocessor
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["SECTIONS", "Section", "Narrative", "load_narrative", "render_markdown"]
+__all__ = ["SECTIONS", "Narrative", "Section", "load_narrative", "render_markdown"]
 
 # (key, heading level) in report order; level-2 keys are children of policy_environment.
 SECTIONS: tuple[tuple[str, int], ...] = (
-    ("opening_statement", 1), ("highlights", 1), ("introduction", 1), ("methodology", 1),
-    ("policy_environment", 1), ("ownership", 2), ("local_frameworks", 2), ("three_dimensions", 2),
-    ("leave_no_one_behind", 2), ("institutional_mechanisms", 2), ("structural_issues", 2),
-    ("progress", 1), ("means_of_implementation", 1), ("conclusions", 1), ("annexes", 1),
+    ("opening_statement", 1),
+    ("highlights", 1),
+    ("introduction", 1),
+    ("methodology", 1),
+    ("policy_environment", 1),
+    ("ownership", 2),
+    ("local_frameworks", 2),
+    ("three_dimensions", 2),
+    ("leave_no_one_behind", 2),
+    ("institutional_mechanisms", 2),
+    ("structural_issues", 2),
+    ("progress", 1),
+    ("means_of_implementation", 1),
+    ("conclusions", 1),
+    ("annexes", 1),
 )
 SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 FRONT_MATTER_KEYS = {"title", "example"}
 GOAL_FILE = re.compile(r"goal-(\d{2})")
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
-    "a": {"href"}, "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align", "scope"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start"},
 }
-UNSAFE = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\son\w+\s*=|javascript:|<\s*\w+[^>]*\sstyle\s*=", re.I)
+UNSAFE = re.compile(
+    r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\son\w+\s*=|javascript:|<\s*\w+[^>]*\sstyle\s*=", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -73,15 +130,19 @@ class Narrative:
         return sorted(lang for (k, lang) in self.sections if k == key)
 
 
-def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
-                   problems: Problems, media_prefix: str = "../media/") -> Narrative:
+def load_narrative(
+    root: Path, narrative_dir: Path, languages: tuple[str, ...], problems: Problems, media_prefix: str = "../media/"
+) -> Narrative:
     """Read every narrative file; report missing, untranslated and unknown files."""
     sections: dict[tuple[str, str], Section] = {}
     for lang in languages:
         folder = narrative_dir / lang
         if not folder.is_dir():
-            problems.warn(Location(narrative_dir), "content.missing_language",
-                          f"no narrative folder for language {lang} (expected {folder.name}/ here)")
+            problems.warn(
+                Location(narrative_dir),
+                "content.missing_language",
+                f"no narrative folder for language {lang} (expected {folder.name}/ here)",
+            )
             continue
         for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
             key = path.stem
@@ -95,19 +156,25 @@ def load_narrative(root: Path, narrative_dir: Path, languages: tuple[str, ...],
     return narrative
 
 
-def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems,
-                 media_prefix: str) -> Section:
+def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems, media_prefix: str) -> Section:
     text = read_text(path, problems)
     meta, body, body_line = _split_front_matter(text, path, problems)
     _check_source(path, body, body_line, problems)
     level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
-    html, assets, rejected = render_markdown(body, path.parent, root, prefix=key, top_level=level,
-                                             media_prefix=media_prefix)
+    html, assets, rejected = render_markdown(
+        body, path.parent, root, prefix=key, top_level=level, media_prefix=media_prefix
+    )
     for src in rejected:
         _report_image(path, body, src, problems)
-    return Section(key=key, language=lang, title=meta.get("title") or None, html=html,
-                   example=meta.get("example", "").lower() in {"true", "yes", "ja"},
-                   path=path, assets=tuple(assets))
+    return Section(
+        key=key,
+        language=lang,
+        title=meta.get("title") or None,
+        html=html,
+        example=meta.get("example", "").lower() in {"true", "yes", "ja"},
+        path=path,
+        assets=tuple(assets),
+    )
 
 
 def read_text(path: Path, problems: Problems) -> str:
@@ -118,13 +185,18 @@ def read_text(path: Path, problems: Problems) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.add(Location(path, line, column), "content.encoding", "the file is not UTF-8 text",
-                     hint="save it as UTF-8 in your editor")
+        problems.add(
+            Location(path, line, column),
+            "content.encoding",
+            "the file is not UTF-8 text",
+            hint="save it as UTF-8 in your editor",
+        )
         return data.decode("utf-8", errors="replace")
 
 
-def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_level: int,
-                    media_prefix: str) -> tuple[str, list[tuple[Path, str]], list[str]]:
+def render_markdown(
+    text: str, base_dir: Path, root: Path, *, prefix: str, top_level: int, media_prefix: str
+) -> tuple[str, list[tuple[Path, str]], list[str]]:
     """Markdown → sanitised HTML; ids prefixed with `prefix`, headings start at `top_level`.
 
     Returns the HTML, the images to copy (source file, path under media/) and the image
@@ -134,10 +206,11 @@ def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_l
     rejected: list[str] = []
     extension = _ReportExtension(prefix, top_level)
     md = markdown.Markdown(
-        extensions=["tables", "footnotes", "attr_list", "sane_lists", "fenced_code",
-                    "toc", extension],
-        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False},
-                           "footnotes": {"BACKLINK_TITLE": ""}},
+        extensions=["tables", "footnotes", "attr_list", "sane_lists", "fenced_code", "toc", extension],
+        extension_configs={
+            "toc": {"slugify": slugify_unicode, "permalink": False},
+            "footnotes": {"BACKLINK_TITLE": ""},
+        },
         output_format="html",
     )
     html = md.convert(text)
@@ -154,8 +227,14 @@ def render_markdown(text: str, base_dir: Path, root: Path, *, prefix: str, top_l
             return f"{prefix}--{value}"  # ids written as raw HTML stay inside their section
         return value
 
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=filter_attribute,
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=filter_attribute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
     return clean, assets, rejected
 
 
@@ -170,13 +249,17 @@ def _media_path(src: str, base_dir: Path, root: Path) -> tuple[Path, str] | None
 
 
 def _report_image(path: Path, body: str, src: str, problems: Problems) -> None:
-    line, column = next(((n, text.index(src) + 1) for n, text in enumerate(body.split("\n"), start=1) if src in text),
-                        (0, 0))
+    line, column = next(
+        ((n, text.index(src) + 1) for n, text in enumerate(body.split("\n"), start=1) if src in text), (0, 0)
+    )
     at = Location(path, line, column)
     if re.match(r"[a-z][a-z0-9+.-]*:|//", src, re.I):
-        problems.add(at, "content.remote_image",
-                     f"image {src} is not a file in the project; reports never fetch from the network",
-                     hint="save the image in the project folder and link it with a relative path")
+        problems.add(
+            at,
+            "content.remote_image",
+            f"image {src} is not a file in the project; reports never fetch from the network",
+            hint="save the image in the project folder and link it with a relative path",
+        )
     else:
         problems.add(at, "content.missing_image", f"image {src} not found inside the project folder")
 
@@ -194,15 +277,24 @@ def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[dict
         key, sep, value = line.partition(":")
         key = key.strip()
         if not sep:
-            problems.add(Location(path, number, 1), "content.front_matter",
-                         f'front matter line is not "key: value": {line.strip()!r}')
+            problems.add(
+                Location(path, number, 1),
+                "content.front_matter",
+                f'front matter line is not "key: value": {line.strip()!r}',
+            )
         elif key not in FRONT_MATTER_KEYS:
-            problems.warn(Location(path, number, 1), "content.front_matter",
-                          f'unknown front matter key "{key}" (known: {", ".join(sorted(FRONT_MATTER_KEYS))})')
+            problems.warn(
+                Location(path, number, 1),
+                "content.front_matter",
+                f'unknown front matter key "{key}" (known: {", ".join(sorted(FRONT_MATTER_KEYS))})',
+            )
         else:
             meta[key] = value.strip().strip('"')
-    problems.add(Location(path, 1, 1), "content.front_matter",
-                 'front matter opened with "---" is never closed with a second "---" line')
+    problems.add(
+        Location(path, 1, 1),
+        "content.front_matter",
+        'front matter opened with "---" is never closed with a second "---" line',
+    )
     return {}, text, 1
 
 
@@ -217,37 +309,50 @@ def _check_source(path: Path, body: str, first_line: int, problems: Problems) ->
             continue
         prose = re.sub(r"`[^`]*`", lambda m: " " * len(m.group(0)), line)
         for match in UNSAFE.finditer(prose):
-            problems.warn(Location(path, number, match.start() + 1), "content.unsafe_html",
-                          f"unsafe HTML {match.group(0).strip()!r} is removed from the report")
+            problems.warn(
+                Location(path, number, match.start() + 1),
+                "content.unsafe_html",
+                f"unsafe HTML {match.group(0).strip()!r} is removed from the report",
+            )
 
 
 def _warn_unknown_file(path: Path, problems: Problems) -> None:
     guess = difflib.get_close_matches(path.stem, SECTION_KEYS, n=1)
-    hint = f'did you mean "{guess[0]}.md"?' if guess else \
-        "section files are named after the section keys in README.md; goal commentary is goal-01.md … goal-17.md"
-    problems.warn(Location(path), "content.unknown_section", f'"{path.name}" is not a known section and is not used', hint=hint)
+    hint = (
+        f'did you mean "{guess[0]}.md"?'
+        if guess
+        else "section files are named after the section keys in README.md; goal commentary is goal-01.md … goal-17.md"
+    )
+    problems.warn(
+        Location(path), "content.unknown_section", f'"{path.name}" is not a known section and is not used', hint=hint
+    )
 
 
-def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[str, ...],
-                    problems: Problems) -> None:
+def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[str, ...], problems: Problems) -> None:
     keys = list(SECTION_KEYS) + sorted({k for (k, _) in narrative.sections if k.startswith("goal-")})
     for key in keys:
         present = narrative.languages_with(key)
         if not present:
-            problems.warn(Location(narrative_dir), "content.missing_section",
-                          f'section "{key}" is missing in every language (expected {languages[0]}/{key}.md)')
+            problems.warn(
+                Location(narrative_dir),
+                "content.missing_section",
+                f'section "{key}" is missing in every language (expected {languages[0]}/{key}.md)',
+            )
             continue
         for lang in languages:
             if lang not in present:
                 source = narrative.get(key, present[0])
-                problems.warn(Location(source.path, 1, 1), "content.untranslated",
-                              f'section "{key}" has no {lang} version (expected {lang}/{key}.md); the {lang} report shows "not yet translated"')
+                problems.warn(
+                    Location(source.path, 1, 1),
+                    "content.untranslated",
+                    f'section "{key}" has no {lang} version (expected {lang}/{key}.md); the {lang} report shows "not yet translated"',
+                )
 
 
 class _ReportTreeprocessor(Treeprocessor):
     """Nest headings under the section and keep the section's own ids and links unique."""
 
-    def __init__(self, md, ext: "_ReportExtension"):
+    def __init__(self, md, ext: _ReportExtension):
         super().__init__(md)
         self.ext = ext
 

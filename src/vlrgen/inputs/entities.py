@@ -39,16 +39,22 @@ def resolve_entity(text: str) -> Resolution:
         return code
     historic = re.search(r"\((-\s*\d{4}|\d{4}\s*-\s*\d{0,4})\)\s*$", raw)
     if historic:  # "Bø (-2019)": a unit that no longer exists; its name may now belong to another place
-        return Resolution(None, suggestion="", note=f"{raw!r} is a municipality that no longer exists; "
-                                                      "give its old kommunenummer so it can be mapped")
+        return Resolution(
+            None,
+            suggestion="",
+            note=f"{raw!r} is a municipality that no longer exists; give its old kommunenummer so it can be mapped",
+        )
     key = _normalise(raw)
     county = re.fullmatch(r"(.+?)\s*\((.+)\)", key)
     if county and county[1] in _ambiguous():
         return _in_county(county[1], county[2], raw)
     if key in _ambiguous():
         options = ", ".join(f"{p.code} ({reference.place(p.county_code).name})" for p in _ambiguous()[key])
-        return Resolution(None, note=f'"{raw}" is the name of more than one municipality: {options}; '
-                                     "use the kommunenummer or add the county in brackets")
+        return Resolution(
+            None,
+            note=f'"{raw}" is the name of more than one municipality: {options}; '
+            "use the kommunenummer or add the county in brackets",
+        )
     names = _names()
     if key in names:
         return Resolution(names[key])
@@ -72,11 +78,15 @@ def _as_code(raw: str) -> Resolution | None:
         if changed:
             new, weight, last_year = changed
             if weight < 0.99:
-                return Resolution(None, note=f"code {candidate} was later split between several municipalities or "
-                                             f"counties (the largest part, {weight:.0%}, is now {new}); its values "
-                                             "cannot be given to one of them")
-            return Resolution(new, note=f"historic code {candidate} mapped to {new}", valid_until=last_year,
-                              old_code=candidate)
+                return Resolution(
+                    None,
+                    note=f"code {candidate} was later split between several municipalities or "
+                    f"counties (the largest part, {weight:.0%}, is now {new}); its values "
+                    "cannot be given to one of them",
+                )
+            return Resolution(
+                new, note=f"historic code {candidate} mapped to {new}", valid_until=last_year, old_code=candidate
+            )
     return Resolution(None, suggestion="")
 
 
@@ -104,7 +114,7 @@ def _normalise(name: str) -> str:
 
 @functools.cache
 def _names() -> dict[str, str]:
-    names: dict[str, str] = {n: reference.NATION_CODE for n in NATION_NAMES}
+    names: dict[str, str] = dict.fromkeys(NATION_NAMES, reference.NATION_CODE)
     places = list(reference.counties().values()) + list(reference.municipalities().values())
     for place in places:  # municipalities last: a county and a municipality rarely share a name
         names.setdefault(place.name.casefold(), place.code)

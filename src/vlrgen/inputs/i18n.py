@@ -22,7 +22,7 @@ from vlrgen import reference
 from vlrgen.inputs.config import locate_keys
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Language", "load_languages", "PERCENT_UNITS"]
+__all__ = ["PERCENT_UNITS", "Language", "load_languages"]
 
 PERCENT_UNITS = {"%", "prosent", "percent"}
 
@@ -71,7 +71,6 @@ class Language:
     def row_unit(self, unit: str) -> str:
         """The unit shown under a table row heading: empty for percentages, which carry their own sign."""
         return "" if unit in PERCENT_UNITS else unit
-
 
 
 @functools.lru_cache(maxsize=65536)  # counts, years and shares repeat across pages and languages
@@ -128,7 +127,9 @@ def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> di
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(match[1]), int(match[2])) if match else (1, 1)
-        problems.add(Location(path, line, col), "i18n.syntax", f"message catalog is not valid TOML: {exc}".split(" (at")[0])
+        problems.add(
+            Location(path, line, col), "i18n.syntax", f"message catalog is not valid TOML: {exc}".split(" (at")[0]
+        )
         return {}
     locations = locate_keys(text, path)
     flat = {}
@@ -155,29 +156,40 @@ def _check_parity(merged: dict[str, dict[str, str]], origin: dict, problems: Pro
     for code, messages in merged.items():
         for key in sorted(all_keys - messages.keys()):
             other = next(c for c in merged if key in merged[c])
-            problems.add(origin[(other, key)], "i18n.missing_message",
-                         f'message "{key}" exists in the {other} catalog but not in the {code} catalog')
+            problems.add(
+                origin[(other, key)],
+                "i18n.missing_message",
+                f'message "{key}" exists in the {other} catalog but not in the {code} catalog',
+            )
 
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def _check_placeholders(messages: dict[str, str], defaults: dict[str, str], origin: dict, code: str,
-                        problems: Problems) -> None:
+def _check_placeholders(
+    messages: dict[str, str], defaults: dict[str, str], origin: dict, code: str, problems: Problems
+) -> None:
     for key, text in messages.items():
         try:
             used = placeholders(text)
         except ValueError:
-            problems.add(origin[(code, key)], "i18n.placeholder", f'message "{key}" has an unmatched {{ or }}',
-                         hint="write {{ or }} for a literal brace")
+            problems.add(
+                origin[(code, key)],
+                "i18n.placeholder",
+                f'message "{key}" has an unmatched {{ or }}',
+                hint="write {{ or }} for a literal brace",
+            )
             continue
         expected = placeholders(defaults[key]) if key in defaults else used
         if used != expected:
             shown = ", ".join(f"{{{name}}}" for name in sorted(expected)) or "no placeholders"
-            problems.add(origin[(code, key)], "i18n.placeholder",
-                         f'message "{key}" must use {shown}, like the standard text (it uses '
-                         f'{", ".join(f"{{{n}}}" for n in sorted(used)) or "none"})')
+            problems.add(
+                origin[(code, key)],
+                "i18n.placeholder",
+                f'message "{key}" must use {shown}, like the standard text (it uses '
+                f"{', '.join(f'{{{n}}}' for n in sorted(used)) or 'none'})",
+            )
 
 
 def _goal_messages(code: str) -> dict[str, str]:

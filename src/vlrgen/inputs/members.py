@@ -12,13 +12,26 @@ from vlrgen import reference
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language
 
-__all__ = ["SIZE_BANDS", "Member", "band_label", "list_members", "make_member", "population_of", "scope_members",
-           "size_band"]
+__all__ = [
+    "SIZE_BANDS",
+    "Member",
+    "band_label",
+    "list_members",
+    "make_member",
+    "population_of",
+    "scope_members",
+    "size_band",
+]
 
 # Population bands for peer groups (residents on 1 January): lower bound inclusive, upper exclusive.
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
-    (0, 2000), (2000, 5000), (5000, 10000), (10000, 20000), (20000, 50000), (50000, None))
-
+    (0, 2000),
+    (2000, 5000),
+    (5000, 10000),
+    (10000, 20000),
+    (20000, 50000),
+    (50000, None),
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +48,9 @@ class Member:
 def size_band(population: int | None) -> int:
     if population is None:
         return -1
-    return next(i for i, (low, high) in enumerate(SIZE_BANDS) if population >= low and (high is None or population < high))
+    return next(
+        i for i, (low, high) in enumerate(SIZE_BANDS) if population >= low and (high is None or population < high)
+    )
 
 
 def band_label(band: int, language: Language) -> str:
@@ -73,12 +88,16 @@ def make_member(code: str, year: int, slug: str | None = None) -> Member:
 
 def scope_members(scope_code: str) -> list[str]:
     """Municipality codes of a county, or of the whole country for the nation code."""
-    return sorted(c for c, p in reference.municipalities().items()
-                  if scope_code == reference.NATION_CODE or p.county_code == scope_code)
+    return sorted(
+        c
+        for c, p in reference.municipalities().items()
+        if scope_code == reference.NATION_CODE or p.county_code == scope_code
+    )
 
 
-def list_members(scope_code: str, scope: str | None, project_slugs: dict[str, str], dataset: Dataset,
-                 year: int) -> tuple[Member, ...]:
+def list_members(
+    scope_code: str, scope: str | None, project_slugs: dict[str, str], dataset: Dataset, year: int
+) -> tuple[Member, ...]:
     """Members: the municipalities of the scope ("all" or those "in_data"), plus the member projects."""
     codes: set[str] = set(project_slugs)
     if scope == "all":

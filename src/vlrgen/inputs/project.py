@@ -19,7 +19,7 @@ from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Project", "LoadData", "gather_project", "load_config_data"]
+__all__ = ["LoadData", "Project", "gather_project", "load_config_data"]
 
 LoadData = Callable[[Config, Problems], Dataset]
 
@@ -42,9 +42,14 @@ def load_config_data(config: Config, problems: Problems) -> Dataset:
     return load_dataset(config.indicators_path, config.observations_path, problems, sources_path=config.sources_path)
 
 
-def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | None = None,
-                   formats: tuple[str, ...] | None = None, datasets: dict | None = None,
-                   load_data: LoadData = load_config_data) -> Project | None:
+def gather_project(
+    path: Path,
+    problems: Problems,
+    languages: tuple[str, ...] | None = None,
+    formats: tuple[str, ...] | None = None,
+    datasets: dict | None = None,
+    load_data: LoadData = load_config_data,
+) -> Project | None:
     """Phase 1: config, narrative, data and catalogs, with every problem collected.
 
     `datasets` shares loaded data between projects that name the same files (a county's members).
@@ -59,11 +64,16 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
     catalog_codes = tuple(sorted(set(config.languages) | {"nb", "en"}))
     languages = load_languages(catalog_dirs, catalog_codes, problems)
     check_templates(list(template_dirs), languages["en"].messages, problems)
-    narrative = (load_narrative(config.root, config.narrative_dir, config.languages, problems)
-                 if config.narrative_dir else Narrative({}))
+    narrative = (
+        load_narrative(config.root, config.narrative_dir, config.languages, problems)
+        if config.narrative_dir
+        else Narrative({})
+    )
     if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
         if config.is_review:  # a review may rely on its member projects' data alone
-            return _gather_review(config, narrative, Dataset({}, ()), languages, template_dirs, problems, datasets, load_data)
+            return _gather_review(
+                config, narrative, Dataset({}, ()), languages, template_dirs, problems, datasets, load_data
+            )
         return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
     before = len(problems.errors)
     key = (config.indicators_path, config.observations_path, config.sources_path)
@@ -74,16 +84,27 @@ def gather_project(path: Path, problems: Problems, languages: tuple[str, ...] | 
         if datasets is not None:
             datasets[key] = dataset
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
-        problems.warn(config.locate("data.observations"), "data.no_observations",
-                      f"the observations file has no rows for {config.entity.name} ({config.entity.code})")
+        problems.warn(
+            config.locate("data.observations"),
+            "data.no_observations",
+            f"the observations file has no rows for {config.entity.name} ({config.entity.code})",
+        )
     if config.is_review:
         return _gather_review(config, narrative, dataset, languages, template_dirs, problems, datasets, load_data)
     _check_goal_commentary(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, languages, template_dirs)
 
 
-def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, languages, template_dirs,
-                   problems: Problems, datasets: dict | None, load_data: LoadData) -> Project:
+def _gather_review(
+    config: Config,
+    narrative: Narrative,
+    dataset: Dataset,
+    languages,
+    template_dirs,
+    problems: Problems,
+    datasets: dict | None,
+    load_data: LoadData,
+) -> Project:
     """A review's members: its member projects (their data joins the review's) and the municipalities in scope."""
     slugs: dict[str, str] = {}
     for folder in config.member_projects:
@@ -91,13 +112,19 @@ def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, langu
         if member is None:
             continue
         if member.entity.kind != "municipality":
-            problems.add(config.locate("members.projects"), "config.invalid",
-                         f"members.projects: {folder.name} is a {member.entity.kind} project; members are municipalities")
+            problems.add(
+                config.locate("members.projects"),
+                "config.invalid",
+                f"members.projects: {folder.name} is a {member.entity.kind} project; members are municipalities",
+            )
             continue
         if config.entity.kind == "county" and member.entity.county_code != config.entity.code:
-            problems.add(config.locate("members.projects"), "config.invalid",
-                         f"members.projects: {member.entity.name} ({member.entity.code}) is not in "
-                         f"{config.entity.name}; a county review's members are its own municipalities")
+            problems.add(
+                config.locate("members.projects"),
+                "config.invalid",
+                f"members.projects: {member.entity.name} ({member.entity.code}) is not in "
+                f"{config.entity.name}; a county review's members are its own municipalities",
+            )
             continue
         slugs[member.entity.code] = member.slug
         if member.indicators_path and (member.observations_path or member.sources_path):
@@ -106,16 +133,23 @@ def _gather_review(config: Config, narrative: Narrative, dataset: Dataset, langu
                 loaded = load_data(member, problems)
                 if datasets is not None:
                     datasets[key] = loaded
-            dataset = _merge_member_data(dataset, datasets[key] if datasets is not None else loaded,
-                                         member.entity.code, problems)
+            dataset = _merge_member_data(
+                dataset, datasets[key] if datasets is not None else loaded, member.entity.code, problems
+            )
     members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
     if not members:
-        problems.add(config.locate("members"), "config.no_members",
-                     "the review has no members: list member projects or set members.municipalities = \"all\"")
+        problems.add(
+            config.locate("members"),
+            "config.no_members",
+            'the review has no members: list member projects or set members.municipalities = "all"',
+        )
     survey = load_survey(config.survey, problems) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
-        problems.warn(config.locate("survey.answers"), "survey.no_members",
-                      f"no municipality of this review is in {config.survey.answers.name}, so no survey chart is made")
+        problems.warn(
+            config.locate("survey.answers"),
+            "survey.no_members",
+            f"no municipality of this review is in {config.survey.answers.name}, so no survey chart is made",
+        )
     return Project(config, narrative, dataset, languages, template_dirs, members, survey)
 
 
@@ -129,10 +163,18 @@ def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, proble
         return dataset
     for key, theirs in member_data.indicators.items():
         ours = dataset.indicators.get(key)
-        if ours is not None and (ours.unit, ours.direction, ours.weighting) != (theirs.unit, theirs.direction, theirs.weighting):
-            problems.add(theirs.location, "data.member_conflict",
-                         f"indicator {key} is defined with another unit, direction or weighting than in the review's "
-                         f"catalogue ({ours.location})", hint="use one catalogue for the review and its members")
+        if ours is not None and (ours.unit, ours.direction, ours.weighting) != (
+            theirs.unit,
+            theirs.direction,
+            theirs.weighting,
+        ):
+            problems.add(
+                theirs.location,
+                "data.member_conflict",
+                f"indicator {key} is defined with another unit, direction or weighting than in the review's "
+                f"catalogue ({ours.location})",
+                hint="use one catalogue for the review and its members",
+            )
     have = {(o.indicator, o.entity, o.period): o for o in dataset.observations}
     replaced, added = set(), []
     for o in member_data.observations:
@@ -143,19 +185,28 @@ def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, proble
             added.append(o)
             replaced.add((o.indicator, o.entity, o.period))
         elif o.value is not None and known.value != o.value:
-            problems.add(o.location, "data.member_conflict",
-                         f"{o.indicator} for {code} in {o.period} is {o.value} here but {known.value} in the review's "
-                         f"own data ({known.location})")
+            problems.add(
+                o.location,
+                "data.member_conflict",
+                f"{o.indicator} for {code} in {o.period} is {o.value} here but {known.value} in the review's "
+                f"own data ({known.location})",
+            )
     kept = tuple(o for o in dataset.observations if (o.indicator, o.entity, o.period) not in replaced)
     return Dataset({**member_data.indicators, **dataset.indicators}, kept + tuple(added))
 
 
 def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:
     """Commentary for a goal is shown only in that goal's block, which needs data for the entity."""
-    with_data = {dataset.indicators[o.indicator].goal for o in dataset.observations
-                 if o.entity == config.entity.code and o.value is not None and o.indicator in dataset.indicators}
+    with_data = {
+        dataset.indicators[o.indicator].goal
+        for o in dataset.observations
+        if o.entity == config.entity.code and o.value is not None and o.indicator in dataset.indicators
+    }
     for (key, _), section in sorted(narrative.sections.items()):
         if key.startswith("goal-") and int(key[5:]) not in with_data:
-            problems.warn(Location(section.path, 1, 1), "content.goal_without_data",
-                          f"commentary for goal {int(key[5:])} is not shown: no indicator under that goal has data "
-                          f"for {config.entity.name}")
+            problems.warn(
+                Location(section.path, 1, 1),
+                "content.goal_without_data",
+                f"commentary for goal {int(key[5:])} is not shown: no indicator under that goal has data "
+                f"for {config.entity.name}",
+            )

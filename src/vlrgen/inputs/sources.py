@@ -20,12 +20,34 @@ from vlrgen.inputs.entities import resolve_entity
 from vlrgen.inputs.tables import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
 from vlrgen.problems import Location, Problems
 
-__all__ = ["SeriesSpec", "SourceSpec", "load_source_specs", "read_sources", "parse_period", "Observation"]
+__all__ = ["Observation", "SeriesSpec", "SourceSpec", "load_source_specs", "parse_period", "read_sources"]
 
-SOURCE_KEYS = {"file", "format", "encoding", "delimiter", "decimal", "thousands", "header_row", "sheet", "range",
-               "series"}
-SERIES_KEYS = {"indicator", "entity", "entity_code", "period", "period_label", "value", "filter", "scale",
-               "aggregate", "county_totals", "per_inhabitant", "exclude"}
+SOURCE_KEYS = {
+    "file",
+    "format",
+    "encoding",
+    "delimiter",
+    "decimal",
+    "thousands",
+    "header_row",
+    "sheet",
+    "range",
+    "series",
+}
+SERIES_KEYS = {
+    "indicator",
+    "entity",
+    "entity_code",
+    "period",
+    "period_label",
+    "value",
+    "filter",
+    "scale",
+    "aggregate",
+    "county_totals",
+    "per_inhabitant",
+    "exclude",
+}
 FORMATS = ("csv", "xlsx", "opensdg")
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
 
@@ -81,8 +103,11 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
         return []
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+), column (\d+)", str(exc))
-        problems.add(Location(path, int(match[1]) if match else 1, int(match[2]) if match else 1),
-                     "source.syntax", f"not valid TOML: {exc}".split(" (at")[0])
+        problems.add(
+            Location(path, int(match[1]) if match else 1, int(match[2]) if match else 1),
+            "source.syntax",
+            f"not valid TOML: {exc}".split(" (at")[0],
+        )
         return []
     where = _locate(text, path)
     entries = raw.get("source", [])
@@ -96,8 +121,12 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
             specs.append(spec)
     for key in raw:
         if key != "source":
-            problems.add(Location(path, 1, 1), "source.unknown_key", f'unknown setting "{key}"',
-                         hint="a sources file holds [[source]] tables")
+            problems.add(
+                Location(path, 1, 1),
+                "source.unknown_key",
+                f'unknown setting "{key}"',
+                hint="a sources file holds [[source]] tables",
+            )
     return specs
 
 
@@ -125,7 +154,7 @@ def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Pro
     ok = _check_keys(entry, SOURCE_KEYS, lambda k: at(k), "source", problems)
     file = entry.get("file")
     if not isinstance(file, str) or not file:
-        problems.add(at("file"), "source.invalid", "every [[source]] needs file = \"path/to/file.csv\"")
+        problems.add(at("file"), "source.invalid", 'every [[source]] needs file = "path/to/file.csv"')
         return None
     path = (base / file).resolve()
     if not path.is_file():
@@ -151,16 +180,22 @@ def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Pro
         if key in entry and not isinstance(entry[key], str):
             problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {entry[key]!r}")
             ok = False
-    series = [s for n, item in enumerate(items, start=1)
-              if (s := _series_spec(item, fmt, lambda k, n=n: at(k, n), problems))]
+    series = [
+        s for n, item in enumerate(items, start=1) if (s := _series_spec(item, fmt, lambda k, n=n: at(k, n), problems))
+    ]
     if not entry.get("series"):
         problems.add(at("file"), "source.no_series", f"source {file} declares no [[source.series]]")
     if not ok or len(series) != len(items):
         return None
     required = tuple(dict.fromkeys(c for s in series for c in _columns_of(s)))
-    options = ReadOptions(encoding=entry.get("encoding", "auto"), delimiter=entry.get("delimiter", "auto"),
-                          header_row=header_row, sheet=entry.get("sheet"), cell_range=entry.get("range"),
-                          required=required)
+    options = ReadOptions(
+        encoding=entry.get("encoding", "auto"),
+        delimiter=entry.get("delimiter", "auto"),
+        header_row=header_row,
+        sheet=entry.get("sheet"),
+        cell_range=entry.get("range"),
+        required=required,
+    )
     return SourceSpec(path, fmt, options, decimal, entry.get("thousands", ""), tuple(series), at("file"))
 
 
@@ -170,11 +205,15 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     values = {**defaults, **item}
     for key in ("indicator", "period", "value"):
         if not isinstance(values.get(key), str) or not values.get(key):
-            problems.add(at(key), "source.invalid", f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})')
+            problems.add(
+                at(key),
+                "source.invalid",
+                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})',
+            )
             ok = False
     for key in ("entity", "entity_code", "period_label"):
         if key in values and not isinstance(values[key], str):
-            problems.add(at(key), "source.invalid", f'{key} must be a text in quotes, got {values[key]!r}')
+            problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {values[key]!r}")
             ok = False
     if bool(values.get("entity")) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
@@ -184,16 +223,23 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         if not isinstance(values.get(key) or {}, dict):
             problems.add(at(key), "source.invalid", f"{key} must be a table like {example}")
             return None
-        selections[key] = [(column, tuple(str(w) for w in (wanted if isinstance(wanted, list) else [wanted])))
-                           for column, wanted in (values.get(key) or {}).items()]
+        selections[key] = [
+            (column, tuple(str(w) for w in (wanted if isinstance(wanted, list) else [wanted])))
+            for column, wanted in (values.get(key) or {}).items()
+        ]
     filters = selections["filter"]
     if values.get("aggregate", "none") not in AGGREGATES:
-        problems.add(at("aggregate"), "source.invalid",
-                     f'aggregate must be one of {", ".join(AGGREGATES)}, got {values["aggregate"]!r}')
+        problems.add(
+            at("aggregate"),
+            "source.invalid",
+            f"aggregate must be one of {', '.join(AGGREGATES)}, got {values['aggregate']!r}",
+        )
         ok = False
     scale = values.get("scale", 1)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-        problems.add(at("scale"), "source.invalid", f"scale must be a number, e.g. 100 for fraction → percent, got {scale!r}")
+        problems.add(
+            at("scale"), "source.invalid", f"scale must be a number, e.g. 100 for fraction → percent, got {scale!r}"
+        )
         ok = False
     if not ok:
         return None
@@ -201,14 +247,26 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     if entity_code is not None:
         resolved = resolve_entity(str(entity_code)).code
         if resolved is None:
-            problems.add(at("entity_code"), "source.unknown_entity", f'"{entity_code}" is not a municipality, county or nation code')
+            problems.add(
+                at("entity_code"),
+                "source.unknown_entity",
+                f'"{entity_code}" is not a municipality, county or nation code',
+            )
             return None
         entity_code = resolved
     return SeriesSpec(
-        indicator=values["indicator"], value=values["value"], period=values["period"],
-        entity=values.get("entity"), entity_code=entity_code, period_label=values.get("period_label"),
-        filters=tuple(filters), excludes=tuple(selections["exclude"]), scale=float(scale), aggregate=values.get("aggregate", "none"),
-        county_totals=bool(values.get("county_totals", False)), per_inhabitant=bool(values.get("per_inhabitant", False)),
+        indicator=values["indicator"],
+        value=values["value"],
+        period=values["period"],
+        entity=values.get("entity"),
+        entity_code=entity_code,
+        period_label=values.get("period_label"),
+        filters=tuple(filters),
+        excludes=tuple(selections["exclude"]),
+        scale=float(scale),
+        aggregate=values.get("aggregate", "none"),
+        county_totals=bool(values.get("county_totals", False)),
+        per_inhabitant=bool(values.get("per_inhabitant", False)),
         locations={k: at(k) for k in values},
     )
 
@@ -218,8 +276,12 @@ def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problem
     for key in entry:
         if key not in allowed:
             guess = difflib.get_close_matches(key, sorted(allowed), n=1)
-            problems.add(at(key), "source.unknown_key", f'unknown {kind} setting "{key}"',
-                         hint=f'did you mean "{guess[0]}"?' if guess else "see README, Declared data sources")
+            problems.add(
+                at(key),
+                "source.unknown_key",
+                f'unknown {kind} setting "{key}"',
+                hint=f'did you mean "{guess[0]}"?' if guess else "see README, Declared data sources",
+            )
             ok = False
     return ok
 
@@ -243,19 +305,29 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
 
 def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Observation]:
     rows = _filtered(spec, table, series, problems)
-    decimal = spec.decimal if spec.decimal != "auto" else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
+    decimal = (
+        spec.decimal
+        if spec.decimal != "auto"
+        else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
+    )
     grouped: dict[tuple[str, int], list[tuple[float | None, str, Location, int]]] = defaultdict(list)
     unknown: dict[str, list[Location]] = defaultdict(list)
     notes: dict[str, tuple[Location, str]] = {}
     for row in rows:
         period = parse_period(row[series.period], problems)
-        entity, valid_until = (series.entity_code, 9999) if series.entity_code else \
-            _entity(row[series.entity], unknown, notes, period[0] if period else None)
+        entity, valid_until = (
+            (series.entity_code, 9999)
+            if series.entity_code
+            else _entity(row[series.entity], unknown, notes, period[0] if period else None)
+        )
         value, ok = parse_number(row[series.value], decimal, spec.thousands)
         if not ok:
-            problems.add(row[series.value].location, "source.not_a_number",
-                         f'"{row[series.value].text}" is not a number (column {series.value})',
-                         hint=_number_hint(row[series.value].text, decimal))
+            problems.add(
+                row[series.value].location,
+                "source.not_a_number",
+                f'"{row[series.value].text}" is not a number (column {series.value})',
+                hint=_number_hint(row[series.value].text, decimal),
+            )
         if entity is None or period is None or not ok:
             continue
         label = row[series.period_label].text if series.period_label else period[1]
@@ -266,15 +338,23 @@ def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: P
     elif notes:
         first = min((loc for loc, _ in notes.values()), key=lambda loc: loc.line)
         examples = "; ".join(note for _, note in list(notes.values())[:3])
-        problems.warn(first, "source.entity_mapped",
-                      f"{len(notes)} historic codes or names were mapped to 2024 codes ({series.indicator}), e.g. {examples}")
+        problems.warn(
+            first,
+            "source.entity_mapped",
+            f"{len(notes)} historic codes or names were mapped to 2024 codes ({series.indicator}), e.g. {examples}",
+        )
     for text, locations in unknown.items():
         resolution = resolve_entity(text)
         more = f" ({len(locations)} rows)" if len(locations) > 1 else ""
         message = (resolution.note or f'"{text}" is not a known municipality, county or the nation') + more
-        problems.add(locations[0], "source.unknown_entity", message,
-                     hint=f'did you mean "{resolution.suggestion}"?' if resolution.suggestion
-                     else "use the 2024 name or kommunenummer")
+        problems.add(
+            locations[0],
+            "source.unknown_entity",
+            message,
+            hint=f'did you mean "{resolution.suggestion}"?'
+            if resolution.suggestion
+            else "use the 2024 name or kommunenummer",
+        )
     values = _combine(grouped, series, problems)
     if series.county_totals:
         values = _add_county_totals(values)
@@ -288,15 +368,21 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
         for value in wanted:
             if value not in present:
                 guess = difflib.get_close_matches(value, sorted(present), n=1)
-                problems.add(series.locations.get("filter", spec.location), "source.filter_matches_nothing",
-                             f'no row of {spec.path.name} has {column} = "{value}"',
-                             hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file")
+                problems.add(
+                    series.locations.get("filter", spec.location),
+                    "source.filter_matches_nothing",
+                    f'no row of {spec.path.name} has {column} = "{value}"',
+                    hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file",
+                )
         rows = [r for r in rows if r.text(column) in wanted]
     for column, unwanted in series.excludes:
         kept = [r for r in rows if r.text(column) not in unwanted]
         if len(kept) == len(rows):  # a declared exclusion is deliberate; one that finds nothing is a typo
-            problems.warn(series.locations.get("exclude", spec.location), "source.exclude_matches_nothing",
-                          f'exclude: no row of {spec.path.name} has {column} = {" or ".join(unwanted)}')
+            problems.warn(
+                series.locations.get("exclude", spec.location),
+                "source.exclude_matches_nothing",
+                f"exclude: no row of {spec.path.name} has {column} = {' or '.join(unwanted)}",
+            )
         rows = kept
     if spec.format == "opensdg":  # the headline series: every disaggregation column empty
         fixed = {series.period, series.value} | {c for c, _ in series.filters}
@@ -309,8 +395,11 @@ def _entity(cell: Cell, unknown: dict, notes: dict, period: int | None) -> tuple
     resolution = resolve_entity(cell.text)
     if resolution.code is None:
         unknown[cell.text].append(cell.location)
-    elif resolution.note and not (resolution.old_code and period is not None
-                                  and reference.renumbered(resolution.old_code, resolution.code, period)):
+    elif resolution.note and not (
+        resolution.old_code
+        and period is not None
+        and reference.renumbered(resolution.old_code, resolution.code, period)
+    ):
         notes.setdefault(cell.text, (cell.location, resolution.note))
     return resolution.code, resolution.valid_until
 
@@ -332,21 +421,27 @@ def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
         match = re.fullmatch(pattern, text)
         if match:
             return result(match)
-    problems.add(cell.location, "source.invalid_period", f'period "{cell.text}" is not understood',
-                 hint="use a year (2024), a date (2024-01-01), a month (2024M01), a range (2018-2024) "
-                 "or a school year (2023/2024)")
+    problems.add(
+        cell.location,
+        "source.invalid_period",
+        f'period "{cell.text}" is not understood',
+        hint="use a year (2024), a date (2024-01-01), a month (2024M01), a range (2018-2024) "
+        "or a school year (2023/2024)",
+    )
     return None
 
 
 def _number_hint(text: str, decimal: str) -> str:
     if decimal == "." and re.fullmatch(r"-?\d+,\d+\s*%?", text):
-        return "decimal comma? set decimal = \",\""
+        return 'decimal comma? set decimal = ","'
     if decimal == "," and re.fullmatch(r"-?\d+\.\d+\s*%?", text):
-        return "decimal point? set decimal = \".\""
+        return 'decimal point? set decimal = "."'
     return "a missing value may be empty, .., : or -"
 
 
-def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tuple[str, int], tuple[float | None, str, Location]]:
+def _combine(
+    grouped: dict, series: SeriesSpec, problems: Problems
+) -> dict[tuple[str, int], tuple[float | None, str, Location]]:
     """One value per entity and period; rows under older codes give way to rows under newer codes."""
     combined = {}
     replaced = 0
@@ -378,14 +473,20 @@ def _combine(grouped: dict, series: SeriesSpec, problems: Problems) -> dict[tupl
         (entity, period), items = min(incomplete, key=lambda d: d[1][0][2].line)
         missing = next(item for item in items if item[0] is None)
         more = f" and {len(incomplete) - 1} more" if len(incomplete) > 1 else ""
-        problems.warn(missing[2], "source.incomplete_total",
-                      f"{series.indicator} for {entity} in {period}{more} is left missing: some of the rows to "
-                      f"{series.aggregate} have no value")
+        problems.warn(
+            missing[2],
+            "source.incomplete_total",
+            f"{series.indicator} for {entity} in {period}{more} is left missing: some of the rows to "
+            f"{series.aggregate} have no value",
+        )
     if replaced:
         first = min((item[2] for items in grouped.values() for item in items), key=lambda loc: loc.line)
-        problems.warn(first, "source.older_codes_replaced",
-                      f"{replaced} rows under older codes were left out because the file also has rows for the same "
-                      f"places under newer codes ({series.indicator})")
+        problems.warn(
+            first,
+            "source.older_codes_replaced",
+            f"{replaced} rows under older codes were left out because the file also has rows for the same "
+            f"places under newer codes ({series.indicator})",
+        )
     return combined
 
 
@@ -394,13 +495,21 @@ def _report_duplicates(duplicates: list, series: SeriesSpec, problems: Problems,
     hint = 'add a filter to keep one row, or set aggregate = "sum", "mean" or "last"'
     ordered = sorted(duplicates, key=lambda d: d[1][1][2].line)
     for (entity, period), items in ordered[:shown]:
-        problems.add(items[1][2], "source.duplicate", f"{len(items)} rows give {series.indicator} for {entity} in "
-                     f"{period} (first on line {items[0][2].line})", hint=hint)
+        problems.add(
+            items[1][2],
+            "source.duplicate",
+            f"{len(items)} rows give {series.indicator} for {entity} in {period} (first on line {items[0][2].line})",
+            hint=hint,
+        )
     if len(ordered) > shown:
         rest = ordered[shown:]
-        problems.add(rest[0][1][1][2], "source.duplicate",
-                     f"{len(rest)} more entity-periods of {series.indicator} have more than one row "
-                     f"(from line {rest[0][1][1][2].line} on)", hint=hint)
+        problems.add(
+            rest[0][1][1][2],
+            "source.duplicate",
+            f"{len(rest)} more entity-periods of {series.indicator} have more than one row "
+            f"(from line {rest[0][1][1][2].line} on)",
+            hint=hint,
+        )
 
 
 def _add_county_totals(values: dict) -> dict:
@@ -426,12 +535,14 @@ def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[Observ
         if value is not None and series.per_inhabitant:
             population = reference.populations().get((entity, period))
             if not population:
-                problems.add(location, "source.no_population",
-                             f"no population figure for {entity} on 1 January {period}, so no value per inhabitant")
+                problems.add(
+                    location,
+                    "source.no_population",
+                    f"no population figure for {entity} on 1 January {period}, so no value per inhabitant",
+                )
                 continue
             value = value / population
         if value is not None:
             value = round(value * series.scale, 10)
         observations.append(Observation(series.indicator, entity, period, value, label, location, *derived))
     return observations
-

@@ -61,14 +61,22 @@ def load_survey(survey: Survey, problems: Problems) -> SurveyData | None:
         resolution = resolve_entity(cell.text)
         code = resolution.code
         if code is None or len(code) != 4:
-            problems.add(cell.location, "survey.unknown_municipality",
-                         resolution.note or f'"{cell.text}" is not a municipality in the 2024 structure',
-                         hint=f'did you mean "{resolution.suggestion}"?' if resolution.suggestion
-                         else "use the kommunenummer or the 2024 name")
+            problems.add(
+                cell.location,
+                "survey.unknown_municipality",
+                resolution.note or f'"{cell.text}" is not a municipality in the 2024 structure',
+                hint=f'did you mean "{resolution.suggestion}"?'
+                if resolution.suggestion
+                else "use the kommunenummer or the 2024 name",
+            )
             continue
         if code in answers:
-            problems.add(cell.location, "survey.duplicate",
-                         f"{cell.text} answers twice (first on line {first_line[code]})", hint="keep one row per municipality")
+            problems.add(
+                cell.location,
+                "survey.duplicate",
+                f"{cell.text} answers twice (first on line {first_line[code]})",
+                hint="keep one row per municipality",
+            )
             continue
         first_line[code] = cell.location.line
         answers[code] = {q.column: _answer(row, q, problems) for q in questions}
@@ -83,8 +91,11 @@ def _answer(row, question: Question, problems: Problems) -> str:
         return ""
     if text.casefold() not in by_fold:
         allowed = ", ".join(question.answers)
-        problems.add(cell.location, "survey.unknown_answer",
-                     f'"{text}" is not an answer to {question.column}; allowed: {allowed} (or empty for no answer)')
+        problems.add(
+            cell.location,
+            "survey.unknown_answer",
+            f'"{text}" is not an answer to {question.column}; allowed: {allowed} (or empty for no answer)',
+        )
         return ""
     return by_fold[text.casefold()]
 
@@ -99,22 +110,31 @@ def _load_questions(path: Path, problems: Problems) -> tuple[Question, ...] | No
         labels = {lang: tuple(a.strip() for a in row.text(f"answers_{lang}").split(";")) for lang in ("nb", "en")}
         bad = [lang for lang in ("nb", "en") if len(labels[lang]) != len(answers)]
         if not row.text("column") or not answers or bad:
-            problems.add(row["answers"].location, "survey.invalid_question",
-                         "each question needs a column, answers separated by ; and as many labels in "
-                         "answers_nb and answers_en")
+            problems.add(
+                row["answers"].location,
+                "survey.invalid_question",
+                "each question needs a column, answers separated by ; and as many labels in answers_nb and answers_en",
+            )
             continue
         if len(answers) > MAX_ANSWERS:
-            problems.add(row["answers"].location, "survey.too_many_answers",
-                         f"{len(answers)} answers; a chart can tell at most {MAX_ANSWERS} apart",
-                         hint="group some answers together in the answers file")
+            problems.add(
+                row["answers"].location,
+                "survey.too_many_answers",
+                f"{len(answers)} answers; a chart can tell at most {MAX_ANSWERS} apart",
+                hint="group some answers together in the answers file",
+            )
             continue
-        questions.append(Question(row.text("column"), {"nb": row.text("question_nb"), "en": row.text("question_en")},
-                                  answers, labels))
+        questions.append(
+            Question(
+                row.text("column"), {"nb": row.text("question_nb"), "en": row.text("question_en")}, answers, labels
+            )
+        )
     return tuple(questions)
 
 
-def summarise_question(data: SurveyData, question: Question, members: Sequence, group_of: Callable,
-                       label_of: Callable) -> tuple[GroupSummary, ...]:
+def summarise_question(
+    data: SurveyData, question: Question, members: Sequence, group_of: Callable, label_of: Callable
+) -> tuple[GroupSummary, ...]:
     """Counts of each answer per group of members (e.g. county or size band), in group order.
 
     Shares are of the members in the answers file; members without a row were not surveyed.

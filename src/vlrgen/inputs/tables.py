@@ -18,7 +18,17 @@ from pathlib import Path
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Cell", "Row", "Table", "field_offsets", "ReadOptions", "read_table", "parse_number", "detect_decimal", "MISSING_MARKERS"]
+__all__ = [
+    "MISSING_MARKERS",
+    "Cell",
+    "ReadOptions",
+    "Row",
+    "Table",
+    "detect_decimal",
+    "field_offsets",
+    "parse_number",
+    "read_table",
+]
 
 MISSING_MARKERS = {"", ".", "..", "...", ":", "-", "–", "—", "x", "NA", "N/A", "NaN"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -35,10 +45,18 @@ class Cell:
 class Row:
     """One data row. Texts are read without building locations; `row[column]` gives a located Cell."""
 
-    __slots__ = ("_path", "_line", "_texts", "_index", "_raw", "_delimiter", "_offsets", "_cells")
+    __slots__ = ("_cells", "_delimiter", "_index", "_line", "_offsets", "_path", "_raw", "_texts")
 
-    def __init__(self, path: Path, line: int, texts: list[str], index: dict[str, int], raw: str = "",
-                 delimiter: str = ",", cells: list[Cell] | None = None):
+    def __init__(
+        self,
+        path: Path,
+        line: int,
+        texts: list[str],
+        index: dict[str, int],
+        raw: str = "",
+        delimiter: str = ",",
+        cells: list[Cell] | None = None,
+    ):
         self._path, self._line, self._texts, self._index = path, line, texts, index
         self._raw, self._delimiter, self._offsets, self._cells = raw, delimiter, None, cells
 
@@ -87,7 +105,7 @@ def read_table(path: Path, options: ReadOptions, problems: Problems) -> Table | 
 def _decode(path: Path, encoding: str, problems: Problems) -> tuple[str, str] | None:
     data = path.read_bytes()
     if not isinstance(encoding, str):
-        problems.add(Location(path), "source.encoding", f"encoding must be a text such as \"cp1252\", got {encoding!r}")
+        problems.add(Location(path), "source.encoding", f'encoding must be a text such as "cp1252", got {encoding!r}')
         return None
     if encoding == "auto" and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encoding = "utf-16"  # Excel's "Unicode text" export
@@ -98,12 +116,20 @@ def _decode(path: Path, encoding: str, problems: Problems) -> tuple[str, str] | 
         except UnicodeDecodeError as exc:
             error = exc
         except LookupError:
-            problems.add(Location(path), "source.encoding", f'unknown encoding "{encoding}"',
-                         hint='use "utf-8", "utf-8-sig", "cp1252" or "latin-1"')
+            problems.add(
+                Location(path),
+                "source.encoding",
+                f'unknown encoding "{encoding}"',
+                hint='use "utf-8", "utf-8-sig", "cp1252" or "latin-1"',
+            )
             return None
     line = data[: error.start].count(b"\n") + 1
-    problems.add(Location(path, line, 1), "source.encoding", f"the file is not {encoding} text",
-                 hint='leave encoding out to detect it, or set encoding = "cp1252" for Excel files from Windows')
+    problems.add(
+        Location(path, line, 1),
+        "source.encoding",
+        f"the file is not {encoding} text",
+        hint='leave encoding out to detect it, or set encoding = "cp1252" for Excel files from Windows',
+    )
     return None
 
 
@@ -129,7 +155,7 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
     if delimiter == "auto":
         delimiter = _sniff_delimiter(lines, options.required)
     if not isinstance(delimiter, str) or len(delimiter) != 1:
-        problems.add(Location(path), "source.delimiter", f"delimiter must be one character or \"tab\", got {delimiter!r}")
+        problems.add(Location(path), "source.delimiter", f'delimiter must be one character or "tab", got {delimiter!r}')
         return None
     records = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -141,8 +167,12 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
             raw = lines[start - 1] if start == previous_end and start <= len(lines) else ""
             records.append((start, record, raw))
     except csv.Error as exc:
-        problems.add(Location(path, reader.line_num, 1), "source.csv", f"the file cannot be read as CSV: {exc}",
-                     hint="check for an unclosed double quote")
+        problems.add(
+            Location(path, reader.line_num, 1),
+            "source.csv",
+            f"the file cannot be read as CSV: {exc}",
+            hint="check for an unclosed double quote",
+        )
         return None
     header_index = _find_header(path, [r for _, r, _ in records], options, problems)
     if header_index is None:
@@ -152,13 +182,16 @@ def _read_csv(path: Path, options: ReadOptions, problems: Problems) -> Table | N
     index = {name: i for i, name in reversed(list(enumerate(columns)))}  # the first of equal names wins
     rows = []
     width = len(columns)
-    for line, record, raw in records[header_index + 1:]:
+    for line, record, raw in records[header_index + 1 :]:
         if not "".join(record).strip():  # faster than any(...) over cells; files have 100 000 rows
             continue
         if len(record) > width and "".join(record[width:]).strip():
-            problems.add(Location(path, line, 1), "source.column_count",
-                         f"row has {len(record)} cells but the header has {len(columns)}",
-                         hint=f"a value containing {delimiter!r} must be in double quotes")
+            problems.add(
+                Location(path, line, 1),
+                "source.column_count",
+                f"row has {len(record)} cells but the header has {len(columns)}",
+                hint=f"a value containing {delimiter!r} must be in double quotes",
+            )
             continue
         texts = [value.strip() for value in record[:width]] + [""] * (width - len(record))
         rows.append(Row(path, line, texts, index, raw, delimiter))
@@ -183,7 +216,9 @@ def _find_header(path: Path, records: list[list[str]], options: ReadOptions, pro
     if options.header_row is not None:
         index = options.header_row - 1
         if not 0 <= index < len(records):
-            problems.add(Location(path, 1, 1), "source.header", f"header_row = {options.header_row} is past the end of the file")
+            problems.add(
+                Location(path, 1, 1), "source.header", f"header_row = {options.header_row} is past the end of the file"
+            )
             return None
         return index if _check_columns(path, index + 1, records[index], options.required, problems) else None
     for index, record in enumerate(records[:50]):
@@ -201,7 +236,9 @@ def _check_columns(path: Path, line: int, record: list[str], required: tuple[str
     for column in missing:
         guess = difflib.get_close_matches(column, names, n=1)
         hint = f'did you mean "{guess[0]}"?' if guess else "columns found: " + ", ".join(n for n in names if n)[:200]
-        problems.add(Location(path, line, 1), "source.missing_column", f'column "{column}" is not in the header', hint=hint)
+        problems.add(
+            Location(path, line, 1), "source.missing_column", f'column "{column}" is not in the header', hint=hint
+        )
     return not missing
 
 
@@ -213,12 +250,18 @@ def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        problems.add(Location(path), "source.xlsx", f"the spreadsheet cannot be read: {exc}",
-                     hint="vlrgen reads .xlsx; save an old .xls file as .xlsx first")
+        problems.add(
+            Location(path),
+            "source.xlsx",
+            f"the spreadsheet cannot be read: {exc}",
+            hint="vlrgen reads .xlsx; save an old .xls file as .xlsx first",
+        )
         return None
     name = options.sheet or book.sheetnames[0]
     if not isinstance(name, str) or name not in book.sheetnames:
-        problems.add(Location(path), "source.sheet", f'no sheet named "{name}"', hint="sheets: " + ", ".join(book.sheetnames))
+        problems.add(
+            Location(path), "source.sheet", f'no sheet named "{name}"', hint="sheets: " + ", ".join(book.sheetnames)
+        )
         return None
     try:
         bounds = range_boundaries(options.cell_range) if options.cell_range else (1, 1, None, None)
@@ -227,8 +270,10 @@ def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | 
         return None
     min_col, min_row, max_col, max_row = bounds
     window = dict(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
-    records = [[_xlsx_cell(path, name, cell, raw, problems) for cell, raw in zip(row, raw_row)]
-               for row, raw_row in zip(book[name].iter_rows(**window), formulas[name].iter_rows(**window))]
+    records = [
+        [_xlsx_cell(path, name, cell, raw, problems) for cell, raw in zip(row, raw_row)]
+        for row, raw_row in zip(book[name].iter_rows(**window), formulas[name].iter_rows(**window))
+    ]
     book.close()
     formulas.close()
     texts = [[c.text for c in r] for r in records]
@@ -239,8 +284,11 @@ def _read_xlsx(path: Path, options: ReadOptions, problems: Problems) -> Table | 
         return None
     columns = tuple(c.text for c in records[header_index])
     index = {name: i for i, name in reversed(list(enumerate(columns)))}
-    rows = tuple(Row(path, r[0].location.line, [c.text for c in r], index, cells=list(r))
-                 for r in records[header_index + 1:] if any(c.text for c in r))
+    rows = tuple(
+        Row(path, r[0].location.line, [c.text for c in r], index, cells=list(r))
+        for r in records[header_index + 1 :]
+        if any(c.text for c in r)
+    )
     return Table(path, columns, rows, records[header_index][0].location if records[header_index] else Location(path))
 
 
@@ -252,8 +300,12 @@ def _xlsx_cell(path: Path, sheet: str, cell, raw, problems: Problems) -> Cell:
     at = Location(path, row or 0, column or 0, cell=reference)
     value = getattr(cell, "value", None)
     if value is None and isinstance(getattr(raw, "value", None), str) and raw.value.startswith("="):
-        problems.add(at, "source.formula_without_result", f"the formula {raw.value} has no stored result",
-                     hint="open the file in Excel or LibreOffice and save it, so the results are stored")
+        problems.add(
+            at,
+            "source.formula_without_result",
+            f"the formula {raw.value} has no stored result",
+            hint="open the file in Excel or LibreOffice and save it, so the results are stored",
+        )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
         if "%" in (getattr(cell, "number_format", "") or ""):
@@ -267,7 +319,7 @@ def _plain(value: float) -> str:
 
 
 def detect_decimal(texts: list[str], delimiter: str) -> str:
-    """"," or "." for a column of number texts: what the cells say, else the delimiter's custom."""
+    """ "," or "." for a column of number texts: what the cells say, else the delimiter's custom."""
     comma = sum(bool(re.fullmatch(r"-?[\d .\u00a0]*\d,\d+\s*%?", t)) for t in texts)
     dot = sum(bool(re.fullmatch(r"-?[\d ,\u00a0]*\d\.\d+\s*%?", t)) for t in texts)
     if comma != dot:

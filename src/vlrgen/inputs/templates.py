@@ -14,7 +14,7 @@ import jinja2
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["template_root", "check_templates"]
+__all__ = ["check_templates", "template_root"]
 
 
 def template_root() -> Path:
@@ -58,5 +58,8 @@ def _check_templates(search_path: list[Path], messages: dict[str, str], problems
             for number, line in enumerate(source.splitlines(), start=1):
                 for match in MESSAGE_KEY.finditer(line):
                     if match[1] not in messages:
-                        problems.add(Location(path, number, match.start(1) + 1), "template.unknown_message",
-                                     f'the template uses message "{match[1]}", which no catalog defines')
+                        problems.add(
+                            Location(path, number, match.start(1) + 1),
+                            "template.unknown_message",
+                            f'the template uses message "{match[1]}", which no catalog defines',
+                        )

@@ -94,8 +94,9 @@ def _value(dataset: Dataset, indicator: str, code: str, period: int | None) -> f
     return None
 
 
-def aggregate_indicator(dataset: Dataset, indicator: Indicator, members: Sequence[Member], period: int | None,
-                        scope_code: str | None) -> Aggregate:
+def aggregate_indicator(
+    dataset: Dataset, indicator: Indicator, members: Sequence[Member], period: int | None, scope_code: str | None
+) -> Aggregate:
     """The scope's value for `period`: as published, and computed from the members.
 
     Population-weighted when the catalogue says the indicator allows it (weighting = population),
@@ -137,8 +138,9 @@ def _observation(dataset: Dataset, indicator: str, code: str, period: int | None
     return None
 
 
-def distribution(dataset: Dataset, indicator: Indicator, members: Sequence[Member],
-                 scope_code: str | None) -> Distribution:
+def distribution(
+    dataset: Dataset, indicator: Indicator, members: Sequence[Member], scope_code: str | None
+) -> Distribution:
     period = _latest_common_period(indicator, members, dataset)
     values, missing, label = [], [], str(period or "")
     for member in members:
@@ -150,8 +152,14 @@ def distribution(dataset: Dataset, indicator: Indicator, members: Sequence[Membe
             label = found.period_label or label
     reverse = indicator.direction != "lower"  # best (or highest) first
     values.sort(key=lambda mv: ((-mv[1] if reverse else mv[1]), mv[0].name))
-    return Distribution(indicator, period, label, tuple(values), tuple(missing),
-                        aggregate_indicator(dataset, indicator, members, period, scope_code))
+    return Distribution(
+        indicator,
+        period,
+        label,
+        tuple(values),
+        tuple(missing),
+        aggregate_indicator(dataset, indicator, members, period, scope_code),
+    )
 
 
 def top_and_bottom(dist: Distribution, count: int = 3) -> tuple[tuple, tuple]:
@@ -174,7 +182,9 @@ def _at_least(value: float, other: float, indicator: Indicator) -> bool:
     return value <= other if indicator.direction == "lower" else value >= other
 
 
-def goal_shares(goal_rows: Sequence[GoalRow], members: Sequence[Member], goals: Sequence[int]) -> dict[int, dict[str, int]]:
+def goal_shares(
+    goal_rows: Sequence[GoalRow], members: Sequence[Member], goals: Sequence[int]
+) -> dict[int, dict[str, int]]:
     """Per goal: how many members are green, yellow, orange, red or grey (no assessment)."""
     status = {(row.entity, row.goal): row.result.status for row in goal_rows}
     shares = {}
@@ -193,7 +203,7 @@ def best_and_worst_indicators(results: Sequence[IndicatorResult], count: int = 3
     if len(scored) < 2 * count:
         count = (len(scored) + 1) // 2
     best = scored[:count]
-    worst = [r for r in reversed(scored[len(scored) - count:]) if r not in best] if count else []
+    worst = [r for r in reversed(scored[len(scored) - count :]) if r not in best] if count else []
     return best, worst
 
 
@@ -210,8 +220,11 @@ def coverage(dataset: Dataset, indicators: Sequence[Indicator], members: Sequenc
 
 def peer_members(member: Member, year: int) -> tuple[Member, ...]:
     """All municipalities of the country in the same size band (the member included)."""
-    return tuple(m for code in scope_members(reference.NATION_CODE)
-                 if (m := make_member(code, year)).band == member.band and member.band >= 0)
+    return tuple(
+        m
+        for code in scope_members(reference.NATION_CODE)
+        if (m := make_member(code, year)).band == member.band and member.band >= 0
+    )
 
 
 def score_of(indicator: Indicator, value: float | None) -> float | None:

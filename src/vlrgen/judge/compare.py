@@ -52,9 +52,20 @@ def compare_entity(dataset: Dataset, code: str, year: int) -> dict[str, Comparis
         peer = aggregate_indicator(dataset, indicator, peers, period, None)
         rank, ranked = _rank(dataset, indicator, county_members, code, period)
         spread = tuple(v for _, v in _values(dataset, indicator, nation_members, period))
-        found[indicator.id] = Comparison(indicator, period, latest.period_label or str(period), latest.value,
-                                         county, nation, peer, member.band, rank, ranked, member,
-                                         spread if len(spread) >= 3 else ())
+        found[indicator.id] = Comparison(
+            indicator,
+            period,
+            latest.period_label or str(period),
+            latest.value,
+            county,
+            nation,
+            peer,
+            member.band,
+            rank,
+            ranked,
+            member,
+            spread if len(spread) >= 3 else (),
+        )
     return found
 
 

@@ -22,10 +22,27 @@ from dataclasses import dataclass
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 
 __all__ = [
-    "STATUSES", "TRENDS", "PROGRESS", "Thresholds", "GoalResult", "KpiSummary",
-    "indicator_status", "normalised_score", "rescaled_value", "assess_goal", "indicator_trend",
-    "goal_trend", "target_progress", "growth_progress", "summarise_indicator", "summarise_entity",
-    "thresholds_of", "IndicatorResult", "GoalRow", "assess_indicator", "assess_dataset",
+    "PROGRESS",
+    "STATUSES",
+    "TRENDS",
+    "GoalResult",
+    "GoalRow",
+    "IndicatorResult",
+    "KpiSummary",
+    "Thresholds",
+    "assess_dataset",
+    "assess_goal",
+    "assess_indicator",
+    "goal_trend",
+    "growth_progress",
+    "indicator_status",
+    "indicator_trend",
+    "normalised_score",
+    "rescaled_value",
+    "summarise_entity",
+    "summarise_indicator",
+    "target_progress",
+    "thresholds_of",
 ]
 
 STATUSES = ("green", "yellow", "orange", "red", "grey")
@@ -88,8 +105,9 @@ def normalised_score(value: float | None, thresholds: Thresholds) -> float | Non
 def rescaled_value(value: float, thresholds: Thresholds) -> float:
     """0–4 piecewise linear through worst (0), red (1), midpoint (2), green (3), best (4)."""
     sign = 1 if thresholds.direction == "higher" else -1
-    anchors = [sign * a for a in (thresholds.worst, thresholds.red, thresholds.midpoint,
-                                  thresholds.green, thresholds.best)]
+    anchors = [
+        sign * a for a in (thresholds.worst, thresholds.red, thresholds.midpoint, thresholds.green, thresholds.best)
+    ]
     x = sign * value
     slack = EPS * max(1.0, abs(x))
     reached = [step for step, anchor in enumerate(anchors) if x >= anchor - slack]
@@ -137,8 +155,9 @@ def _base_and_latest(series: Series, base_year: int) -> tuple[tuple[int, float],
     return recent[0], recent[-1]
 
 
-def _trend_from_scores(base: tuple[int, float], latest: tuple[int, float], green_score: float,
-                       latest_is_green: bool) -> str:
+def _trend_from_scores(
+    base: tuple[int, float], latest: tuple[int, float], green_score: float, latest_is_green: bool
+) -> str:
     (y0, s0), (y1, s1) = base, latest
     observed = (s1 - s0) / (y1 - y0)
     if latest_is_green and s1 + observed * max(0, TREND_END_YEAR - y1) >= green_score:
@@ -162,8 +181,12 @@ def indicator_trend(series: Series, thresholds: Thresholds, base_year: int = DEF
     if ends is None or green_score is None:
         return "unavailable"
     (y0, v0), (y1, v1) = ends
-    return _trend_from_scores((y0, normalised_score(v0, thresholds)), (y1, normalised_score(v1, thresholds)),
-                              green_score, indicator_status(v1, thresholds) == "green")
+    return _trend_from_scores(
+        (y0, normalised_score(v0, thresholds)),
+        (y1, normalised_score(v1, thresholds)),
+        green_score,
+        indicator_status(v1, thresholds) == "green",
+    )
 
 
 def goal_trend(members: Sequence[tuple[Series, Thresholds]], base_year: int = DEFAULT_BASE_YEAR) -> str:
@@ -186,8 +209,9 @@ def goal_trend(members: Sequence[tuple[Series, Thresholds]], base_year: int = DE
     return _trend_from_scores((base_year_mean, s0), (latest_year_mean, s1), green, all_green)
 
 
-def target_progress(series: Series, direction: str, target: float, target_year: int,
-                    base_year: int = DEFAULT_BASE_YEAR) -> tuple[str, float | None]:
+def target_progress(
+    series: Series, direction: str, target: float, target_year: int, base_year: int = DEFAULT_BASE_YEAR
+) -> tuple[str, float | None]:
     """Distance to a local target: (category, ratio R of observed to required growth)."""
     d = 1 if direction == "higher" else -1
     if series and d * (series[-1][1] - target) >= 0:
@@ -243,21 +267,27 @@ class KpiSummary:
     nation: Observation | None
 
 
-def summarise_indicator(dataset: Dataset, indicator: Indicator, entity: str,
-                        county: str | None, nation: str | None) -> KpiSummary:
+def summarise_indicator(
+    dataset: Dataset, indicator: Indicator, entity: str, county: str | None, nation: str | None
+) -> KpiSummary:
     series = tuple(o for o in dataset.series(indicator.id, entity) if o.value is not None)
     latest = series[-1] if series else None
     previous = series[-2] if len(series) > 1 else None
     change = latest.value - previous.value if latest and previous else None
     return KpiSummary(
-        indicator=indicator, series=series, latest=latest, previous=previous, change=change,
+        indicator=indicator,
+        series=series,
+        latest=latest,
+        previous=previous,
+        change=change,
         county=_value_at(dataset, indicator.id, county, latest),
         nation=_value_at(dataset, indicator.id, nation, latest),
     )
 
 
-def summarise_entity(dataset: Dataset, entity: str, county: str | None,
-                     nation: str | None) -> dict[int, list[KpiSummary]]:
+def summarise_entity(
+    dataset: Dataset, entity: str, county: str | None, nation: str | None
+) -> dict[int, list[KpiSummary]]:
     """KPI summaries grouped by goal, for every goal where `entity` has data.
 
     Indicators of such a goal without values for the entity are kept (latest is None), so the
@@ -265,13 +295,11 @@ def summarise_entity(dataset: Dataset, entity: str, county: str | None,
     """
     by_goal: dict[int, list[KpiSummary]] = {}
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
-        by_goal.setdefault(indicator.goal, []).append(
-            summarise_indicator(dataset, indicator, entity, county, nation))
+        by_goal.setdefault(indicator.goal, []).append(summarise_indicator(dataset, indicator, entity, county, nation))
     return {goal: summaries for goal, summaries in by_goal.items() if any(s.latest for s in summaries)}
 
 
-def _value_at(dataset: Dataset, indicator: str, entity: str | None,
-              latest: Observation | None) -> Observation | None:
+def _value_at(dataset: Dataset, indicator: str, entity: str | None, latest: Observation | None) -> Observation | None:
     if entity is None or latest is None:
         return None
     for observation in dataset.series(indicator, entity):
@@ -310,27 +338,35 @@ class GoalRow:
     trend: str
 
 
-def assess_indicator(entity: str, indicator: Indicator, observations: Sequence[Observation],
-                     base_year: int = DEFAULT_BASE_YEAR) -> IndicatorResult:
+def assess_indicator(
+    entity: str, indicator: Indicator, observations: Sequence[Observation], base_year: int = DEFAULT_BASE_YEAR
+) -> IndicatorResult:
     series = [(o.period, o.value) for o in sorted(observations, key=lambda o: o.period) if o.value is not None]
     latest = series[-1] if series else (None, None)
     thresholds = thresholds_of(indicator)
     if indicator.target is not None:
-        progress, ratio = target_progress(series, indicator.direction, indicator.target, indicator.target_year, base_year)
+        progress, ratio = target_progress(
+            series, indicator.direction, indicator.target, indicator.target_year, base_year
+        )
     else:
         progress, ratio = growth_progress(series, indicator.direction, base_year)
     return IndicatorResult(
-        entity=entity, indicator=indicator, period=latest[0], value=latest[1],
+        entity=entity,
+        indicator=indicator,
+        period=latest[0],
+        value=latest[1],
         score=normalised_score(latest[1], thresholds) if thresholds else None,
         status=indicator_status(latest[1], thresholds) if thresholds else "grey",
         trend=indicator_trend(series, thresholds, base_year) if thresholds else "unavailable",
-        progress=progress, ratio=ratio,
+        progress=progress,
+        ratio=ratio,
         method="sdsn" if thresholds else ("target" if indicator.target is not None else "none"),
     )
 
 
-def assess_dataset(dataset: Dataset, base_year: int = DEFAULT_BASE_YEAR,
-                   entities: Sequence[str] | None = None) -> tuple[list[IndicatorResult], list[GoalRow]]:
+def assess_dataset(
+    dataset: Dataset, base_year: int = DEFAULT_BASE_YEAR, entities: Sequence[str] | None = None
+) -> tuple[list[IndicatorResult], list[GoalRow]]:
     """Judge every entity × indicator and entity × goal in the dataset."""
     by_key: dict[tuple[str, str], list[Observation]] = {}
     for o in dataset.observations:
@@ -346,7 +382,16 @@ def assess_dataset(dataset: Dataset, base_year: int = DEFAULT_BASE_YEAR,
             if not members:
                 continue
             pairs = [(r.value, thresholds_of(r.indicator)) for r in members]
-            series = [([(o.period, o.value) for o in sorted(by_key.get((entity, r.indicator.id), []), key=lambda o: o.period)
-                        if o.value is not None], thresholds_of(r.indicator)) for r in members]
+            series = [
+                (
+                    [
+                        (o.period, o.value)
+                        for o in sorted(by_key.get((entity, r.indicator.id), []), key=lambda o: o.period)
+                        if o.value is not None
+                    ],
+                    thresholds_of(r.indicator),
+                )
+                for r in members
+            ]
             goals.append(GoalRow(entity, goal, assess_goal(pairs), goal_trend(series, base_year)))
     return rows, goals

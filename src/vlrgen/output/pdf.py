@@ -53,8 +53,7 @@ def render_pdf(request: PdfRequest) -> PdfResult:
                 raise ValueError(f"vlrgen refuses to fetch {url}")
             return super().fetch(url, headers)
 
-    html = weasyprint.HTML(filename=str(request.html_path), url_fetcher=LocalOnlyFetcher(),
-                           media_type="print")
+    html = weasyprint.HTML(filename=str(request.html_path), url_fetcher=LocalOnlyFetcher(), media_type="print")
     thresholds = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     try:

@@ -12,7 +12,7 @@ from vlrgen.inputs.dataset import Observation
 from vlrgen.inputs.i18n import Language
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 
-__all__ = ["describe_indicator", "describe_highlights", "start_of_period"]
+__all__ = ["describe_highlights", "describe_indicator", "start_of_period"]
 
 
 def start_of_period(series: Sequence[Observation], base_year: int) -> Observation | None:
@@ -27,8 +27,7 @@ def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: L
     unit, decimals = indicator.unit[lang], indicator.decimals
     end = summary.latest
     start = start_of_period(summary.series, base_year)
-    values = dict(name=indicator.name[lang], end=language.quantity(end.value, decimals, unit),
-                  end_period=_period(end))
+    values = dict(name=indicator.name[lang], end=language.quantity(end.value, decimals, unit), end_period=_period(end))
     if start is None or start.period == end.period:
         text = language.t("sentence.single", **values)
     else:
@@ -37,13 +36,17 @@ def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: L
         key = "sentence.rose" if difference > 0 else ("sentence.fell" if difference < 0 else "sentence.unchanged")
         text = language.t(key, **values)
     if indicator.target is not None:
-        text += language.t("sentence.target", year=indicator.target_year,
-                           target=language.quantity(indicator.target, decimals, unit))
+        text += language.t(
+            "sentence.target", year=indicator.target_year, target=language.quantity(indicator.target, decimals, unit)
+        )
     text += "."
     if result.method == "sdsn":
-        text += " " + language.t("sentence.judgement", status=language.t(f"status.{result.status}"),
-                                 meaning=language.t(f"status_meaning.{result.status}"),
-                                 trend=language.t(f"trend.{result.trend}"))
+        text += " " + language.t(
+            "sentence.judgement",
+            status=language.t(f"status.{result.status}"),
+            meaning=language.t(f"status_meaning.{result.status}"),
+            trend=language.t(f"trend.{result.trend}"),
+        )
     if indicator.target is not None:
         text += " " + language.t("sentence.progress", progress=language.t(f"target_progress.{result.progress}"))
     return text
@@ -66,8 +69,10 @@ def describe_highlights(goals: Sequence[GoalRow], language: Language, goal_names
 
 
 def _goal_list(goals: Sequence[GoalRow], language: Language, names: dict[int, str]) -> str:
-    items = [language.t("highlights.goal_item", number=g.goal, name=names[g.goal],
-                        score=language.number(g.result.score, 0)) for g in goals]
+    items = [
+        language.t("highlights.goal_item", number=g.goal, name=names[g.goal], score=language.number(g.result.score, 0))
+        for g in goals
+    ]
     return _join(items, language)
 
 

@@ -21,7 +21,7 @@ from vlrgen.judge.compare import Comparison, compare_entity
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
 from vlrgen.report.describe import describe_highlights, describe_indicator
 
-__all__ = ["ReportView", "plan_report", "section_views", "cited_sources", "table_of_contents"]
+__all__ = ["ReportView", "cited_sources", "plan_report", "section_views", "table_of_contents"]
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,9 @@ def table_of_contents(sections: tuple[SectionView, ...]) -> list[tuple[SectionVi
     return entries
 
 
-def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language: Language,
-                font_dir: Path) -> ReportView:
+def plan_report(
+    config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path
+) -> ReportView:
     lang = language.code
     entity = config.entity
     county = entity.county_code if entity.kind == "municipality" else None
@@ -164,18 +165,27 @@ def plan_report(config: Config, narrative: Narrative, dataset: Dataset, language
         goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
         if compared:
             table += 1
-            goal = replace(goal, comparisons=compared, comparison_table=table, comparison_figures=tuple(compare_figures))
+            goal = replace(
+                goal, comparisons=compared, comparison_table=table, comparison_figures=tuple(compare_figures)
+            )
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: g.short[lang] for n, g in reference.goals().items()}
     return ReportView(
-        config=config, language=language, sections=section_views(narrative, language),
+        config=config,
+        language=language,
+        sections=section_views(narrative, language),
         goals=tuple(goals),
         goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
-        indicators=used, observations=observations, annex_tables=(table + 1, table + 2, table + 3, table + 4),
-        place_names=places, sources=cited_sources(used, lang), version=__version__,
-        tiles=_tiles(row_of, by_goal, lang), highlights=tuple(describe_highlights(goal_rows, language, names)),
+        indicators=used,
+        observations=observations,
+        annex_tables=(table + 1, table + 2, table + 3, table + 4),
+        place_names=places,
+        sources=cited_sources(used, lang),
+        version=__version__,
+        tiles=_tiles(row_of, by_goal, lang),
+        highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
     )
@@ -185,20 +195,38 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileVi
     tiles = []
     for number, goal in reference.goals().items():
         row = row_of.get(number)
-        tiles.append(TileView(number, goal.colour, goal.short[lang], row.result.status if row else "grey",
-                              row.trend if row else "unavailable", row.result.score if row else None,
-                              number in by_goal))
+        tiles.append(
+            TileView(
+                number,
+                goal.colour,
+                goal.short[lang],
+                row.result.status if row else "grey",
+                row.trend if row else "unavailable",
+                row.result.score if row else None,
+                number in by_goal,
+            )
+        )
     return tuple(tiles)
 
 
-def _method_rows(results: list[IndicatorResult], dataset: Dataset, entity: str, county: str | None,
-                 places: dict[str, str], base_year: int, language: Language) -> tuple[MethodRow, ...]:
+def _method_rows(
+    results: list[IndicatorResult],
+    dataset: Dataset,
+    entity: str,
+    county: str | None,
+    places: dict[str, str],
+    base_year: int,
+    language: Language,
+) -> tuple[MethodRow, ...]:
     rows = []
     for result in results:
         indicator = result.indicator
         series = [o for o in dataset.series(indicator.id, entity) if o.value is not None]
-        comparisons = tuple(places[code] for code in (county, reference.NATION_CODE)
-                            if code and any(o.value is not None for o in dataset.series(indicator.id, code)))
+        comparisons = tuple(
+            places[code]
+            for code in (county, reference.NATION_CODE)
+            if code and any(o.value is not None for o in dataset.series(indicator.id, code))
+        )
         if not series:
             reason = language.t("method.reason_no_data", entity=places[entity])
         elif result.method == "none" or indicator.thresholds is None:
@@ -208,8 +236,17 @@ def _method_rows(results: list[IndicatorResult], dataset: Dataset, entity: str, 
         else:
             reason = ""
         label = lambda o: o.period_label or str(o.period)  # noqa: E731
-        rows.append(MethodRow(indicator, result, len(series), label(series[0]) if series else "–",
-                              label(series[-1]) if series else "–", comparisons, reason))
+        rows.append(
+            MethodRow(
+                indicator,
+                result,
+                len(series),
+                label(series[0]) if series else "–",
+                label(series[-1]) if series else "–",
+                comparisons,
+                reason,
+            )
+        )
     return tuple(rows)
 
 
@@ -223,36 +260,70 @@ def section_views(narrative: Narrative, language: Language) -> tuple[SectionView
     return tuple(views)
 
 
-def _goal_view(number: int, narrative: Narrative, lang: str, table: int, kpis: list[KpiView],
-               figures: list[FigureView], row: GoalRow | None) -> GoalView:
+def _goal_view(
+    number: int,
+    narrative: Narrative,
+    lang: str,
+    table: int,
+    kpis: list[KpiView],
+    figures: list[FigureView],
+    row: GoalRow | None,
+) -> GoalView:
     goal = reference.goals()[number]
     targets = sorted({t for k in kpis for t in k.summary.indicator.targets}, key=_target_key)
     titles = reference.target_titles()
     return GoalView(
-        number=number, colour=goal.colour, short=goal.short[lang], title=goal.title[lang],
+        number=number,
+        colour=goal.colour,
+        short=goal.short[lang],
+        title=goal.title[lang],
         targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
-        narrative=narrative.get(f"goal-{number:02d}", lang), table_number=table,
-        narrative_state="ok" if narrative.get(f"goal-{number:02d}", lang) else
-        ("untranslated" if narrative.languages_with(f"goal-{number:02d}") else "none"),
-        kpis=tuple(kpis), figures=tuple(figures), row=row,
+        narrative=narrative.get(f"goal-{number:02d}", lang),
+        table_number=table,
+        narrative_state="ok"
+        if narrative.get(f"goal-{number:02d}", lang)
+        else ("untranslated" if narrative.languages_with(f"goal-{number:02d}") else "none"),
+        kpis=tuple(kpis),
+        figures=tuple(figures),
+        row=row,
     )
 
 
-def _plan_figure(number: int, summary: KpiSummary, sentence: str, dataset: Dataset, county: str | None,
-                 places: dict[str, str], language: Language, font_dir: Path) -> FigureView:
+def _plan_figure(
+    number: int,
+    summary: KpiSummary,
+    sentence: str,
+    dataset: Dataset,
+    county: str | None,
+    places: dict[str, str],
+    language: Language,
+    font_dir: Path,
+) -> FigureView:
     indicator = summary.indicator
     lang = language.code
     county_series = dataset.series(indicator.id, county) if county else ()
     nation_series = dataset.series(indicator.id, reference.NATION_CODE)
     entity_code = next(iter(places))
-    labels = {"entity": places[entity_code], "county": places.get(county or "", ""),
-              "nation": places[reference.NATION_CODE]}
+    labels = {
+        "entity": places[entity_code],
+        "county": places.get(county or "", ""),
+        "nation": places[reference.NATION_CODE],
+    }
     name = f"fig-{number:02d}-{indicator.id}"
-    job = plan_chart(name, summary, county_series, nation_series, labels, language,
-                     reference.goals()[indicator.goal].colour, font_dir)
+    job = plan_chart(
+        name,
+        summary,
+        county_series,
+        nation_series,
+        labels,
+        language,
+        reference.goals()[indicator.goal].colour,
+        font_dir,
+    )
     shown = [line.label for line in job.lines]
-    caption = language.t("progress.figure_caption", indicator=indicator.name[lang],
-                         unit=indicator.unit[lang], entity=shown[0])
+    caption = language.t(
+        "progress.figure_caption", indicator=indicator.name[lang], unit=indicator.unit[lang], entity=shown[0]
+    )
     if len(shown) > 1:
         others = f" {language.t('progress.and')} ".join(shown[1:])
         caption += ", " + language.t("progress.figure_compared", others=others)
@@ -264,26 +335,45 @@ def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: 
     """The national spread with the municipality highlighted and the county, nation and peers marked."""
     indicator, lang = c.indicator, language.code
     markers = []
-    for role, aggregate, label in (("county", c.county, names.get(c.member.county_code, "")),
-                                   ("nation", c.nation, names[reference.NATION_CODE]),
-                                   ("peers", c.peers, language.t("compare.peers_short"))):
+    for role, aggregate, label in (
+        ("county", c.county, names.get(c.member.county_code, "")),
+        ("nation", c.nation, names[reference.NATION_CODE]),
+        ("peers", c.peers, language.t("compare.peers_short")),
+    ):
         if aggregate is not None and aggregate.value is not None:
             how = language.t(f"review.method_{aggregate.how}")
             markers.append((f"{label} ({how})", aggregate.value, role))
-    return StripJob(f"cmp-{indicator.id}", lang, str(font_dir), indicator.unit[lang], indicator.decimals,
-                    reference.goals()[indicator.goal].colour, c.spread,
-                    highlights=((c.member.name, c.value),), markers=tuple(markers), bands=band_edges(indicator))
+    return StripJob(
+        f"cmp-{indicator.id}",
+        lang,
+        str(font_dir),
+        indicator.unit[lang],
+        indicator.decimals,
+        reference.goals()[indicator.goal].colour,
+        c.spread,
+        highlights=((c.member.name, c.value),),
+        markers=tuple(markers),
+        bands=band_edges(indicator),
+    )
 
 
-def _comparison_figure(number: int, c: Comparison, name: str, language: Language, font_dir: Path,
-                       names: dict[str, str]) -> FigureView:
+def _comparison_figure(
+    number: int, c: Comparison, name: str, language: Language, font_dir: Path, names: dict[str, str]
+) -> FigureView:
     indicator, lang = c.indicator, language.code
     job = replace(_comparison_strip(c, language, font_dir, names), name=f"fig-{number:02d}-{indicator.id}-compare")
-    caption = language.t("compare.figure_caption", indicator=indicator.name[lang], unit=indicator.unit[lang],
-                         period=c.label, name=name, n=language.number(len(job.values), 0))
+    caption = language.t(
+        "compare.figure_caption",
+        indicator=indicator.name[lang],
+        unit=indicator.unit[lang],
+        period=c.label,
+        name=name,
+        n=language.number(len(job.values), 0),
+    )
     columns = (language.t("compare.place"), language.t("kpi.value"))
     rows = ((name, language.cell(c.value, indicator.decimals, indicator.unit[lang])),) + tuple(
-        (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers)
+        (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers
+    )
     return FigureView(number, job.name, caption, caption, indicator, columns, rows, job)
 
 

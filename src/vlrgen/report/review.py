@@ -148,8 +148,16 @@ class ReviewView:
         return table_of_contents(self.sections)
 
 
-def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path,
-                members: tuple[Member, ...], survey: SurveyData | None, links: dict[str, str]) -> ReviewView:
+def plan_review(
+    config: Config,
+    narrative: Narrative,
+    dataset: Dataset,
+    language: Language,
+    font_dir: Path,
+    members: tuple[Member, ...],
+    survey: SurveyData | None,
+    links: dict[str, str],
+) -> ReviewView:
     lang = language.code
     scope = config.entity.code
     scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
@@ -161,8 +169,11 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     shares = goal_shares(goal_rows, members, goals_with_data)
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
     survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
-    nation_members = (tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
-                      if scope != reference.NATION_CODE else ())
+    nation_members = (
+        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
+        if scope != reference.NATION_CODE
+        else ()
+    )
     goals = []
     for number in goals_with_data:
         blocks = []
@@ -171,16 +182,22 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
             nation = None
             if scope != reference.NATION_CODE and dist.values:
                 nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
-            figure = (_strip_figure(numbering, dist, scope_name, nation, language, font_dir,
-                                    scope == reference.NATION_CODE) if dist.values else None)
+            figure = (
+                _strip_figure(numbering, dist, scope_name, nation, language, font_dir, scope == reference.NATION_CODE)
+                if dist.values
+                else None
+            )
             top, bottom = top_and_bottom(dist)
             blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
         goal = reference.goals()[number]
         key = f"goal-{number:02d}"
         text = narrative.get(key, lang)
         state = "ok" if text else ("untranslated" if narrative.languages_with(key) else "none")
-        goals.append(GoalBlock(number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks),
-                               text, state))
+        goals.append(
+            GoalBlock(
+                number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks), text, state
+            )
+        )
     matrix = coverage(dataset, indicators, members)
     scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
     results_of: dict[str, list[IndicatorResult]] = {}
@@ -189,19 +206,33 @@ def plan_review(config: Config, narrative: Narrative, dataset: Dataset, language
     status_of: dict[str, dict[int, str]] = {}
     for row in goal_rows:
         status_of.setdefault(row.entity, {})[row.goal] = row.result.status
-    pages = tuple(_member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
-                  for m in members)
+    pages = tuple(
+        _member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
+        for m in members
+    )
     without = tuple(m for m, cells in matrix.rows if not any(cells))
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
     return ReviewView(
-        config=config, language=language, sections=section_views(narrative, language), scope_name=scope_name,
-        members=members, overview=overview, goals=tuple(goals), survey=survey_blocks,
-        survey_illustrative=bool(survey and survey.illustrative), survey_source=survey.source if survey else "",
-        coverage=matrix, member_pages=pages, without_data=without, sources=cited_sources(tuple(indicators), lang),
-        tables=tables, version=__version__,
+        config=config,
+        language=language,
+        sections=section_views(narrative, language),
+        scope_name=scope_name,
+        members=members,
+        overview=overview,
+        goals=tuple(goals),
+        survey=survey_blocks,
+        survey_illustrative=bool(survey and survey.illustrative),
+        survey_source=survey.source if survey else "",
+        coverage=matrix,
+        member_pages=pages,
+        without_data=without,
+        sources=cited_sources(tuple(indicators), lang),
+        tables=tables,
+        version=__version__,
         goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
         highlights=_highlights(shares, survey_blocks, survey, members, language),
-        coverage_summary=_coverage_summary(matrix), annex_parts=_annex_parts(pages, matrix),
+        coverage_summary=_coverage_summary(matrix),
+        annex_parts=_annex_parts(pages, matrix),
     )
 
 
@@ -209,8 +240,14 @@ def _coverage_summary(matrix: Coverage) -> tuple[IndicatorCoverage, ...]:
     found = []
     for column, indicator in enumerate(matrix.indicators):
         cells = [cells[column] for _, cells in matrix.rows if cells[column]]
-        found.append(IndicatorCoverage(indicator, len(cells), min((c[0] for c in cells), default=None),
-                                       max((c[1] for c in cells), default=None)))
+        found.append(
+            IndicatorCoverage(
+                indicator,
+                len(cells),
+                min((c[0] for c in cells), default=None),
+                max((c[1] for c in cells), default=None),
+            )
+        )
     return tuple(found)
 
 
@@ -219,18 +256,29 @@ def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[Annex
     counties = sorted({p.member.county_code for p in pages})
     if len(counties) < 2:
         return ()
-    rows = dict((m.code, cells) for m, cells in matrix.rows)
+    rows = {m.code: cells for m, cells in matrix.rows}
     parts = []
     for code in counties:
         own = tuple(p for p in pages if p.member.county_code == code)
         name = reference.place(code).name if code else "–"
-        parts.append(AnnexPart(code or "00", name, own,
-                               Coverage(matrix.indicators, tuple((p.member, rows[p.member.code]) for p in own))))
+        parts.append(
+            AnnexPart(
+                code or "00",
+                name,
+                own,
+                Coverage(matrix.indicators, tuple((p.member, rows[p.member.code]) for p in own)),
+            )
+        )
     return tuple(parts)
 
 
-def _highlights(shares: dict[int, dict[str, int]], blocks: tuple[SurveyBlock, ...], survey: SurveyData | None,
-                members: tuple[Member, ...], language: Language) -> tuple[str, ...]:
+def _highlights(
+    shares: dict[int, dict[str, int]],
+    blocks: tuple[SurveyBlock, ...],
+    survey: SurveyData | None,
+    members: tuple[Member, ...],
+    language: Language,
+) -> tuple[str, ...]:
     """Generated findings: where most assessed municipalities are green or red, and each survey question's
     most common answer, every figure with its base."""
     lang, goals, found = language.code, reference.goals(), []
@@ -240,9 +288,15 @@ def _highlights(shares: dict[int, dict[str, int]], blocks: tuple[SurveyBlock, ..
         if ranked:
             best = max(ranked, key=lambda n: (shares[n][status] / assessed[n], -n))
             if shares[best][status]:
-                found.append(language.t(f"review.highlight_{status}", goal=best, name=goals[best].short[lang],
-                                        n=language.number(shares[best][status], 0),
-                                        assessed=language.number(assessed[best], 0)))
+                found.append(
+                    language.t(
+                        f"review.highlight_{status}",
+                        goal=best,
+                        name=goals[best].short[lang],
+                        n=language.number(shares[best][status], 0),
+                        assessed=language.number(assessed[best], 0),
+                    )
+                )
     if not ranked:
         found.append(language.t("review.highlight_none"))
     for block in blocks:
@@ -252,8 +306,13 @@ def _highlights(shares: dict[int, dict[str, int]], blocks: tuple[SurveyBlock, ..
             most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == max(counts)]
             answer = f" {language.t('progress.and')} ".join(f"«{a}»" for a in most)  # a tie names every answer
             key = "review.highlight_survey" if len(most) == 1 else "review.highlight_survey_tie"
-            sentence = language.t(key, question=block.question.text[lang], answer=answer,
-                                  n=language.number(max(counts), 0), surveyed=language.number(len(answers), 0))
+            sentence = language.t(
+                key,
+                question=block.question.text[lang],
+                answer=answer,
+                n=language.number(max(counts), 0),
+                surveyed=language.number(len(answers), 0),
+            )
             found.append(sentence + (" " + language.t("review.illustrative") if survey.illustrative else ""))
     return tuple(found)
 
@@ -272,14 +331,22 @@ class _Numbering:
         return self.tables
 
 
-def _overview_figure(numbering: _Numbering, shares: dict[int, dict[str, int]], language: Language,
-                     font_dir: Path, total: int) -> Figure:
+def _overview_figure(
+    numbering: _Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
+) -> Figure:
     goals = reference.goals()
     statuses = ("green", "yellow", "orange", "red", "grey")
     rows = tuple((f"{n}. {goals[n].short[language.code]}", tuple(shares[n][s] for s in statuses)) for n in shares)
     labels = tuple(language.t(f"status.{s}") for s in statuses)
-    job = ShareJob(f"fig-{numbering.figures + 1:02d}-goal-shares", language.code, str(font_dir), rows, labels,
-                   tuple(STATUS_COLOURS[s] for s in statuses), language.t("review.share_of_members"))
+    job = ShareJob(
+        f"fig-{numbering.figures + 1:02d}-goal-shares",
+        language.code,
+        str(font_dir),
+        rows,
+        labels,
+        tuple(STATUS_COLOURS[s] for s in statuses),
+        language.t("review.share_of_members"),
+    )
     number = numbering.figure()
     columns = (language.t("review.goal"),) + labels
     table_rows = tuple((label,) + tuple(language.number(c, 0) for c in counts) for label, counts in rows)
@@ -287,30 +354,58 @@ def _overview_figure(numbering: _Numbering, shares: dict[int, dict[str, int]], l
     return Figure(number, job.name, caption, caption, job, columns, table_rows)
 
 
-def _strip_figure(numbering: _Numbering, dist: Distribution, scope_name: str, nation: Aggregate | None,
-                  language: Language, font_dir: Path, national_scope: bool) -> Figure:
+def _strip_figure(
+    numbering: _Numbering,
+    dist: Distribution,
+    scope_name: str,
+    nation: Aggregate | None,
+    language: Language,
+    font_dir: Path,
+    national_scope: bool,
+) -> Figure:
     """The members' spread, with the scope's value (and, in a county review, the national value) marked."""
     indicator, lang = dist.indicator, language.code
     markers = []
-    for name, aggregate, role in ((scope_name, dist.aggregate, "nation" if national_scope else "county"),
-                                  (language.t("place.nation"), nation, "nation")):
+    for name, aggregate, role in (
+        (scope_name, dist.aggregate, "nation" if national_scope else "county"),
+        (language.t("place.nation"), nation, "nation"),
+    ):
         if aggregate is not None and aggregate.value is not None:
             how = language.t(f"review.method_{aggregate.how}")
             markers.append((f"{name} ({how})", aggregate.value, role))
     number = numbering.figure()
-    job = StripJob(f"fig-{number:02d}-{indicator.id}-spread", lang, str(font_dir), indicator.unit[lang],
-                   indicator.decimals, reference.goals()[indicator.goal].colour, tuple(v for _, v in dist.values),
-                   markers=tuple(markers), bands=band_edges(indicator))
-    caption = language.t("review.strip_caption", indicator=indicator.name[lang], unit=indicator.unit[lang],
-                         period=dist.label, n=language.number(len(dist.values), 0),
-                         members=language.number(len(dist.values) + len(dist.missing), 0))
+    job = StripJob(
+        f"fig-{number:02d}-{indicator.id}-spread",
+        lang,
+        str(font_dir),
+        indicator.unit[lang],
+        indicator.decimals,
+        reference.goals()[indicator.goal].colour,
+        tuple(v for _, v in dist.values),
+        markers=tuple(markers),
+        bands=band_edges(indicator),
+    )
+    caption = language.t(
+        "review.strip_caption",
+        indicator=indicator.name[lang],
+        unit=indicator.unit[lang],
+        period=dist.label,
+        n=language.number(len(dist.values), 0),
+        members=language.number(len(dist.values) + len(dist.missing), 0),
+    )
     columns = (language.t("review.municipality"), language.t("kpi.value"))
     rows = tuple((m.name, language.cell(v, indicator.decimals, indicator.unit[lang])) for m, v in dist.values)
     return Figure(number, job.name, caption, caption, job, columns, rows)
 
 
-def _survey_blocks(numbering: _Numbering, survey: SurveyData | None, members: tuple[Member, ...],
-                   language: Language, font_dir: Path, scope: str) -> tuple[SurveyBlock, ...]:
+def _survey_blocks(
+    numbering: _Numbering,
+    survey: SurveyData | None,
+    members: tuple[Member, ...],
+    language: Language,
+    font_dir: Path,
+    scope: str,
+) -> tuple[SurveyBlock, ...]:
     if survey is None:
         return ()
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
@@ -322,33 +417,61 @@ def _survey_blocks(numbering: _Numbering, survey: SurveyData | None, members: tu
         for kind, group_of, label_of in groupings:
             summaries = summarise_question(survey, question, members, group_of, label_of)
             if any(s.surveyed for s in summaries):  # no member surveyed: reported when the survey was read
-                figures.append(_survey_figure(numbering, index, question, kind, summaries, language, font_dir,
-                                              survey.illustrative))
+                figures.append(
+                    _survey_figure(numbering, index, question, kind, summaries, language, font_dir, survey.illustrative)
+                )
         respondents = sum(1 for m in members if m.code in survey.answers)
         blocks.append(SurveyBlock(question, tuple(figures), respondents))
     return tuple(blocks)
 
 
-def _survey_figure(numbering: _Numbering, index: int, question: Question, kind: str, summaries: tuple[GroupSummary, ...],
-                   language: Language, font_dir: Path, illustrative: bool) -> Figure:
+def _survey_figure(
+    numbering: _Numbering,
+    index: int,
+    question: Question,
+    kind: str,
+    summaries: tuple[GroupSummary, ...],
+    language: Language,
+    font_dir: Path,
+    illustrative: bool,
+) -> Figure:
     lang = language.code
     categories = question.labels[lang] + (language.t("review.no_answer"),)
-    colours = ANSWER_COLOURS[:len(question.answers)] + (NO_ANSWER_COLOUR,)
+    colours = ANSWER_COLOURS[: len(question.answers)] + (NO_ANSWER_COLOUR,)
     number = numbering.figure()
-    job = ShareJob(f"fig-{number:02d}-survey-q{index}-{kind}", lang, str(font_dir),
-                   tuple((f"{s.label} (n = {s.surveyed})", s.counts) for s in summaries if s.surveyed), categories,
-                   colours, language.t("review.share_of_respondents"))
+    job = ShareJob(
+        f"fig-{number:02d}-survey-q{index}-{kind}",
+        lang,
+        str(font_dir),
+        tuple((f"{s.label} (n = {s.surveyed})", s.counts) for s in summaries if s.surveyed),
+        categories,
+        colours,
+        language.t("review.share_of_respondents"),
+    )
     caption = language.t(f"review.survey_caption_{kind}", question=question.text[lang])
     if illustrative:
         caption += " " + language.t("review.illustrative")
-    columns = (language.t(f"review.group_{kind}"), language.t("review.members"), language.t("review.surveyed")) + categories
-    rows = tuple((s.label, language.number(s.members, 0), language.number(s.surveyed, 0))
-                 + tuple(language.number(c, 0) for c in s.counts) for s in summaries)
+    columns = (
+        language.t(f"review.group_{kind}"),
+        language.t("review.members"),
+        language.t("review.surveyed"),
+    ) + categories
+    rows = tuple(
+        (s.label, language.number(s.members, 0), language.number(s.surveyed, 0))
+        + tuple(language.number(c, 0) for c in s.counts)
+        for s in summaries
+    )
     return Figure(number, job.name, caption, caption, job, columns, rows)
 
 
-def _member_page(member: Member, own: list[IndicatorResult], status: dict[int, str],
-                 scope_values: dict[str, Distribution], language: Language, links: dict[str, str]) -> MemberPage:
+def _member_page(
+    member: Member,
+    own: list[IndicatorResult],
+    status: dict[int, str],
+    scope_values: dict[str, Distribution],
+    language: Language,
+    links: dict[str, str],
+) -> MemberPage:
     statuses = tuple((n, g.colour, status.get(n, "grey")) for n, g in reference.goals().items())
     best, worst = best_and_worst_indicators(own)
     context = []
@@ -358,8 +481,17 @@ def _member_page(member: Member, own: list[IndicatorResult], status: dict[int, s
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))
     county = reference.place(member.county_code).name if member.county_code else ""
-    return MemberPage(member, county, band_label(member.band, language), statuses, tuple(best), tuple(worst),
-                      tuple(context), sum(r.score is not None for r in own), links.get(member.code))
+    return MemberPage(
+        member,
+        county,
+        band_label(member.band, language),
+        statuses,
+        tuple(best),
+        tuple(worst),
+        tuple(context),
+        sum(r.score is not None for r in own),
+        links.get(member.code),
+    )
 
 
 __all__ += ["AnnexPart", "Figure", "GoalBlock", "IndicatorBlock", "IndicatorCoverage", "MemberPage", "SurveyBlock"]

@@ -1,0 +1,1 @@
+"""Phase 6, finish: the build pipeline, the artifact cache and the executor, staging and atomic publishing."""
