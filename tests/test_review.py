@@ -15,6 +15,7 @@ from conftest import EXAMPLE, REPO
 from vlrgen.build.pipeline import check_projects
 from vlrgen.inputs.members import SIZE_BANDS, size_band
 from vlrgen.inputs.templates import template_root
+from vlrgen.judge.assessment import assess_project
 from vlrgen.problems import Problems, format_problem
 from vlrgen.report.review import plan_review
 
@@ -30,13 +31,14 @@ def vsr_and_county():
 
 
 def view_of(project, lang="en"):
+    review = assess_project(project).review
     return plan_review(
         project.config,
         project.narrative,
         project.dataset,
+        review,
         project.languages[lang],
         template_root() / "fonts",
-        project.members,
         project.survey,
         {},
     )

@@ -39,6 +39,7 @@ from vlrgen.inputs.dataset import Dataset, load_dataset
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
+from vlrgen.judge.assessment import Assessment, assess_project
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.problems import BuildFailed, Location, Problem, Problems
 from vlrgen.report.municipal import ReportView, plan_report
@@ -196,6 +197,7 @@ def _stage_all(
         clock = time.perf_counter()
 
     plans, pending, seen = [], [], set()
+    published = _published_reports(projects, out_dir)
     for project in projects:
         target = out_dir / project.config.slug
         if target.exists() and not (target / "manifest.json").is_file():
@@ -212,7 +214,8 @@ def _stage_all(
         plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
         shutil.rmtree(plan.staging, ignore_errors=True)
         _prepare_staging(project, plan.staging)
-        plan.views = {lang: _plan_view(project, lang, projects, out_dir) for lang in project.config.languages}
+        assessment = assess_project(project)  # once per project, whatever the number of languages
+        plan.views = {lang: _plan_view(project, assessment, lang, published) for lang in project.config.languages}
         plans.append(plan)
         # A report's charts start as soon as it is planned, while the next report is planned; as soon as
         # one report's charts are back its pages are written and its PDFs queued.
@@ -253,35 +256,27 @@ def _stage_all(
     return [(plan.staging, plan.target) for plan in plans]
 
 
-def _plan_view(project: Project, lang: str, projects: list[Project], out_dir: Path):
-    config, fonts = project.config, template_root() / "fonts"
-    if not config.is_review:
-        return plan_report(config, project.narrative, project.dataset, project.languages[lang], fonts)
-    built = {p.config.slug for p in projects} | {p.parent.name for p in out_dir.glob("*/manifest.json")}
+def _published_reports(projects: list[Project], out_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Reports a review can link to, with their languages: those built now and those already published."""
+    found = {
+        p.parent.name: tuple(_previous_manifest(p.parent).get("languages", ())) for p in out_dir.glob("*/manifest.json")
+    }
+    return found | {p.config.slug: p.config.languages for p in projects}
+
+
+def _plan_view(project: Project, assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]):
+    config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
+    if assessment.entity is not None:
+        return plan_report(config, project.narrative, project.dataset, assessment.entity, language, fonts)
+    assert assessment.review is not None
     links = {
-        m.code: f"../../{m.slug}/{lang}/index.html"
-        if lang in _languages_of(m.slug, projects, out_dir)
-        else f"../../{m.slug}/index.html"
+        m.code: f"../../{m.slug}/{lang}/index.html" if lang in published[m.slug] else f"../../{m.slug}/index.html"
         for m in project.members
-        if m.slug in built
+        if m.slug in published
     }
     return plan_review(
-        config,
-        project.narrative,
-        project.dataset,
-        project.languages[lang],
-        fonts,
-        project.members,
-        project.survey,
-        links,
+        config, project.narrative, project.dataset, assessment.review, language, fonts, project.survey, links
     )
-
-
-def _languages_of(slug: str, projects: list[Project], out_dir: Path) -> tuple[str, ...]:
-    for project in projects:
-        if project.config.slug == slug:
-            return project.config.languages
-    return tuple(_previous_manifest(out_dir / slug).get("languages", ()))
 
 
 def _prepare_staging(project: Project, staging: Path) -> None:

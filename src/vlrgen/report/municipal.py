@@ -17,8 +17,9 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import SECTIONS, Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
-from vlrgen.judge.compare import Comparison, compare_entity
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+from vlrgen.judge.assessment import EntityAssessment
+from vlrgen.judge.compare import Comparison
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.describe import describe_highlights, describe_indicator
 
 __all__ = ["ReportView", "cited_sources", "plan_report", "section_views", "table_of_contents"]
@@ -131,19 +132,25 @@ def table_of_contents(sections: tuple[SectionView, ...]) -> list[tuple[SectionVi
 
 
 def plan_report(
-    config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path
+    config: Config,
+    narrative: Narrative,
+    dataset: Dataset,
+    assessment: EntityAssessment,
+    language: Language,
+    font_dir: Path,
 ) -> ReportView:
+    """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
     entity = config.entity
-    county = entity.county_code if entity.kind == "municipality" else None
+    county = assessment.county
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
         places[county] = reference.place(county).name
-    by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
-    results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
+    by_goal = assessment.summaries
+    results, goal_rows = assessment.results, assessment.goal_rows
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
-    comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
+    comparisons = assessment.comparisons
     goals, table, figure = [], 0, 0
     for number in sorted(by_goal):
         table += 1
@@ -210,7 +217,7 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileVi
 
 
 def _method_rows(
-    results: list[IndicatorResult],
+    results: tuple[IndicatorResult, ...],
     dataset: Dataset,
     entity: str,
     county: str | None,

@@ -18,20 +18,11 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator
 from vlrgen.inputs.i18n import Language
-from vlrgen.inputs.members import Member, band_label, make_member, scope_members
+from vlrgen.inputs.members import Member, band_label
 from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_question
-from vlrgen.judge.aggregate import (
-    Aggregate,
-    Coverage,
-    Distribution,
-    aggregate_indicator,
-    best_and_worst_indicators,
-    coverage,
-    distribution,
-    goal_shares,
-    top_and_bottom,
-)
-from vlrgen.judge.rules import IndicatorResult, assess_dataset
+from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
+from vlrgen.judge.assessment import ReviewAssessment
+from vlrgen.judge.rules import IndicatorResult
 from vlrgen.report.municipal import SectionView, cited_sources, section_views, table_of_contents
 
 __all__ = ["ReviewView", "plan_review"]
@@ -152,43 +143,35 @@ def plan_review(
     config: Config,
     narrative: Narrative,
     dataset: Dataset,
+    assessment: ReviewAssessment,
     language: Language,
     font_dir: Path,
-    members: tuple[Member, ...],
     survey: SurveyData | None,
     links: dict[str, str],
 ) -> ReviewView:
+    """Word and number the judged review in one language; nothing here judges."""
     lang = language.code
     scope = config.entity.code
+    members = assessment.members
     scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
-    codes = [m.code for m in members]
-    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
     numbering = _Numbering()
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
-    goals_with_data = sorted({i.goal for i in indicators})
-    shares = goal_shares(goal_rows, members, goals_with_data)
-    overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
+    shares = assessment.shares
+    overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
     survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
-    nation_members = (
-        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
-        if scope != reference.NATION_CODE
-        else ()
-    )
     goals = []
-    for number in goals_with_data:
+    for number, spreads in assessment.spreads.items():
         blocks = []
-        for indicator in (i for i in indicators if i.goal == number):
-            dist = distribution(dataset, indicator, members, scope)
-            nation = None
-            if scope != reference.NATION_CODE and dist.values:
-                nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
+        for spread in spreads:
+            dist = spread.distribution
             figure = (
-                _strip_figure(numbering, dist, scope_name, nation, language, font_dir, scope == reference.NATION_CODE)
+                _strip_figure(
+                    numbering, dist, scope_name, spread.nation, language, font_dir, scope == reference.NATION_CODE
+                )
                 if dist.values
                 else None
             )
-            top, bottom = top_and_bottom(dist)
-            blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
+            blocks.append(IndicatorBlock(spread.indicator, dist, figure, spread.top, spread.bottom))
         goal = reference.goals()[number]
         key = f"goal-{number:02d}"
         text = narrative.get(key, lang)
@@ -198,19 +181,20 @@ def plan_review(
                 number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks), text, state
             )
         )
-    matrix = coverage(dataset, indicators, members)
-    scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
-    results_of: dict[str, list[IndicatorResult]] = {}
-    for result in results:
-        results_of.setdefault(result.entity, []).append(result)
-    status_of: dict[str, dict[int, str]] = {}
-    for row in goal_rows:
-        status_of.setdefault(row.entity, {})[row.goal] = row.result.status
+    matrix = assessment.coverage
+    scope_values = assessment.distributions
     pages = tuple(
-        _member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
+        _member_page(
+            m,
+            assessment.results_of.get(m.code, ()),
+            assessment.status_of.get(m.code, {}),
+            scope_values,
+            language,
+            links,
+        )
         for m in members
     )
-    without = tuple(m for m, cells in matrix.rows if not any(cells))
+    without = assessment.without_data
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
     return ReviewView(
         config=config,
@@ -466,7 +450,7 @@ def _survey_figure(
 
 def _member_page(
     member: Member,
-    own: list[IndicatorResult],
+    own: tuple[IndicatorResult, ...],
     status: dict[int, str],
     scope_values: dict[str, Distribution],
     language: Language,
