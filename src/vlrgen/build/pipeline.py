@@ -42,8 +42,9 @@ from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.problems import BuildFailed, Location, Problem, Problems
-from vlrgen.report.municipal import ReportView, plan_report
+from vlrgen.report.municipal import plan_report
 from vlrgen.report.review import plan_review
+from vlrgen.report.views import ReportView
 
 __all__ = ["BuildOptions", "BuildReport", "build_projects", "check_projects"]
 
@@ -333,7 +334,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     for name, svg in page_svgs.items():
         (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
     pdf_name = f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None
-    parts = getattr(view, "annex_parts", ()) if pdf_name else ()
+    parts = view.annex_parts if pdf_name else ()
     annex_pdfs = {part.code: f"{config.slug}-{lang}-{part.stem}.pdf" for part in parts}
     member_html = render_member_pages(env, view)
     html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
@@ -362,7 +363,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
 def _write_landing(plan: _Plan) -> None:
     config = plan.project.config
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
-    names = {part.code: part.name for view in plan.views.values() for part in getattr(view, "annex_parts", ())}
+    names = {part.code: part.name for view in plan.views.values() for part in view.annex_parts}
     annexes = {
         lang: [(names[part], pdf) for _, pdf, part in plan.documents.get(lang, []) if part] for lang in config.languages
     }
@@ -372,6 +373,7 @@ def _write_landing(plan: _Plan) -> None:
             "landing.html",
             cfg=config,
             languages=plan.project.languages,
+            titles={lang: view.cover.title for lang, view in plan.views.items()},
             pdf_names=pdf_names,
             formats=config.outputs,
             annexes=annexes,

@@ -329,6 +329,13 @@ class IndicatorResult:
     ratio: float | None  # observed/required growth (target) or the growth rate (no target)
     method: str  # "sdsn", "target" or "none"
 
+    @property
+    def judged_by(self) -> str:
+        """The methods applied, as the method annex names them: "sdsn_target", "sdsn", "target" or "none"."""
+        if self.method == "sdsn" and self.indicator.target is not None:
+            return "sdsn_target"
+        return self.method
+
 
 @dataclass(frozen=True)
 class GoalRow:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from vlrgen.inputs.members import band_label
 
 if TYPE_CHECKING:
-    from vlrgen.report.municipal import ReportView
+    from vlrgen.report.views import ReportView
 
 __all__ = ["make_environment", "render_index", "render_member_pages", "render_report"]
 
@@ -69,9 +69,9 @@ def render_report(
     )
 
 
-def render_member_pages(env: jinja2.Environment, view) -> dict[str, Markup]:
+def render_member_pages(env: jinja2.Environment, view: ReportView) -> dict[str, Markup]:
     """Each member summary of a review once per language: the web page and the county annex share the HTML."""
-    pages = getattr(view, "member_pages", ())
+    pages = view.member_pages
     if not pages:
         return {}
     module = env.get_template("members.html").make_module(

@@ -14,24 +14,24 @@ from vlrgen import __version__, reference
 from vlrgen.charts.comparison import StripJob
 from vlrgen.charts.timeseries import ChartJob, band_edges, plan_chart
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.content import SECTIONS, Narrative, Section
+from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.describe import describe_highlights, describe_indicator
+from vlrgen.report.views import (
+    Figure,
+    Numbering,
+    ReportView,
+    cited_sources,
+    plan_contents,
+    plan_cover,
+    section_views,
+)
 
-__all__ = ["ReportView", "cited_sources", "plan_report", "section_views", "table_of_contents"]
-
-
-@dataclass(frozen=True)
-class SectionView:
-    key: str
-    level: int
-    title: str
-    state: str  # "ok", "untranslated" or "missing"
-    section: Section | None
+__all__ = ["GoalView", "KpiView", "MunicipalView", "plan_report"]
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,6 @@ class MethodRow:
 
 
 @dataclass(frozen=True)
-class FigureView:
-    number: int
-    name: str
-    caption: str
-    alt: str
-    indicator: Indicator
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    job: ChartJob
-
-
-@dataclass(frozen=True)
 class GoalView:
     number: int
     colour: str
@@ -86,49 +74,27 @@ class GoalView:
     narrative_state: str  # "ok", "untranslated" (exists in another language) or "none"
     table_number: int
     kpis: tuple[KpiView, ...]
-    figures: tuple[FigureView, ...]
+    figures: tuple[Figure, ...]
     row: GoalRow | None
     comparisons: tuple[Comparison, ...] = ()
     comparison_table: int = 0
-    comparison_figures: tuple[FigureView, ...] = ()
+    comparison_figures: tuple[Figure, ...] = ()
 
 
-@dataclass(frozen=True)
-class ReportView:
-    config: Config
-    language: Language
-    sections: tuple[SectionView, ...]
+@dataclass(frozen=True, kw_only=True)
+class MunicipalView(ReportView):
+    """A municipality's (or a county's own) review: goals with KPI tables, figures, dashboard and annexes."""
+
     goals: tuple[GoalView, ...]
     goals_without_data: tuple[tuple[int, str], ...]
     indicators: tuple[Indicator, ...]
     observations: tuple[tuple[Indicator, Observation], ...]
     annex_tables: tuple[int, int, int, int]
     place_names: dict[str, str]
-    sources: tuple[tuple[str, str], ...]
-    version: str
     tiles: tuple[TileView, ...]
     highlights: tuple[str, ...]
     method_rows: tuple[MethodRow, ...]
     base_year: int
-    template: str = "report.html"
-
-    @property
-    def figures(self) -> tuple[FigureView, ...]:
-        return tuple(f for g in self.goals for f in g.figures + g.comparison_figures)
-
-    def toc(self) -> list[tuple[SectionView, list[SectionView]]]:
-        return table_of_contents(self.sections)
-
-
-def table_of_contents(sections: tuple[SectionView, ...]) -> list[tuple[SectionView, list[SectionView]]]:
-    """Top-level sections with their sub-sections, for the table of contents."""
-    entries: list[tuple[SectionView, list[SectionView]]] = []
-    for section in sections:
-        if section.level == 1 or not entries:
-            entries.append((section, []))
-        else:
-            entries[-1][1].append(section)
-    return entries
 
 
 def plan_report(
@@ -138,7 +104,7 @@ def plan_report(
     assessment: EntityAssessment,
     language: Language,
     font_dir: Path,
-) -> ReportView:
+) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
     entity = config.entity
@@ -151,43 +117,56 @@ def plan_report(
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
     comparisons = assessment.comparisons
-    goals, table, figure = [], 0, 0
+    goals, numbering = [], Numbering()
     for number in sorted(by_goal):
-        table += 1
+        table = numbering.table()
         kpis, figures = [], []
         for summary in by_goal[number]:
             result = result_of[summary.indicator.id]
             if summary.latest is None:
                 kpis.append(KpiView(summary, result, ""))
                 continue
-            figure += 1
             sentence = describe_indicator(summary, result, language, config.base_year)
             kpis.append(KpiView(summary, result, sentence))
-            figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
+            figures.append(
+                _plan_figure(numbering.figure(), summary, sentence, dataset, county, places, language, font_dir)
+            )
         compared = tuple(comparisons[k.summary.indicator.id] for k in kpis if k.summary.indicator.id in comparisons)
         compare_figures = []
         for c in (c for c in compared if c.spread):
-            figure += 1
-            compare_figures.append(_comparison_figure(figure, c, entity.name, language, font_dir, places))
+            compare_figures.append(_comparison_figure(numbering.figure(), c, entity.name, language, font_dir, places))
         goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
         if compared:
-            table += 1
             goal = replace(
-                goal, comparisons=compared, comparison_table=table, comparison_figures=tuple(compare_figures)
+                goal,
+                comparisons=compared,
+                comparison_table=numbering.table(),
+                comparison_figures=tuple(compare_figures),
             )
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: g.short[lang] for n, g in reference.goals().items()}
-    return ReportView(
+    sections = section_views(narrative, language)
+    return MunicipalView(
         config=config,
         language=language,
-        sections=section_views(narrative, language),
+        sections=sections,
+        contents=plan_contents(sections, {"progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]}),
+        cover=plan_cover(
+            config,
+            language,
+            language.t("report.title"),
+            language.t(f"report.cover_kind_{entity.kind}", name=entity.name),
+            language.t("report.subtitle"),
+            __version__,
+        ),
+        figures=tuple(f for g in goals for f in g.figures + g.comparison_figures),
         goals=tuple(goals),
         goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
         indicators=used,
         observations=observations,
-        annex_tables=(table + 1, table + 2, table + 3, table + 4),
+        annex_tables=(numbering.table(), numbering.table(), numbering.table(), numbering.table()),
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,
@@ -257,23 +236,13 @@ def _method_rows(
     return tuple(rows)
 
 
-def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
-    views = []
-    for key, level in SECTIONS:
-        section = narrative.get(key, language.code)
-        state = "ok" if section else ("untranslated" if narrative.languages_with(key) else "missing")
-        title = (section.title if section and section.title else None) or language.t(f"section.{key}")
-        views.append(SectionView(key, level, title, state, section))
-    return tuple(views)
-
-
 def _goal_view(
     number: int,
     narrative: Narrative,
     lang: str,
     table: int,
     kpis: list[KpiView],
-    figures: list[FigureView],
+    figures: list[Figure],
     row: GoalRow | None,
 ) -> GoalView:
     goal = reference.goals()[number]
@@ -305,7 +274,7 @@ def _plan_figure(
     places: dict[str, str],
     language: Language,
     font_dir: Path,
-) -> FigureView:
+) -> Figure:
     indicator = summary.indicator
     lang = language.code
     county_series = dataset.series(indicator.id, county) if county else ()
@@ -335,7 +304,7 @@ def _plan_figure(
         others = f" {language.t('progress.and')} ".join(shown[1:])
         caption += ", " + language.t("progress.figure_compared", others=others)
     columns, rows = _figure_table(summary, job, language)
-    return FigureView(number, name, caption, sentence, indicator, columns, rows, job)
+    return Figure(number, name, caption, sentence, job, columns, rows, indicator)
 
 
 def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: dict[str, str]) -> StripJob:
@@ -366,7 +335,7 @@ def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: 
 
 def _comparison_figure(
     number: int, c: Comparison, name: str, language: Language, font_dir: Path, names: dict[str, str]
-) -> FigureView:
+) -> Figure:
     indicator, lang = c.indicator, language.code
     job = replace(_comparison_strip(c, language, font_dir, names), name=f"fig-{number:02d}-{indicator.id}-compare")
     caption = language.t(
@@ -381,7 +350,7 @@ def _comparison_figure(
     rows = ((name, language.cell(c.value, indicator.decimals, indicator.unit[lang])),) + tuple(
         (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers
     )
-    return FigureView(number, job.name, caption, caption, indicator, columns, rows, job)
+    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
 
 
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
@@ -395,13 +364,6 @@ def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     )
     columns = (language.t("kpi.period"),) + tuple(line.label for line in job.lines)
     return columns, rows
-
-
-def cited_sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, str], ...]:
-    seen: dict[str, str] = {}
-    for indicator in indicators:
-        seen.setdefault(indicator.source_name[lang], indicator.source_url)
-    return tuple(sorted(seen.items()))
 
 
 def _target_key(target: str) -> tuple:

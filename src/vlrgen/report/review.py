@@ -23,20 +23,9 @@ from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_q
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
-from vlrgen.report.municipal import SectionView, cited_sources, section_views, table_of_contents
+from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
-__all__ = ["ReviewView", "plan_review"]
-
-
-@dataclass(frozen=True)
-class Figure:
-    number: int
-    name: str
-    caption: str
-    alt: str
-    job: object  # StripJob or ShareJob
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+__all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +35,12 @@ class IndicatorBlock:
     figure: Figure | None
     top: tuple[tuple[Member, float], ...]
     bottom: tuple[tuple[Member, float], ...]
+
+    @property
+    def ranking_rows(self) -> int:
+        """Rows of the best/weakest table: both lists side by side, ties listed up to 12 rows."""
+        longest, shortest = max(len(self.top), len(self.bottom)), min(len(self.top), len(self.bottom))
+        return min(shortest, 12) if longest > 12 else longest
 
 
 @dataclass(frozen=True)
@@ -104,11 +99,10 @@ class AnnexPart:
         return f"members-{self.code}"
 
 
-@dataclass(frozen=True)
-class ReviewView:
-    config: Config
-    language: Language
-    sections: tuple[SectionView, ...]
+@dataclass(frozen=True, kw_only=True)
+class ReviewView(ReportView):
+    """A county or national review: aggregates across members, survey, coverage and member summaries."""
+
     scope_name: str
     members: tuple[Member, ...]
     overview: Figure | None
@@ -117,26 +111,13 @@ class ReviewView:
     survey_illustrative: bool
     survey_source: str
     coverage: Coverage
-    member_pages: tuple[MemberPage, ...]
     without_data: tuple[Member, ...]
-    sources: tuple[tuple[str, str], ...]
+    members_with_data: int
     tables: dict[str, int]
-    version: str
     goal_colours: tuple[tuple[int, str], ...] = ()
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
-    annex_parts: tuple[AnnexPart, ...] = ()  # set when members span several counties: one PDF each
     template: str = "review.html"
-
-    @property
-    def figures(self) -> tuple[Figure, ...]:
-        found = [self.overview] if self.overview else []
-        found += [b.figure for g in self.goals for b in g.indicators if b.figure]
-        found += [f for s in self.survey for f in s.figures]
-        return tuple(found)
-
-    def toc(self):
-        return table_of_contents(self.sections)
 
 
 def plan_review(
@@ -154,7 +135,7 @@ def plan_review(
     scope = config.entity.code
     members = assessment.members
     scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
-    numbering = _Numbering()
+    numbering = Numbering()
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     shares = assessment.shares
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
@@ -196,10 +177,34 @@ def plan_review(
     )
     without = assessment.without_data
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    sections = section_views(narrative, language)
+    figures = ([overview] if overview else []) + [b.figure for g in goals for b in g.indicators if b.figure]
+    annex_parts = [
+        ("review-coverage", language.t("review.coverage_title")),
+        ("review-aggregates", language.t("review.aggregates_title")),
+        ("members", language.t("review.members_title")),
+        ("review-sources", language.t("ui.sources")),
+    ]
+    parts = {
+        "policy_environment": [("survey", language.t("review.survey_title"))] if survey_blocks else [],
+        "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals],
+        "annexes": annex_parts,
+    }
+    kind = config.entity.kind
     return ReviewView(
         config=config,
         language=language,
-        sections=section_views(narrative, language),
+        sections=sections,
+        contents=plan_contents(sections, parts),
+        cover=plan_cover(
+            config,
+            language,
+            language.t(f"review.title_{kind}"),
+            language.t(f"review.cover_{kind}", name=config.entity.name),
+            language.t("review.subtitle", n=language.number(len(members), 0), scope=scope_name),
+            __version__,
+        ),
+        figures=tuple(figures) + tuple(f for b in survey_blocks for f in b.figures),
         scope_name=scope_name,
         members=members,
         overview=overview,
@@ -210,6 +215,7 @@ def plan_review(
         coverage=matrix,
         member_pages=pages,
         without_data=without,
+        members_with_data=len(members) - len(without),
         sources=cited_sources(tuple(indicators), lang),
         tables=tables,
         version=__version__,
@@ -301,22 +307,8 @@ def _highlights(
     return tuple(found)
 
 
-class _Numbering:
-    def __init__(self) -> None:
-        self.figures = 0
-        self.tables = 0
-
-    def figure(self) -> int:
-        self.figures += 1
-        return self.figures
-
-    def table(self) -> int:
-        self.tables += 1
-        return self.tables
-
-
 def _overview_figure(
-    numbering: _Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
+    numbering: Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
 ) -> Figure:
     goals = reference.goals()
     statuses = ("green", "yellow", "orange", "red", "grey")
@@ -339,7 +331,7 @@ def _overview_figure(
 
 
 def _strip_figure(
-    numbering: _Numbering,
+    numbering: Numbering,
     dist: Distribution,
     scope_name: str,
     nation: Aggregate | None,
@@ -379,11 +371,11 @@ def _strip_figure(
     )
     columns = (language.t("review.municipality"), language.t("kpi.value"))
     rows = tuple((m.name, language.cell(v, indicator.decimals, indicator.unit[lang])) for m, v in dist.values)
-    return Figure(number, job.name, caption, caption, job, columns, rows)
+    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
 
 
 def _survey_blocks(
-    numbering: _Numbering,
+    numbering: Numbering,
     survey: SurveyData | None,
     members: tuple[Member, ...],
     language: Language,
@@ -410,7 +402,7 @@ def _survey_blocks(
 
 
 def _survey_figure(
-    numbering: _Numbering,
+    numbering: Numbering,
     index: int,
     question: Question,
     kind: str,
