@@ -122,7 +122,11 @@ def jsonstat_to_rows(data: dict) -> list[list[str]]:
     for dim in dimensions:
         category = data["dimension"][dim]["category"]
         index = category.get("index")
-        codes = sorted(index, key=index.get) if isinstance(index, dict) else (index or list(category["label"]))
+        codes = (
+            sorted(index, key=lambda code: index[code])
+            if isinstance(index, dict)
+            else (index or list(category["label"]))
+        )
         categories.append([(code, category.get("label", {}).get(code, code)) for code in codes])
     values = data["value"]
     if isinstance(values, dict):  # sparse form

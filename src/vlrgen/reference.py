@@ -17,6 +17,7 @@ __all__ = [
     "code_changes",
     "counties",
     "goals",
+    "known_place",
     "municipalities",
     "place",
     "populations",
@@ -86,6 +87,14 @@ def place(code: str) -> Place | None:
         total = sum(c.population for c in counties().values())
         return Place(NATION_CODE, "Norge", "nation", "", total)
     return municipalities().get(code) or counties().get(code)
+
+
+def known_place(code: str) -> Place:
+    """A place whose code was checked when it was read (a member, a county, an entity in the config)."""
+    found = place(code)
+    if found is None:
+        raise KeyError(f"no municipality, county or nation has the code {code!r}")
+    return found
 
 
 @functools.cache

@@ -139,7 +139,8 @@ class _Svg:
     """A minimal SVG writer: coordinates in points, two decimals, elements in drawing order."""
 
     def __init__(self, width: float, height: float):
-        self.width, self.height, self.parts = width, height, []
+        self.width, self.height = width, height
+        self.parts: list[str] = []
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, stroke: str = "") -> None:
         edge = f' stroke="{stroke}" stroke-width="0.5"' if stroke else ""
@@ -178,7 +179,9 @@ def _legend_rows(metrics: _FontMetrics, entries: list[tuple[str, str, str]], sam
     """Centred rows of legend entries (label, colour, dash pattern), as many as the width needs."""
     sample_width = _sample_width(sample)
     widths = [sample_width + 5 + metrics.width(label, LEGEND_SIZE) for label, _, _ in entries]
-    rows, current, used = [], [], 0.0
+    rows: list = []
+    current: list = []
+    used = 0.0
     for entry, width in zip(entries, widths):
         if current and used + LEGEND_GAP + width > WIDTH - 20:
             rows.append((current, used))

@@ -70,7 +70,8 @@ def plan_chart(
     font_dir: Path,
 ) -> ChartJob:
     indicator = summary.indicator
-    lines = [ChartLine(labels["entity"], tuple((o.period, o.value) for o in summary.series), "entity")]
+    own = tuple((o.period, o.value) for o in summary.series if o.value is not None)  # the summary keeps values only
+    lines = [ChartLine(labels["entity"], own, "entity")]
     for role, series in (("county", county_series), ("nation", nation_series)):
         points = tuple((o.period, o.value) for o in series if o.value is not None)
         if points:

@@ -340,8 +340,8 @@ def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[
             )
             continue
         for lang in languages:
-            if lang not in present:
-                source = narrative.get(key, present[0])
+            source = narrative.get(key, present[0])
+            if lang not in present and source is not None:
                 problems.warn(
                     Location(source.path, 1, 1),
                     "content.untranslated",
@@ -364,8 +364,8 @@ class _ReportTreeprocessor(Treeprocessor):
             heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
         local = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
-            if el.get("id"):
-                el.set("id", f"{prefix}--{el.get('id').replace(':', '-')}")
+            if own_id := el.get("id"):
+                el.set("id", f"{prefix}--{own_id.replace(':', '-')}")
             href = el.get("href") or ""
             if el.tag == "a" and href.startswith("#") and href[1:] in local:
                 el.set("href", f"#{prefix}--{href[1:].replace(':', '-')}")  # links to other parts stay as written

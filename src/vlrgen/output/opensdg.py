@@ -43,7 +43,7 @@ def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> lis
         if not rows:
             continue
         for code in others:
-            name = reference.place(code).name if code != reference.NATION_CODE else "Norge"
+            name = reference.known_place(code).name if code != reference.NATION_CODE else "Norge"
             rows += [(o.period, name, o.value) for o in dataset.series(indicator.id, code) if o.value is not None]
         identifier = opensdg_id(indicator)
         (staging / "data" / f"indicator_{identifier}.csv").write_text(_data_csv(rows), encoding="utf-8")

@@ -111,7 +111,7 @@ def plan_report(
     county = assessment.county
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
-        places[county] = reference.place(county).name
+        places[county] = reference.known_place(county).name
     by_goal = assessment.summaries
     results, goal_rows = assessment.results, assessment.goal_rows
     result_of = {r.indicator.id: r for r in results}

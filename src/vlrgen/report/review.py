@@ -134,7 +134,9 @@ def plan_review(
     lang = language.code
     scope = config.entity.code
     members = assessment.members
-    scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
+    scope_name = (
+        language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.known_place(scope).name
+    )
     numbering = Numbering()
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     shares = assessment.shares
@@ -229,7 +231,7 @@ def plan_review(
 def _coverage_summary(matrix: Coverage) -> tuple[IndicatorCoverage, ...]:
     found = []
     for column, indicator in enumerate(matrix.indicators):
-        cells = [cells[column] for _, cells in matrix.rows if cells[column]]
+        cells = [c for _, row in matrix.rows if (c := row[column]) is not None]
         found.append(
             IndicatorCoverage(
                 indicator,
@@ -250,7 +252,7 @@ def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[Annex
     parts = []
     for code in counties:
         own = tuple(p for p in pages if p.member.county_code == code)
-        name = reference.place(code).name if code else "–"
+        name = reference.known_place(code).name if code else "–"
         parts.append(
             AnnexPart(
                 code or "00",
@@ -289,18 +291,21 @@ def _highlights(
                 )
     if not ranked:
         found.append(language.t("review.highlight_none"))
+    if survey is None:
+        return tuple(found)
     for block in blocks:
         answers = [survey.answers[m.code].get(block.question.column, "") for m in members if m.code in survey.answers]
-        counts = [answers.count(a) for a in block.question.answers]
-        if answers and max(counts):
-            most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == max(counts)]
+        counts = [sum(1 for given in answers if given == a) for a in block.question.answers]
+        highest = max(counts, default=0)
+        if answers and highest:
+            most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == highest]
             answer = f" {language.t('progress.and')} ".join(f"«{a}»" for a in most)  # a tie names every answer
             key = "review.highlight_survey" if len(most) == 1 else "review.highlight_survey_tie"
             sentence = language.t(
                 key,
                 question=block.question.text[lang],
                 answer=answer,
-                n=language.number(max(counts), 0),
+                n=language.number(highest, 0),
                 surveyed=language.number(len(answers), 0),
             )
             found.append(sentence + (" " + language.t("review.illustrative") if survey.illustrative else ""))
@@ -386,7 +391,7 @@ def _survey_blocks(
         return ()
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
     if scope == reference.NATION_CODE:
-        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.place(c).name))
+        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.known_place(c).name))
     blocks = []
     for index, question in enumerate(survey.questions, start=1):
         figures = []
@@ -456,7 +461,7 @@ def _member_page(
             dist = scope_values.get(result.indicator.id)
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))
-    county = reference.place(member.county_code).name if member.county_code else ""
+    county = reference.known_place(member.county_code).name if member.county_code else ""
     return MemberPage(
         member,
         county,
