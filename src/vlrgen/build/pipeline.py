@@ -7,7 +7,6 @@ folder that replaces the previous output only when complete.
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
 import json
@@ -40,6 +39,7 @@ from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
+from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.problems import BuildFailed, Location, Problem, Problems
 from vlrgen.report.municipal import plan_report
@@ -286,7 +286,7 @@ def _prepare_staging(project: Project, staging: Path) -> None:
     entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE} | {
         m.code for m in project.members
     }
-    _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
+    write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
 def _start_charts(
@@ -497,18 +497,6 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
         destination = staging / "media" / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-
-
-def _write_data_downloads(dataset: Dataset, folder: Path) -> None:
-    folder.mkdir(parents=True)
-    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["indicator", "entity", "period", "value", "period_label"])
-        for o in sorted(dataset.observations, key=lambda o: (o.indicator, o.entity, o.period)):
-            writer.writerow([o.indicator, o.entity, o.period, "" if o.value is None else repr(o.value), o.period_label])
-    shutil.copyfile(
-        next(iter(dataset.indicators.values())).location.path, folder / "indicators.csv"
-    ) if dataset.indicators else None
 
 
 def _replace_atomically(staging: Path, target: Path) -> Path:
