@@ -21,6 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from vlrgen.inputs.confine import confine
 from vlrgen.problems import Location, Problems
 
 __all__ = ["SECTIONS", "Narrative", "Section", "load_narrative", "render_markdown"]
@@ -144,7 +145,11 @@ def load_narrative(
                 f"no narrative folder for language {lang} (expected {folder.name}/ here)",
             )
             continue
-        for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
+        for found in sorted(folder.glob("*.md")):
+            path = confine(found, (root,), problems, Location(found, 1, 1), "narrative file")
+            if path is None or not path.is_file():
+                continue
+            path = found  # messages name the file where the author put it
             key = path.stem
             goal = GOAL_FILE.fullmatch(key)
             if key not in SECTION_KEYS and not (goal and 1 <= int(goal[1]) <= 17):
