@@ -157,7 +157,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         return report
     for staging, target in stagings:
         report.built.append(_replace_atomically(staging, target))
-    write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
+    catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
+    write_site_index(options.out_dir, project_env(projects[0]), catalogs)
     return report
 
 
@@ -536,7 +537,12 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
         manifests.append(manifest)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
     manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))
-    html = render_index(env, "site_index.html", reports=manifests, catalogs=catalogs)
+    # The page speaks every language of the reports listed, in order of first appearance. A language
+    # without a catalog in this run (a report left from an earlier build) is linked under its code.
+    codes = list(dict.fromkeys(code for m in manifests for code in m.get("languages", ()) if code in catalogs))
+    html = render_index(
+        env, "site_index.html", reports=manifests, catalogs=catalogs, index_languages=codes or list(catalogs)
+    )
     temporary = out_dir / f".index-{os.getpid()}.html"
     temporary.write_text(html, encoding="utf-8")
     os.replace(temporary, out_dir / "index.html")
