@@ -300,21 +300,18 @@ def export() -> None:
     help="Folder for data/ and meta/.",
 )
 @click.option(
-    "--lang",
-    "lang",
-    type=click.Choice(["nb", "en"]),
-    default="nb",
-    show_default=True,
-    help="Language of names and metadata.",
+    "--lang", "lang", metavar="LANG", help="Language of names and metadata (default: the report's first language)."
 )
 def export_opensdg_command(project, out_dir, lang) -> None:
     """Write PROJECT's indicators in the Open SDG data and metadata layout."""
     from vlrgen.build.pipeline import check_projects
     from vlrgen.output.opensdg import export_opensdg
 
-    projects, problems = check_projects([project] if project else default_projects()[:1])
+    projects, problems = check_projects(
+        [project] if project else default_projects()[:1], languages=_split(lang, None, "--lang")
+    )
     _print_problems(problems)
     if problems.errors or not projects:
-        sys.exit(1)
-    written = export_opensdg(projects[0], out_dir.resolve(), lang)
+        sys.exit(_error_exit(problems))
+    written = export_opensdg(projects[0], out_dir.resolve())
     click.echo(f"vlrgen: wrote {len(written)} Open SDG indicators to {os.path.relpath(out_dir)}")

@@ -67,8 +67,9 @@ class BuildReport:
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
-    """Load the data, or reuse the result stored for exactly the same input files (and its problems)."""
-    key = data_key(config.indicators_path, config.observations_path, config.sources_path) if cache else None
+    """Load the data, or reuse the result stored for exactly the same input files and languages (and its problems)."""
+    paths = (config.indicators_path, config.observations_path, config.sources_path)
+    key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if key else None
     if stored:
         try:
@@ -78,7 +79,13 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
         except Exception:  # a damaged or old cache entry: read the files again
             pass
     found = Problems()
-    dataset = load_dataset(config.indicators_path, config.observations_path, found, sources_path=config.sources_path)
+    dataset = load_dataset(
+        config.indicators_path,
+        config.observations_path,
+        found,
+        sources_path=config.sources_path,
+        languages=config.languages,
+    )
     problems.extend(found)
     if key and not found.errors:
         cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items)))

@@ -38,8 +38,15 @@ class Project:
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
-    """The data a project's config names (the build passes a loader that reuses cached results)."""
-    return load_dataset(config.indicators_path, config.observations_path, problems, sources_path=config.sources_path)
+    """The data a project's config names, with text in its report languages (the build passes a loader
+    that reuses cached results)."""
+    return load_dataset(
+        config.indicators_path,
+        config.observations_path,
+        problems,
+        sources_path=config.sources_path,
+        languages=config.languages,
+    )
 
 
 def gather_project(
@@ -79,7 +86,7 @@ def gather_project(
             )
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
-    key = (config.indicators_path, config.observations_path, config.sources_path)
+    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages)
     if datasets is not None and key in datasets:
         dataset = datasets[key]
     else:
@@ -130,8 +137,10 @@ def _gather_review(
             )
             continue
         slugs[member.entity.code] = member.slug
+        # A member's data joins the review, so its texts are read in the review's languages.
+        member = replace(member, languages=config.languages)
         if member.indicators_path and (member.observations_path or member.sources_path):
-            key = (member.indicators_path, member.observations_path, member.sources_path)
+            key = (member.indicators_path, member.observations_path, member.sources_path, member.languages)
             if datasets is None or key not in datasets:
                 loaded = load_data(member, problems)
                 if datasets is not None:
@@ -146,7 +155,7 @@ def _gather_review(
             "config.no_members",
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
-    survey = load_survey(config.survey, problems) if config.survey else None
+    survey = load_survey(config.survey, config.languages, problems) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
             config.locate("survey.answers"),
