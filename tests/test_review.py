@@ -252,6 +252,28 @@ def test_survey_answers_are_checked_with_file_line_and_column(make_project):
     ]
 
 
+def test_survey_questions_need_their_columns_in_every_report_language(make_project):
+    project = make_project(
+        {
+            "vlrgen.toml": project_toml(
+                "Telemark",
+                "40",
+                "county",
+                '[members]\nmunicipalities = "all"\n\n[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n',
+            ).replace("year = 2025\n", 'year = 2025\nlanguages = ["en"]\n'),
+            "questions.csv": "column,question_nb,answers,answers_nb\nplan,Plan?,yes;no,Ja;Nei\n",
+            "answers.csv": "kommunenummer,plan\n4001,yes\n",
+        }
+    )
+    _, problems = check_projects([project])
+    assert [format_problem(p, project) for p in problems.errors] == [
+        'questions.csv:1:1: error[source.missing_column]: column "answers_en" is not in the header '
+        '(hint: did you mean "answers_nb"?)',
+        'questions.csv:1:1: error[source.missing_column]: column "question_en" is not in the header '
+        '(hint: did you mean "question_nb"?)',
+    ]
+
+
 def project_toml(name: str, code: str, kind: str, extra: str = "") -> str:
     return (
         f'[entity]\nname = "{name}"\ncode = "{code}"\nkind = "{kind}"\n\n[report]\nyear = 2025\n'

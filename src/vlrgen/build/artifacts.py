@@ -181,9 +181,8 @@ def warm_up_task(font_dir: str) -> int:
     """Run in each new worker while the parent is still reading the project: load fonts and caches."""
     from vlrgen.charts.timeseries import ChartLine
 
-    draw_chart(
-        ChartJob("warm-up", "nb", (ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity"),), "", 1, "#000000", font_dir)
-    )
+    line = ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity")
+    draw_chart(ChartJob("warm-up", "", (line,), "", 1, "#000000", font_dir, locale="root"))  # Babel's neutral locale
     return os.getpid()
 
 

@@ -69,8 +69,9 @@ class BuildReport:
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
-    """Load the data, or reuse the result stored for exactly the same input files (and its problems)."""
-    key = data_key(config.indicators_path, config.observations_path, config.sources_path) if cache else None
+    """Load the data, or reuse the result stored for exactly the same input files and languages (and its problems)."""
+    paths = (config.indicators_path, config.observations_path, config.sources_path)
+    key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if key else None
     if stored:
         try:
@@ -80,7 +81,13 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
         except Exception:  # a damaged or old cache entry: read the files again
             pass
     found = Problems()
-    dataset = load_dataset(config.indicators_path, config.observations_path, found, sources_path=config.sources_path)
+    dataset = load_dataset(
+        config.indicators_path,
+        config.observations_path,
+        found,
+        sources_path=config.sources_path,
+        languages=config.languages,
+    )
     problems.extend(found)
     if key and not found.errors:
         cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items)))
@@ -159,7 +166,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         return report
     for staging, target in stagings:
         report.built.append(_replace_atomically(staging, target))
-    write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
+    catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
+    write_site_index(options.out_dir, project_env(projects[0]), catalogs)
     return report
 
 
@@ -521,7 +529,12 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
         manifests.append(manifest)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
     manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))
-    html = render_index(env, "site_index.html", reports=manifests, catalogs=catalogs)
+    # The page speaks every language of the reports listed, in order of first appearance. A language
+    # without a catalog in this run (a report left from an earlier build) is linked under its code.
+    codes = list(dict.fromkeys(code for m in manifests for code in m.get("languages", ()) if code in catalogs))
+    html = render_index(
+        env, "site_index.html", reports=manifests, catalogs=catalogs, index_languages=codes or list(catalogs)
+    )
     temporary = out_dir / f".index-{os.getpid()}.html"
     temporary.write_text(html, encoding="utf-8")
     os.replace(temporary, out_dir / "index.html")

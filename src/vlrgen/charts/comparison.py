@@ -48,9 +48,10 @@ class StripJob:
     highlights: tuple[tuple[str, float], ...] = ()  # (name, value) drawn large and labelled
     markers: tuple[tuple[str, float, str], ...] = ()  # (label, value, "county" | "nation" | "peers")
     bands: tuple[tuple[float, float, str], ...] = ()  # status bands in data units
+    locale: str = ""  # Babel locale for the numbers; empty: the language code
 
     def draw(self) -> str:
-        language, metrics = Language(self.language, {}), _metrics(self.font_dir)
+        language, metrics = Language(self.language, {}, locale=self.locale), _metrics(self.font_dir)
         entries = [(label, *MARKER_STYLES[role]) for label, _, role in self.markers]
         legend = _legend_rows(metrics, entries, "line") if entries else []
         left, right, top, bottom = 13.8, WIDTH - 13.8, 4.3, 79.2
@@ -100,9 +101,10 @@ class ShareJob:
     categories: tuple[str, ...]  # legend labels, one per count
     colours: tuple[str, ...]
     axis_label: str
+    locale: str = ""  # Babel locale for the numbers; empty: the language code
 
     def draw(self) -> str:
-        language, metrics = Language(self.language, {}), _metrics(self.font_dir)
+        language, metrics = Language(self.language, {}, locale=self.locale), _metrics(self.font_dir)
         pitch = 0.28 * 72  # points per row
         legend = _legend_rows(metrics, list(zip(self.categories, self.colours, [""] * len(self.colours))), "patch")
         top = 14 + len(legend) * LEGEND_ROW

@@ -1,5 +1,6 @@
-"""Indicator data: the bilingual indicator catalogue and the tidy observations table.
+"""Indicator data: the indicator catalogue and the tidy observations table.
 
+The catalogue's texts have one column per report language (`name_nb`, `name_en`, `name_nn`, …).
 Every value keeps the file, line and column it came from, so any later problem can point
 at the cell. A bad cell is reported, never dropped; an empty value cell is a missing value.
 """
@@ -11,10 +12,12 @@ import difflib
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from vlrgen import reference
+from vlrgen.inputs.i18n import LANGUAGE_CODE
 from vlrgen.inputs.sources import Observation, load_source_specs, read_sources
 from vlrgen.inputs.tables import field_offsets
 from vlrgen.problems import Location, Problems, Severity
@@ -24,17 +27,7 @@ __all__ = ["DIRECTIONS", "RELATIONS", "Dataset", "Indicator", "Observation", "lo
 RELATIONS = ("identical", "adapted", "proxy", "local")
 DIRECTIONS = ("higher", "lower", "none")  # "none": a context indicator, neither way is better
 WEIGHTINGS = ("population", "none")
-CATALOGUE_REQUIRED = (
-    "id",
-    "goal",
-    "name_nb",
-    "name_en",
-    "unit_nb",
-    "unit_en",
-    "direction",
-    "source_name_nb",
-    "source_name_en",
-)
+CATALOGUE_REQUIRED = ("id", "goal", "direction")
 CATALOGUE_OPTIONAL = (
     "targets",
     "decimals",
@@ -42,18 +35,19 @@ CATALOGUE_OPTIONAL = (
     "framework_ref",
     "sdg_relation",
     "sdg_indicator",
-    "definition_nb",
-    "definition_en",
     "weighting",
 )
+# Texts: one column `<field>_<lang>` per report language. Without a name, unit or source column
+# for a report language the catalogue is refused (an error): that report would otherwise show
+# another language's words, or none, unannounced. The optional texts (definition and threshold
+# note) may be left out altogether; when a column exists for one report language but not for
+# another, that is a warning and the other report shows those texts empty (never another
+# language's). Columns for languages that are not report languages are accepted and unused.
+TEXT_REQUIRED = {"name": "name", "unit": "unit", "source_name": "source"}
+TEXT_OPTIONAL = {"definition": "definition", "threshold_note": "threshold note"}
+TEXT_COLUMN = re.compile(rf"({'|'.join([*TEXT_REQUIRED, *TEXT_OPTIONAL])})_({LANGUAGE_CODE.pattern})")
 THRESHOLD_COLUMNS = ("best", "worst", "green", "red")
-ASSESSMENT_OPTIONAL = THRESHOLD_COLUMNS + (
-    "target",
-    "target_year",
-    "threshold_origin",
-    "threshold_note_nb",
-    "threshold_note_en",
-)
+ASSESSMENT_OPTIONAL = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin")
 # The interchange format of `vlrgen assess`: only these catalogue columns are required.
 INTERCHANGE_REQUIRED = ("id", "goal", "direction")
 ORIGINS = ("national_target", "council_decision", "sdsn_practice", "international_target", "example")
@@ -120,12 +114,16 @@ def load_dataset(
     problems: Problems,
     interchange: bool = False,
     sources_path: Path | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> Dataset:
-    """Load a catalogue and observations. `interchange=True` reads the `vlrgen assess` format:
-    only id, goal and direction are required and entities may be any text (not only Norwegian codes).
+    """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
+    languages; None: every language the catalogue has a name column for).
+
+    `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
+    and entities may be any text (not only Norwegian codes).
     """
     before = len(problems.items)
-    indicators = _load_catalogue(indicators_path, problems, interchange)
+    indicators = _load_catalogue(indicators_path, problems, interchange, languages)
     # Rows of indicators whose catalogue entry has a problem are not reported a second time.
     reported = {p.location.line for p in problems.items[before:] if p.location.path == indicators_path}
     catalogue_failed = any(
@@ -145,7 +143,16 @@ def load_dataset(
     return Dataset(indicators, _without_duplicates(observations, problems))
 
 
-def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: Problems) -> list[_Row]:
+def _read_table(
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: Problems,
+    check_header: Callable[[list[str], list[int]], bool] | None = None,
+    accept: re.Pattern | None = None,
+) -> list[_Row]:
+    """The rows of a CSV file. `check_header(names, offsets)` may refuse the header (after reporting why);
+    columns matching `accept` are used besides `required` and `optional`."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -169,10 +176,12 @@ def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
             f'column "{column}" is missing from the header',
             hint=f"the header must contain {', '.join(required)}",
         )
-    for offset, name in zip(field_offsets(lines[0] if lines else "", ","), header):
-        if name not in required and name not in optional:
+    offsets = field_offsets(lines[0] if lines else "", ",")
+    usable = check_header(header, offsets) if check_header else True
+    for offset, name in zip(offsets, header):
+        if name not in required and name not in optional and not (accept and accept.fullmatch(name)):
             problems.warn(Location(path, 1, offset), "data.unknown_column", f'column "{name}" is not used')
-    if missing:
+    if missing or not usable:
         return []
     rows = []
     previous_end = 1
@@ -196,20 +205,31 @@ def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
     return rows
 
 
-def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -> dict[str, Indicator]:
+def _load_catalogue(
+    path: Path, problems: Problems, interchange: bool = False, languages: tuple[str, ...] | None = None
+) -> dict[str, Indicator]:
     indicators: dict[str, Indicator] = {}
     goals = reference.goals()
     required = INTERCHANGE_REQUIRED if interchange else CATALOGUE_REQUIRED
     optional = tuple(c for c in CATALOGUE_REQUIRED + CATALOGUE_OPTIONAL if c not in required) + ASSESSMENT_OPTIONAL
-    for row in _read_table(path, required, optional, problems):
+    found: list[str] = []  # the languages the texts are read in
+
+    def check_header(header: list[str], offsets: list[int]) -> bool:
+        names = [m[2] for h in header if (m := TEXT_COLUMN.fullmatch(h)) and m[1] == "name"]
+        found.extend(dict.fromkeys(names) if languages is None else languages)
+        return interchange or _check_text_columns(path, header, offsets, found, languages is None, problems)
+
+    rows = _read_table(path, required, optional, problems, check_header, TEXT_COLUMN)
+    texts = [f"{field}_{lang}" for field in (*TEXT_REQUIRED, *TEXT_OPTIONAL) for lang in found]
+    for row in rows:
         c = {
             column: row.cells.get(column, "")
-            for column in CATALOGUE_REQUIRED + CATALOGUE_OPTIONAL + ASSESSMENT_OPTIONAL
+            for column in CATALOGUE_REQUIRED + CATALOGUE_OPTIONAL + ASSESSMENT_OPTIONAL + tuple(texts)
         }
         at = {column: row.locations.get(column, row.locations["id"]) for column in c}
-        if interchange:
-            for column in ("name_nb", "name_en"):
-                c[column] = c[column] or c["id"]
+        if interchange:  # `vlrgen assess` needs no names; its output names indicators by id
+            for lang in found:
+                c[f"name_{lang}"] = c[f"name_{lang}"] or c["id"]
         ok = True
 
         def fail(column: str, message: str, code: str = "data.invalid", hint: str = "") -> None:
@@ -217,7 +237,8 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
             ok = False
             problems.add(at[column], code, message, hint=hint)  # noqa: B023 -- called within this iteration only
 
-        for column in required:
+        texts_required = () if interchange else tuple(f"{field}_{lang}" for field in TEXT_REQUIRED for lang in found)
+        for column in required + texts_required:
             if not c[column]:
                 fail(column, f'indicator {c["id"] or "?"}: column "{column}" is empty')
         if c["id"] and not re.fullmatch(r"[a-z0-9_]+", c["id"]):
@@ -272,25 +293,64 @@ def _load_catalogue(path: Path, problems: Problems, interchange: bool = False) -
             id=c["id"],
             goal=int(c["goal"]),
             targets=tuple(t.strip() for t in c.get("targets", "").split(";") if t.strip()),
-            name={"nb": c["name_nb"], "en": c["name_en"]},
-            unit={"nb": c["unit_nb"], "en": c["unit_en"]},
+            name=_texts(c, "name", found),
+            unit=_texts(c, "unit", found),
             decimals=int(decimals),
             direction=c["direction"],
-            source_name={"nb": c["source_name_nb"], "en": c["source_name_en"]},
+            source_name=_texts(c, "source_name", found),
             source_url=c.get("source_url", ""),
             framework_ref=c.get("framework_ref", ""),
             sdg_relation=relation,
             sdg_indicator=c.get("sdg_indicator", ""),
-            definition={"nb": c.get("definition_nb", ""), "en": c.get("definition_en", "")},
+            definition=_texts(c, "definition", found),
             location=at["id"],
             thresholds=thresholds or None,
             target=target,
             target_year=target_year,
             threshold_origin=c["threshold_origin"],
-            threshold_note={"nb": c["threshold_note_nb"], "en": c["threshold_note_en"]},
+            threshold_note=_texts(c, "threshold_note", found),
             weighting=weighting,
         )
     return indicators
+
+
+def _texts(c: dict[str, str], field: str, languages: list[str]) -> dict[str, str]:
+    return {lang: c[f"{field}_{lang}"] for lang in languages}
+
+
+def _check_text_columns(
+    path: Path, header: list[str], offsets: list[int], languages: list[str], found: bool, problems: Problems
+) -> bool:
+    """Every report language needs name, unit and source columns (an error: the catalogue is refused) and
+    the optional text columns that another language has (a warning). `found`: the languages were read
+    from the name columns rather than asked for. Problems point at the field's column in another language."""
+    ok, at = True, dict(zip(header, offsets))
+    for field, words in (TEXT_REQUIRED | TEXT_OPTIONAL).items():
+        present = [h for h in header if (m := TEXT_COLUMN.fullmatch(h)) and m[1] == field]
+        for lang in languages:
+            column = f"{field}_{lang}"
+            if column in header:
+                continue
+            where = Location(path, 1, at[present[0]] if present else 1)
+            why = "the catalogue has a name column for" if found else "the report is written in"
+            if field in TEXT_REQUIRED:
+                ok = False
+                problems.add(
+                    where,
+                    "data.missing_column",
+                    f'column "{column}" is missing from the header: {why} {lang}, so every indicator needs its '
+                    f"{words} in {lang}",
+                    hint=f"add a {column} column" + (f" beside {present[0]}" if present else ""),
+                )
+            elif present:
+                problems.warn(
+                    where,
+                    "data.missing_column",
+                    f'column "{column}" is missing from the header: the {lang} report shows no {words}s '
+                    f"(the catalogue has {', '.join(present)})",
+                    hint=f"add a {column} column beside {present[0]}",
+                )
+    return ok
 
 
 def _number(text: str, at: Location, column: str, problems: Problems, fallback_hint: str = "") -> float | bool | None:

@@ -135,7 +135,7 @@ def plan_report(
         compare_figures = []
         for c in (c for c in compared if c.spread):
             compare_figures.append(_comparison_figure(numbering.figure(), c, entity.name, language, font_dir, places))
-        goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
+        goal = _goal_view(number, narrative, language, table, kpis, figures, row_of.get(number))
         if compared:
             goal = replace(
                 goal,
@@ -146,7 +146,7 @@ def plan_report(
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
-    names = {n: g.short[lang] for n, g in reference.goals().items()}
+    names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
     sections = section_views(narrative, language)
     return MunicipalView(
         config=config,
@@ -163,21 +163,21 @@ def plan_report(
         ),
         figures=tuple(f for g in goals for f in g.figures + g.comparison_figures),
         goals=tuple(goals),
-        goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
+        goals_without_data=tuple((n, names[n]) for n in reference.goals() if n not in by_goal),
         indicators=used,
         observations=observations,
         annex_tables=(numbering.table(), numbering.table(), numbering.table(), numbering.table()),
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,
-        tiles=_tiles(row_of, by_goal, lang),
+        tiles=_tiles(row_of, by_goal, names),
         highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
     )
 
 
-def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileView, ...]:
+def _tiles(row_of: dict[int, GoalRow], by_goal: dict, names: dict[int, str]) -> tuple[TileView, ...]:
     tiles = []
     for number, goal in reference.goals().items():
         row = row_of.get(number)
@@ -185,7 +185,7 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileVi
             TileView(
                 number,
                 goal.colour,
-                goal.short[lang],
+                names[number],
                 row.result.status if row else "grey",
                 row.trend if row else "unavailable",
                 row.result.score if row else None,
@@ -239,7 +239,7 @@ def _method_rows(
 def _goal_view(
     number: int,
     narrative: Narrative,
-    lang: str,
+    language: Language,
     table: int,
     kpis: list[KpiView],
     figures: list[Figure],
@@ -247,17 +247,16 @@ def _goal_view(
 ) -> GoalView:
     goal = reference.goals()[number]
     targets = sorted({t for k in kpis for t in k.summary.indicator.targets}, key=_target_key)
-    titles = reference.target_titles()
     return GoalView(
         number=number,
         colour=goal.colour,
-        short=goal.short[lang],
-        title=goal.title[lang],
-        targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
-        narrative=narrative.get(f"goal-{number:02d}", lang),
+        short=language.t(f"goal.{number}.short"),
+        title=language.t(f"goal.{number}.title"),
+        targets=tuple((t, language.target_title(t)) for t in targets),
+        narrative=narrative.get(f"goal-{number:02d}", language.code),
         table_number=table,
         narrative_state="ok"
-        if narrative.get(f"goal-{number:02d}", lang)
+        if narrative.get(f"goal-{number:02d}", language.code)
         else ("untranslated" if narrative.languages_with(f"goal-{number:02d}") else "none"),
         kpis=tuple(kpis),
         figures=tuple(figures),
@@ -330,6 +329,7 @@ def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: 
         highlights=((c.member.name, c.value),),
         markers=tuple(markers),
         bands=band_edges(indicator),
+        locale=language.locale,
     )
 
 

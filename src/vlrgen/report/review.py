@@ -161,7 +161,14 @@ def plan_review(
         state = "ok" if text else ("untranslated" if narrative.languages_with(key) else "none")
         goals.append(
             GoalBlock(
-                number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks), text, state
+                number,
+                goal.colour,
+                language.t(f"goal.{number}.short"),
+                language.t(f"goal.{number}.title"),
+                shares[number],
+                tuple(blocks),
+                text,
+                state,
             )
         )
     matrix = assessment.coverage
@@ -273,7 +280,7 @@ def _highlights(
 ) -> tuple[str, ...]:
     """Generated findings: where most assessed municipalities are green or red, and each survey question's
     most common answer, every figure with its base."""
-    lang, goals, found = language.code, reference.goals(), []
+    lang, found = language.code, []
     assessed = {n: sum(c[s] for s in ("green", "yellow", "orange", "red")) for n, c in shares.items()}
     ranked = [n for n in shares if assessed[n]]
     for status in ("green", "red"):
@@ -284,7 +291,7 @@ def _highlights(
                     language.t(
                         f"review.highlight_{status}",
                         goal=best,
-                        name=goals[best].short[lang],
+                        name=language.t(f"goal.{best}.short"),
                         n=language.number(shares[best][status], 0),
                         assessed=language.number(assessed[best], 0),
                     )
@@ -315,9 +322,8 @@ def _highlights(
 def _overview_figure(
     numbering: Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
 ) -> Figure:
-    goals = reference.goals()
     statuses = ("green", "yellow", "orange", "red", "grey")
-    rows = tuple((f"{n}. {goals[n].short[language.code]}", tuple(shares[n][s] for s in statuses)) for n in shares)
+    rows = tuple((f"{n}. {language.t(f'goal.{n}.short')}", tuple(shares[n][s] for s in statuses)) for n in shares)
     labels = tuple(language.t(f"status.{s}") for s in statuses)
     job = ShareJob(
         f"fig-{numbering.figures + 1:02d}-goal-shares",
@@ -327,6 +333,7 @@ def _overview_figure(
         labels,
         tuple(STATUS_COLOURS[s] for s in statuses),
         language.t("review.share_of_members"),
+        locale=language.locale,
     )
     number = numbering.figure()
     columns = (language.t("review.goal"),) + labels
@@ -365,6 +372,7 @@ def _strip_figure(
         tuple(v for _, v in dist.values),
         markers=tuple(markers),
         bands=band_edges(indicator),
+        locale=language.locale,
     )
     caption = language.t(
         "review.strip_caption",
@@ -428,6 +436,7 @@ def _survey_figure(
         categories,
         colours,
         language.t("review.share_of_respondents"),
+        locale=language.locale,
     )
     caption = language.t(f"review.survey_caption_{kind}", question=question.text[lang])
     if illustrative:
