@@ -52,3 +52,59 @@ def test_a_symlink_inside_the_project_is_fine(make_project, tmp_path):
     os.symlink(target, link)
     _, problems = check_projects([project])
     assert not problems.errors, problems.errors
+
+
+def _timed_check(project):
+    import time
+
+    start = time.perf_counter()
+    _, problems = check_projects([project])
+    return problems, time.perf_counter() - start, None
+
+
+def _peak_megabytes_of_check(project) -> float:
+    """`vlrgen check` in its own process: its peak resident memory, as the process itself reports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys; from pathlib import Path; from vlrgen.build.pipeline import check_projects; "
+        f"check_projects([Path({str(project)!r})]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_five_megabyte_line_is_refused_quickly(make_project):
+    project = make_project({"narrative/nb/introduction.md": "*a* [b](https://x.no) _c_ " * 200_000})
+    problems, seconds, _ = _timed_check(project)
+    assert any(p.code == "content.too_large" for p in problems.errors), problems.items
+    assert seconds < 10
+    assert _peak_megabytes_of_check(project) < 500
+
+
+def test_a_long_line_is_refused_with_its_place(make_project):
+    project = make_project({"narrative/nb/introduction.md": "Intro.\n\n" + "*a* [b](https://x.no) " * 6_000})
+    problems, seconds, _ = _timed_check(project)
+    found = [p for p in problems.errors if p.code == "content.line_too_long"]
+    assert found and found[0].location.line == 3 and found[0].location.column == 100_001
+    assert seconds < 10
+
+
+def test_deep_nesting_is_refused(make_project):
+    indented = "\n".join("  " * i + "- x" for i in range(300))
+    one_line = "- " * 3000 + "x"
+    quotes = "> " * 3000 + "x"
+    for text in (indented, one_line, quotes):
+        project = make_project({"narrative/nb/introduction.md": text})
+        problems, seconds, _ = _timed_check(project)
+        assert any(p.code == "content.nested_too_deeply" for p in problems.errors), text[:20]
+        assert seconds < 10
+
+
+def test_ordinary_nesting_is_fine(make_project):
+    text = "- a\n  - b\n    - c\n\n> quote\n>> inner\n\n1. one\n2. two\n"
+    project = make_project({"narrative/nb/introduction.md": text})
+    _, problems = check_projects([project])
+    assert not problems.errors, problems.errors

@@ -47,6 +47,13 @@ SECTIONS: tuple[tuple[str, int], ...] = (
 SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 FRONT_MATTER_KEYS = {"title", "example"}
 GOAL_FILE = re.compile(r"goal-(\d{2})")
+# Bounds on what one narrative file may ask of the Markdown parser; far above any real report text
+# (a long paragraph is a few thousand characters), far below what makes parsing take minutes.
+MAX_FILE_BYTES = 2_000_000
+MAX_LINE_CHARS = 100_000
+MAX_NESTING = 50  # list levels and quote markers at the start of a line
+MARKER = re.compile(r">|[-*+](?=\s)|\d{1,9}[.)](?=\s)")
+NESTING = re.compile(r"(?:[ \t]*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s)))+")
 
 ALLOWED_TAGS = {
     "a",
@@ -163,6 +170,8 @@ def load_narrative(
 
 def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems, media_prefix: str) -> Section:
     text = read_text(path, problems)
+    if not _within_bounds(path, text, problems):
+        text = ""  # reported; the section is left empty rather than parsed for minutes
     meta, body, body_line = _split_front_matter(text, path, problems)
     _check_source(path, body, body_line, problems)
     level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
@@ -184,6 +193,14 @@ def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems
 
 def read_text(path: Path, problems: Problems) -> str:
     """A text file as UTF-8; a file in another encoding is a located problem, not a crash."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.add(
+            Location(path, 1, 1),
+            "content.too_large",
+            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a report section is far shorter",
+            hint="split it, or put data in a data file instead of the text",
+        )
+        return ""
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -301,6 +318,34 @@ def _split_front_matter(text: str, path: Path, problems: Problems) -> tuple[dict
         'front matter opened with "---" is never closed with a second "---" line',
     )
     return {}, text, 1
+
+
+def _within_bounds(path: Path, text: str, problems: Problems) -> bool:
+    """Refuse (with the line) a line too long or nested too deeply for the Markdown parser."""
+    ok = True
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            problems.add(
+                Location(path, number, MAX_LINE_CHARS + 1),
+                "content.line_too_long",
+                f"line {number} has {len(line):,} characters; at most {MAX_LINE_CHARS:,} are read".replace(",", " "),
+                hint="break the text into paragraphs",
+            )
+            ok = False
+        opening = NESTING.match(line)
+        markers = len(MARKER.findall(opening.group(0))) if opening else 0
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if max(markers, indent // 4) > MAX_NESTING:
+            problems.add(
+                Location(path, number, 1),
+                "content.nested_too_deeply",
+                f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes)",
+                hint="use fewer levels of lists or quotes",
+            )
+            ok = False
+        if not ok:
+            return False
+    return True
 
 
 def _check_source(path: Path, body: str, first_line: int, problems: Problems) -> None:
