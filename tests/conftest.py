@@ -1,4 +1,11 @@
-"""Shared fixtures: throwaway projects (`make_project`) and one real build of the example."""
+"""Shared fixtures: throwaway projects (`make_project`) and builds of the example.
+
+Tests that need real WeasyPrint output are marked `@pytest.mark.pdf` (`pytest -m "not pdf"` is the
+fast part). Only they may use `example_build`; every other test uses `example_build_fake` (the
+same build with `FakePdfRenderer`) or `example_build_html` (`--format html`, what the golden
+files hold). Outside pdf-marked tests the real renderer is switched off in this process, so a
+build that forgets `FakePdfRenderer()` fails with a message instead of slowing the fast part down.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from vlrgen.build.pipeline import BuildOptions, build_projects
+from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
 from vlrgen.inputs.content import SECTION_KEYS
+from vlrgen.output.pdf import FakePdfRenderer
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "content"
@@ -84,11 +92,64 @@ def example_copy(tmp_path) -> Path:
     return target
 
 
+def example_projects() -> list[Path]:
+    return sorted(p.parent for p in EXAMPLE.glob("*/vlrgen.toml"))
+
+
 @pytest.fixture(scope="session")
-def example_build(tmp_path_factory) -> Path:
-    """The example content built once, HTML and PDF in both languages."""
-    out = tmp_path_factory.mktemp("output")
-    projects = sorted(p.parent for p in EXAMPLE.glob("*/vlrgen.toml"))
-    report = build_projects(projects, BuildOptions(out_dir=out))
+def example_projects_checked() -> dict:
+    """The example's projects gathered and checked once (phase 1 only), by folder name: norge, telemark…"""
+    projects, problems = check_projects(example_projects())
+    assert not problems.errors, problems.errors
+    return {p.config.root.name: p for p in projects}
+
+
+def build_example(out: Path, **options) -> Path:
+    report = build_projects(example_projects(), BuildOptions(out_dir=out, **options))
     assert not report.problems.errors, report.problems.errors
     return out
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> Path:
+    """The example content built once, HTML and real WeasyPrint PDFs in both languages (pdf tests only)."""
+    return build_example(tmp_path_factory.mktemp("output"))
+
+
+@pytest.fixture(scope="session")
+def example_build_fake(tmp_path_factory) -> Path:
+    """The example built once like `example_build`, but with fake PDFs: pages, links and manifests as in a
+    real build (the page counts are estimates), in seconds instead of a minute."""
+    return build_example(tmp_path_factory.mktemp("output-fake"), pdf_renderer=FakePdfRenderer())
+
+
+@pytest.fixture(scope="session")
+def example_build_html(tmp_path_factory) -> Path:
+    """The example built with `--format html`, as `scripts/update-golden` builds it."""
+    return build_example(tmp_path_factory.mktemp("output-html"), formats=("html",))
+
+
+def pytest_collection_modifyitems(config, items):
+    misplaced = [i.nodeid for i in items if "example_build" in i.fixturenames and not i.get_closest_marker("pdf")]
+    if misplaced:
+        raise pytest.UsageError(
+            "these tests use the real example_build but are not marked @pytest.mark.pdf "
+            "(use example_build_fake if the PDF bytes do not matter): " + ", ".join(misplaced)
+        )
+
+
+@pytest.fixture(autouse=True)
+def no_real_pdfs_outside_pdf_tests(request, monkeypatch):
+    """Fail a test that lays out a real PDF in this process without the pdf marker.
+
+    Worker processes (builds with more than one job) are not covered; a forked standby process is."""
+    if request.node.get_closest_marker("pdf"):
+        return
+
+    def refuse(pdf_request):
+        raise AssertionError(
+            f"{request.node.nodeid} lays out {pdf_request.html_path.name} with WeasyPrint: "
+            "pass BuildOptions(pdf_renderer=FakePdfRenderer()) or mark the test @pytest.mark.pdf"
+        )
+
+    monkeypatch.setattr("vlrgen.output.pdf.render_pdf", refuse)

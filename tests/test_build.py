@@ -1,4 +1,4 @@
-"""Whole-build tests on throwaway projects (HTML only, fast) and on the example output."""
+"""Whole-build tests on throwaway projects (HTML only, fast) and on the example output (fake PDFs)."""
 
 import json
 import re
@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from vlrgen.build.pipeline import BuildOptions, build_projects
+from vlrgen.output.pdf import PdfRenderer, PdfRequest, PdfResult
 
 
 class Page(HTMLParser):
@@ -77,18 +78,19 @@ def test_content_is_escaped_and_sanitised_in_the_page(make_project, tmp_path):
     assert "<script" not in nb and "javascript:" not in nb
 
 
-def test_example_html_structure_in_both_languages(example_build):
+def test_example_html_structure_in_both_languages(example_build_fake):
+    output = example_build_fake
     for slug in ("porsgrunn-2025", "notodden-2025"):
         for lang, other, contents, figure, source in (
             ("nb", "en", "Innholdsfortegnelse", "Figur", "Kilde"),
             ("en", "nb", "Contents", "Figure", "Source"),
         ):
-            html = (example_build / slug / lang / "index.html").read_text(encoding="utf-8")
+            html = (output / slug / lang / "index.html").read_text(encoding="utf-8")
             page = Page(html)
             assert page.find("html", lang=lang)
             assert contents in html
             switch = page.find("a", hreflang=other)
-            assert switch and (example_build / slug / lang / switch[0]["href"]).resolve().is_file()
+            assert switch and (output / slug / lang / switch[0]["href"]).resolve().is_file()
             figures = re.findall(rf'<span class="label">{figure} (\d+):</span>', html)
             assert len(figures) >= 8 and figures == [str(n) for n in range(1, len(figures) + 1)]
             assert html.count('class="chart-data"') == len(figures)  # every chart has its data table
@@ -105,12 +107,12 @@ def test_example_html_structure_in_both_languages(example_build):
                 assert not attrs.get("src", "").startswith(("http:", "https:", "//")), (tag, attrs)
                 if tag == "link":
                     assert not attrs.get("href", "").startswith(("http:", "https:", "//"))
-    css = next(example_build.glob("*/assets/report.css")).read_text(encoding="utf-8")
+    css = next(output.glob("*/assets/report.css")).read_text(encoding="utf-8")
     assert "http" not in css and "@import" not in css
-    index = (example_build / "index.html").read_text(encoding="utf-8")
+    index = (output / "index.html").read_text(encoding="utf-8")
     for slug in ("porsgrunn-2025", "notodden-2025"):
         assert f"{slug}/nb/index.html" in index and f"{slug}/{slug}-en.pdf" in index
-        manifest = json.loads((example_build / slug / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((output / slug / "manifest.json").read_text(encoding="utf-8"))
         assert set(manifest["pdf"]) == {"nb", "en"}
 
 
@@ -146,7 +148,12 @@ def snapshot(folder: Path) -> dict:
     return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".vlrgen-cache" not in p.parts}
 
 
-def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_project, tmp_path, monkeypatch):
+class BrokenRenderer(PdfRenderer):
+    def render(self, request: PdfRequest) -> PdfResult:
+        raise RuntimeError("layout engine exploded")
+
+
+def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_project, tmp_path):
     first = make_project()
     second = make_project(
         {
@@ -161,13 +168,7 @@ def test_a_failure_late_in_one_project_leaves_every_report_untouched(make_projec
     assert not build_projects([first], BuildOptions(out_dir=out)).problems.errors
     before = snapshot(out)
 
-    import vlrgen.output.pdf
-
-    def broken_pdf(request):
-        raise RuntimeError("layout engine exploded")
-
-    monkeypatch.setattr(vlrgen.output.pdf, "render_pdf", broken_pdf)
-    report = build_projects([first, second], BuildOptions(out_dir=out, jobs=1))
+    report = build_projects([first, second], BuildOptions(out_dir=out, jobs=1, pdf_renderer=BrokenRenderer()))
     assert [p.code for p in report.problems.errors] == ["pdf.failed", "pdf.failed"]  # both languages, one run
     assert "the en PDF could not be made: RuntimeError: layout engine exploded" in report.problems.errors[0].message
     assert snapshot(out) == before

@@ -1,4 +1,8 @@
-"""The artifact cache: a change redoes exactly the charts, pages and PDFs that depend on it."""
+"""The artifact cache: a change redoes exactly the charts, pages and PDFs that depend on it.
+
+The PDFs are fake (`FakePdfRenderer`: their bytes follow the HTML) except in the pdf-marked variants,
+which check that real WeasyPrint output is byte-identical across worker counts and processes too.
+"""
 
 from pathlib import Path
 
@@ -6,6 +10,7 @@ import pytest
 from conftest import CONFIG, OBSERVATIONS
 
 from vlrgen.build.pipeline import BuildOptions, build_projects
+from vlrgen.output.pdf import FakePdfRenderer, PdfRenderer, WeasyPrintRenderer
 
 PDF_CONFIG = (
     CONFIG.replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')
@@ -24,8 +29,12 @@ def two_projects(make_project):
     return a, b
 
 
-def build(projects, out: Path, jobs: int = 1):
-    report = build_projects(list(projects), BuildOptions(out_dir=out, jobs=jobs))
+FAKE = FakePdfRenderer()
+RENDERERS = [pytest.param(FAKE, id="fake"), pytest.param(WeasyPrintRenderer(), marks=pytest.mark.pdf, id="weasyprint")]
+
+
+def build(projects, out: Path, jobs: int = 1, renderer: PdfRenderer = FAKE):
+    report = build_projects(list(projects), BuildOptions(out_dir=out, jobs=jobs, pdf_renderer=renderer))
     assert not report.problems.errors, report.problems.errors
     s = report.stats
     return sorted(s.charts_drawn_names), sorted(s.html_changed), sorted(s.pdfs_made_names)
@@ -87,17 +96,18 @@ def test_force_and_clean(two_projects, tmp_path):
     a, _ = two_projects
     out = tmp_path / "out"
     build((a,), out)
-    report = build_projects([a], BuildOptions(out_dir=out, jobs=1, force=True))
+    report = build_projects([a], BuildOptions(out_dir=out, jobs=1, force=True, pdf_renderer=FAKE))
     assert report.stats.pdfs_made == 2 and report.stats.charts_drawn == 2
     assert CliRunner().invoke(main, ["clean", "--out", str(out)]).exit_code == 0
     assert not (out / ".vlrgen-cache").exists() and (out / "porsgrunn-2025" / "nb" / "index.html").is_file()
     assert build((a,), out)[0] == ["en/fig-01-water", "nb/fig-01-water"]
 
 
-def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path):
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path, renderer):
     a, b = two_projects
-    build((a, b), tmp_path / "one", jobs=1)
-    build((a, b), tmp_path / "two", jobs=2)
+    build((a, b), tmp_path / "one", jobs=1, renderer=renderer)
+    build((a, b), tmp_path / "two", jobs=2, renderer=renderer)
 
     def files(root: Path) -> dict:
         return {
@@ -126,13 +136,16 @@ def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
     assert before[("kindergarten_coverage", 2025)] == 96.2 and after[("kindergarten_coverage", 2025)] == 50.0
 
 
-def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(two_projects, tmp_path, monkeypatch):
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(
+    two_projects, tmp_path, monkeypatch, renderer
+):
     """An incremental build with workers forks one standby process that imports WeasyPrint while the build
     runs; the edited page's PDF is made there and equals the PDF a serial build makes."""
     from vlrgen.build.artifacts import Executor
 
     a, b = two_projects
-    build((a, b), tmp_path / "two", jobs=2)
+    build((a, b), tmp_path / "two", jobs=2, renderer=renderer)
     used = []
     submit_standby = Executor.submit_standby
 
@@ -143,9 +156,9 @@ def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(t
 
     monkeypatch.setattr(Executor, "submit_standby", spy)
     edit(a / "narrative" / "nb" / "introduction.md", "Text for introduction in nb.", "En ny setning.")
-    _charts, _pages, pdfs = build((a, b), tmp_path / "two", jobs=2)
+    _charts, _pages, pdfs = build((a, b), tmp_path / "two", jobs=2, renderer=renderer)
     assert used == [True] and len(pdfs) == 1
-    build((a, b), tmp_path / "one", jobs=1)
+    build((a, b), tmp_path / "one", jobs=1, renderer=renderer)
     name = pdfs[0].replace("/", "-") + ".pdf"
     slug = pdfs[0].split("/")[0]
     assert (tmp_path / "two" / slug / name).read_bytes() == (tmp_path / "one" / slug / name).read_bytes()

@@ -41,6 +41,7 @@ from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
+from vlrgen.output.pdf import PdfRenderer, PdfRequest, WeasyPrintRenderer
 from vlrgen.problems import BuildFailed, Location, Problem, Problems
 from vlrgen.report.municipal import plan_report
 from vlrgen.report.review import plan_review
@@ -59,6 +60,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int | None = None  # None: one worker per core
     force: bool = False  # ignore the artifact cache
+    pdf_renderer: PdfRenderer = field(default_factory=WeasyPrintRenderer)  # tests: output.pdf.FakePdfRenderer()
 
 
 @dataclass
@@ -127,11 +129,14 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     clock = time.perf_counter()
     cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
     cold = options.force or not cache.folder.is_dir()
-    executor = make_executor(options.jobs, options.formats is None or "pdf" in options.formats)
+    renderer = options.pdf_renderer
+    executor = make_executor(
+        options.jobs, (options.formats is None or "pdf" in options.formats) and bool(renderer.heavy_imports)
+    )
     if cold:  # everything will be made: let the workers start while the project is read
         executor.warm_up(template_root() / "fonts")
     elif options.formats is None or "pdf" in options.formats:  # perhaps one edited page: keep a PDF maker ready
-        executor.stand_by(("vlrgen.output.pdf", "weasyprint"))
+        executor.stand_by(("vlrgen.output.pdf", *renderer.heavy_imports))
     try:
         projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
         report.stats.seconds["gather"] = time.perf_counter() - clock
@@ -144,7 +149,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         options.out_dir.mkdir(parents=True, exist_ok=True)
         stagings: list[tuple[Path, Path]] = []
         try:
-            stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report)
+            stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report, renderer)
         except BuildFailed as failed:
             report.problems.extend(failed.problems)
         except BrokenProcessPool:
@@ -196,6 +201,7 @@ def _stage_all(
     executor: Executor,
     progress: Progress,
     report: BuildReport,
+    renderer: PdfRenderer,
 ) -> list[tuple[Path, Path]]:
     """Phases over all projects at once, so charts and PDFs of every report share the workers."""
     seconds, clock = report.stats.seconds, time.perf_counter()
@@ -242,21 +248,22 @@ def _stage_all(
         for (lang, view), batch in zip(plan.views.items(), batches):  # a page's PDF starts once its charts are in
             _collect_charts(batch, svgs, cache, report.stats)
             _write_page(plan, lang, view, svgs, report.stats)
-            waiting += _pdf_requests(plan, lang, cache, report.stats)
+            waiting += _pdf_requests(plan, lang, cache, report.stats, renderer)
             if len(waiting) == 1 and not started and not executor.started:
-                ready = executor.submit_standby(render_pdf_task, waiting[0][4])
+                ready = executor.submit_standby(renderer.render_safely, waiting[0][4])
                 if ready is not None:  # the first changed PDF starts now, beside the rest of the build
                     started.append((*waiting[0], ready))
                     waiting = []
             if executor.started or len(waiting) > 1:
                 started += [
-                    (*w, executor.submit(render_pdf_task, w[4], heavy=True, priority=_pdf_size(w[4]))) for w in waiting
+                    (*w, executor.submit(renderer.render_safely, w[4], heavy=True, priority=_pdf_size(w[4])))
+                    for w in waiting
                 ]
                 waiting = []
         _write_landing(plan)
     # A PDF left over (without a standby process, or a second edited page) is made here: starting a
     # worker pool would cost more than it saves.
-    started += [(*w, executor.submit(render_pdf_task, w[4], inline=True)) for w in waiting]
+    started += [(*w, executor.submit(renderer.render_safely, w[4], inline=True)) for w in waiting]
     lap("charts_pages")
     _collect_pdfs(started, cache, report)
     lap("pdfs")
@@ -398,16 +405,10 @@ def _pdf_size(request) -> float:
     return float(request.html_path.stat().st_size)
 
 
-def render_pdf_task(request):
-    from vlrgen.output.pdf import render_pdf_safely
-
-    return render_pdf_safely(request)
-
-
-def _pdf_requests(plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStats) -> list[tuple]:
+def _pdf_requests(
+    plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStats, renderer: PdfRenderer
+) -> list[tuple]:
     """[(plan, lang, part, key, request)] for this language's PDFs not in the cache; cached ones are copied now."""
-    from vlrgen.output.pdf import PdfRequest
-
     config = plan.project.config
     roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
     if plan.documents.get(lang) and plan.assets_digest is None:
@@ -415,7 +416,7 @@ def _pdf_requests(plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStat
     requests = []
     for html_name, pdf_name, part in plan.documents.get(lang, []):
         html, target = plan.staging / lang / html_name, plan.staging / pdf_name
-        key = pdf_key(html, plan.assets_digest, config.pdf_variant)
+        key = renderer.artifact_key(pdf_key(html, plan.assets_digest, config.pdf_variant))
         cached = cache.get("pdf", key, ".pdf")
         if cached:
             shutil.copyfile(cached, target)
