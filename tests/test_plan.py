@@ -12,16 +12,19 @@ from vlrgen.charts.comparison import ShareJob, StripJob
 from vlrgen.charts.timeseries import ChartJob
 from vlrgen.inputs.content import SECTION_KEYS
 from vlrgen.inputs.templates import template_root
-from vlrgen.report.municipal import ReportView, plan_report
+from vlrgen.judge.assessment import assess_project
+from vlrgen.report.municipal import MunicipalView, plan_report
 from vlrgen.report.review import ReviewView, plan_review
 
 FONTS = template_root() / "fonts"
 
 
 @pytest.fixture(scope="module", params=["nb", "en"])
-def porsgrunn(request, example_projects_checked) -> ReportView:
+def porsgrunn(request, example_projects_checked) -> MunicipalView:
     project = example_projects_checked["porsgrunn"]
-    return plan_report(project.config, project.narrative, project.dataset, project.languages[request.param], FONTS)
+    entity = assess_project(project).entity
+    language = project.languages[request.param]
+    return plan_report(project.config, project.narrative, project.dataset, entity, language, FONTS)
 
 
 @pytest.fixture(scope="module", params=["nb", "en"])
@@ -29,8 +32,9 @@ def national(request, example_projects_checked) -> ReviewView:
     project = example_projects_checked["norge"]
     language = project.languages[request.param]
     links = {"4001": f"../../porsgrunn-2025/{request.param}/index.html"}
+    review = assess_project(project).review
     return plan_review(
-        project.config, project.narrative, project.dataset, language, FONTS, project.members, project.survey, links
+        project.config, project.narrative, project.dataset, review, language, FONTS, project.survey, links
     )
 
 
@@ -52,7 +56,9 @@ def assert_sources_are_cited(sources) -> None:
 def test_municipal_sections_follow_the_report_outline(porsgrunn):
     assert tuple(s.key for s in porsgrunn.sections) == SECTION_KEYS
     assert {s.state for s in porsgrunn.sections} == {"ok"}  # the example is complete in both languages
-    assert porsgrunn.toc()[0][0].key == "opening_statement"
+    assert porsgrunn.contents[0].anchor == "opening_statement"
+    progress = next(e for e in porsgrunn.contents if e.anchor == "progress")
+    assert [p.anchor for p in progress.parts] == [f"goal-{g.number}" for g in porsgrunn.goals]
 
 
 def test_municipal_goals_cover_the_17_goals_once(porsgrunn):
