@@ -108,3 +108,18 @@ def test_ordinary_nesting_is_fine(make_project):
     project = make_project({"narrative/nb/introduction.md": text})
     _, problems = check_projects([project])
     assert not problems.errors, problems.errors
+
+
+def test_a_flood_of_bad_cells_prints_a_bounded_number_of_lines(make_project):
+    from click.testing import CliRunner
+
+    from vlrgen.cli import PRINTED_PER_KIND, main
+
+    rows = "".join(f"water,4001,{1000 + i},bad{i},\n" for i in range(2_000))
+    project = make_project({"data/observations.csv": "indicator,entity,period,value,period_label\n" + rows})
+    result = CliRunner().invoke(main, ["check", str(project)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert sum("error[data.not_a_number]" in line for line in lines) == PRINTED_PER_KIND, lines[:3]
+    assert any("… and 1 950 more data.not_a_number problems" in line for line in lines), lines[-3:]
+    assert lines[-1].startswith("vlrgen: 2000 error(s)") or "2000 error" in lines[-1], lines[-1]

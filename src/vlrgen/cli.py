@@ -49,9 +49,22 @@ def _projects(projects: tuple[Path, ...]) -> list[Path]:
     return paths
 
 
+# Problems printed per kind (code): a file with a million bad cells must not print a million lines.
+# VLRGEN_MAX_PROBLEMS raises the number (0 prints them all).
+PRINTED_PER_KIND = 50
+
+
 def _print_problems(problems: Problems) -> None:
+    limit = int(os.environ.get("VLRGEN_MAX_PROBLEMS", PRINTED_PER_KIND) or 0)
+    printed: dict[str, int] = {}
     for problem in problems.sorted():
-        click.echo(format_problem(problem), err=True)
+        printed[problem.code] = printed.get(problem.code, 0) + 1
+        if not limit or printed[problem.code] <= limit:
+            click.echo(format_problem(problem), err=True)
+    for code, count in sorted(printed.items()):
+        if limit and count > limit:
+            more = f"{count - limit:,}".replace(",", " ")
+            click.echo(f"vlrgen: … and {more} more {code} problems (set VLRGEN_MAX_PROBLEMS=0 to see all)", err=True)
 
 
 def _error_exit(problems: Problems) -> int:
