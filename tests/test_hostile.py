@@ -123,3 +123,44 @@ def test_a_flood_of_bad_cells_prints_a_bounded_number_of_lines(make_project):
     assert sum("error[data.not_a_number]" in line for line in lines) == PRINTED_PER_KIND, lines[:3]
     assert any("… and 1 950 more data.not_a_number problems" in line for line in lines), lines[-3:]
     assert lines[-1].startswith("vlrgen: 2000 error(s)") or "2000 error" in lines[-1], lines[-1]
+
+
+def test_removed_markup_is_reported_where_it_was_written(make_project):
+    text = (
+        "Første avsnitt.\n\n"
+        '<base href="https://evil.example/">\n\n'
+        "[passord](/etc/passwd) og ![bilde](file:///etc/hosts)\n\n"
+        '<a href="x.pdf" rel="attachment">vedlegg</a>\n'
+    )
+    project = make_project({"narrative/nb/introduction.md": text})
+    _, problems = check_projects([project])
+    found = {(p.code, p.location.line) for p in problems.items}
+    assert ("content.unsafe_html", 3) in found, found  # <base>
+    assert ("content.local_link", 5) in found, found  # /etc/passwd
+    assert ("content.unsafe_html", 5) in found or ("content.remote_image", 5) in found, found  # file:
+    assert ("content.unsafe_html", 7) in found, found  # rel="attachment"
+
+
+def test_an_svg_with_a_script_is_refused(make_project):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="5" height="5"/></svg>'
+    project = make_project(
+        {
+            "media/kart.svg": svg,
+            "narrative/nb/introduction.md": "Kart:\n\n![Kart over kommunen](../../media/kart.svg)\n",
+        }
+    )
+    _, problems = check_projects([project])
+    svg_problems = [p for p in problems.errors if p.code == "content.unsafe_svg"]
+    assert svg_problems and svg_problems[0].location.line == 3, problems.items
+
+
+def test_a_plain_svg_is_accepted(make_project):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5" fill="#123"/></svg>'
+    project = make_project(
+        {
+            "media/kart.svg": svg,
+            "narrative/nb/introduction.md": "Kart:\n\n![Kart over kommunen](../../media/kart.svg)\n",
+        }
+    )
+    _, problems = check_projects([project])
+    assert not [p for p in problems.errors if p.code == "content.unsafe_svg"], problems.items

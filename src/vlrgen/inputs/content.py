@@ -112,7 +112,13 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 UNSAFE = re.compile(
-    r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\son\w+\s*=|javascript:|<\s*\w+[^>]*\sstyle\s*=", re.I
+    r"<\s*(script|style|iframe|object|embed|link|meta|form|base|svg|math)\b|\son\w+\s*=|javascript:|file:"
+    r"|<\s*\w+[^>]*\sstyle\s*=|\srel\s*=\s*[\"']?attachment",
+    re.I,
+)
+# An author's SVG image is refused when it could run code or load something from elsewhere.
+UNSAFE_SVG = re.compile(
+    rb"<\s*script|\son\w+\s*=|javascript:|<\s*foreignObject|(?:xlink:)?href\s*=\s*[\"']\s*(?!#)", re.I
 )
 
 
@@ -180,6 +186,15 @@ def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems
     )
     for src in rejected:
         _report_image(path, body, src, problems)
+    for source, _ in assets:
+        if source.suffix.lower() == ".svg" and UNSAFE_SVG.search(source.read_bytes()):
+            at = _locate(body, source.name, path, body_line)
+            problems.add(
+                at,
+                "content.unsafe_svg",
+                f"the SVG image {source.name} contains a script, an event handler or a link to another file",
+                hint="export the image again without scripts or links, or save it as PNG",
+            )
     return Section(
         key=key,
         language=lang,
@@ -238,6 +253,9 @@ def render_markdown(
     html = md.convert(text)
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and attribute == "href" and value.startswith("/") and not value.startswith("//"):
+            rejected.append("link:" + value)  # a path on the reader's own machine (file:///…) in the PDF: never
+            return None
         if tag == "img" and attribute == "src":
             local = _media_path(value, base_dir, root)
             if local is None:
@@ -270,7 +288,22 @@ def _media_path(src: str, base_dir: Path, root: Path) -> tuple[Path, str] | None
     return resolved, resolved.relative_to(root).as_posix()
 
 
+def _locate(body: str, text: str, path: Path, first_line: int) -> Location:
+    line, column = next(
+        ((n, row.index(text) + 1) for n, row in enumerate(body.split("\n"), start=first_line) if text in row), (1, 1)
+    )
+    return Location(path, line, column)
+
+
 def _report_image(path: Path, body: str, src: str, problems: Problems) -> None:
+    if src.startswith("link:"):
+        problems.warn(
+            _locate(body, src[5:], path, 1),
+            "content.local_link",
+            f"the link to {src[5:]} points at a file on the reader's own computer and is removed",
+            hint="link to a web address, or to a file inside the project with a relative path",
+        )
+        return
     line, column = next(
         ((n, text.index(src) + 1) for n, text in enumerate(body.split("\n"), start=1) if src in text), (0, 0)
     )
