@@ -17,17 +17,12 @@ import click
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
 from vlrgen.inputs.config import OUTPUTS
+from vlrgen.inputs.discover import find_projects
 from vlrgen.inputs.dataset import load_dataset
 from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
 from vlrgen.problems import Problems, format_problem
 
 __all__ = ["main"]
-
-
-def default_projects() -> list[Path]:
-    """The embedded example: every project folder under the repository's content/."""
-    content = Path(__file__).resolve().parents[2] / "content"
-    return sorted(p.parent for p in content.glob("*/vlrgen.toml"))
 
 
 def _split(value: str | None, allowed: tuple[str, ...] | None, option: str) -> tuple[str, ...] | None:
@@ -43,10 +38,9 @@ def _split(value: str | None, allowed: tuple[str, ...] | None, option: str) -> t
 
 
 def _projects(projects: tuple[Path, ...]) -> list[Path]:
-    paths = list(projects) or default_projects()
-    if not paths:
-        raise click.UsageError("no PROJECT given and no example content found")
-    return paths
+    """The projects named, or found where the user stands (see inputs/discover.py)."""
+    found, empty = find_projects(list(projects), Path.cwd())
+    return found + empty  # a folder without any project is reported by the loader (config.missing)
 
 
 # Problems printed per kind (code): a file with a million bad cells must not print a million lines.
@@ -125,7 +119,7 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
 def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
-    """Build the reports of PROJECT folders (default: the example content)."""
+    """Build the reports of PROJECT folders (default: the project here, or every project below here)."""
     options = BuildOptions(
         out_dir=out_dir.resolve(),
         languages=_split(lang, None, "--lang"),
@@ -172,7 +166,7 @@ def clean(out_dir) -> None:
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. untranslated sections) as errors.")
 def check(projects, strict) -> None:
-    """Check PROJECT folders without writing anything (default: the example content)."""
+    """Check PROJECT folders without writing anything (default: the project here, or every project below here)."""
     _, problems = check_projects(_projects(projects), strict)
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
@@ -321,7 +315,7 @@ def export_opensdg_command(project, out_dir, lang) -> None:
     from vlrgen.output.opensdg import export_opensdg
 
     projects, problems = check_projects(
-        [project] if project else default_projects()[:1], languages=_split(lang, None, "--lang")
+        [project] if project else _projects(())[:1], languages=_split(lang, None, "--lang")
     )
     _print_problems(problems)
     if problems.errors or not projects:
