@@ -17,8 +17,8 @@ import click
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
 from vlrgen.inputs.config import OUTPUTS
-from vlrgen.inputs.discover import find_projects
 from vlrgen.inputs.dataset import load_dataset
+from vlrgen.inputs.discover import find_projects
 from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
 from vlrgen.problems import Problems, format_problem
 
