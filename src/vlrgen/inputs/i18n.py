@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import string
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +17,13 @@ from babel import Locale
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
 from vlrgen import reference
-from vlrgen.inputs.config import locate_keys
+from vlrgen.inputs.tomlfile import TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
 __all__ = ["PERCENT_UNITS", "Language", "load_languages"]
 
 PERCENT_UNITS = {"%", "prosent", "percent"}
+CATALOG_KIND = TomlKind("i18n", "message catalog is not UTF-8 text", not_toml="message catalog is not valid TOML")
 
 
 @dataclass(frozen=True)
@@ -117,24 +116,12 @@ def load_languages(catalog_dirs: list[Path], codes: tuple[str, ...], problems: P
 
 
 def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> dict[str, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(Location(path, 1, 1), "i18n.encoding", "message catalog is not UTF-8 text")
+    toml = read_toml(path, CATALOG_KIND, problems)
+    if toml is None:
         return {}
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(match[1]), int(match[2])) if match else (1, 1)
-        problems.add(
-            Location(path, line, col), "i18n.syntax", f"message catalog is not valid TOML: {exc}".split(" (at")[0]
-        )
-        return {}
-    locations = locate_keys(text, path)
     flat = {}
-    for key, value in _flatten(raw):
-        where = locations.get(key, Location(path, 1, 1))
+    for key, value in _flatten(toml.data):
+        where = toml.locate(key)
         if not isinstance(value, str):
             problems.add(where, "i18n.not_text", f'message "{key}" must be a text in quotes')
             continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from vlrgen import reference
 from vlrgen.inputs.entities import resolve_entity
 from vlrgen.inputs.tables import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
+from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
 __all__ = ["Observation", "SeriesSpec", "SourceSpec", "load_source_specs", "parse_period", "read_sources"]
@@ -50,6 +50,7 @@ SERIES_KEYS = {
 }
 FORMATS = ("csv", "xlsx", "opensdg")
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
+SOURCES_KIND = TomlKind("source", "the sources file is not UTF-8 text")
 
 
 @dataclass(frozen=True)
@@ -95,28 +96,17 @@ class Observation:
 
 def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     """Read and check the sources file; every problem is reported with its line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        raw = tomllib.loads(text)
-    except UnicodeDecodeError:
-        problems.add(Location(path, 1, 1), "source.encoding", "the sources file is not UTF-8 text")
+    toml = read_toml(path, SOURCES_KIND, problems)
+    if toml is None:
         return []
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        problems.add(
-            Location(path, int(match[1]) if match else 1, int(match[2]) if match else 1),
-            "source.syntax",
-            f"not valid TOML: {exc}".split(" (at")[0],
-        )
-        return []
-    where = _locate(text, path)
+    raw = toml.data
     entries = raw.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problems.add(Location(path, 1, 1), "source.invalid", "write each file as a [[source]] table (two brackets)")
         return []
     specs = []
     for index, entry in enumerate(entries, start=1):
-        spec = _source_spec(path.parent, entry, index, where, problems)
+        spec = _source_spec(path.parent, entry, index, toml, problems)
         if spec:
             specs.append(spec)
     for key in raw:
@@ -130,26 +120,10 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     return specs
 
 
-def _locate(text: str, path: Path) -> dict[tuple[int, int, str], Location]:
-    """(source number, series number or 0, key) → location, for [[source]] / [[source.series]] files."""
-    found: dict[tuple[int, int, str], Location] = {}
-    source = series = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if re.match(r"\[\[\s*source\s*\]\]", stripped):
-            source, series = source + 1, 0
-            found[(source, 0, "")] = Location(path, number, 1)
-        elif re.match(r"\[\[\s*source\.series\s*\]\]", stripped):
-            series += 1
-            found[(source, series, "")] = Location(path, number, 1)
-        elif key := re.match(r"\s*([A-Za-z0-9_\"-]+)\s*=", line):
-            found.setdefault((source, series, key[1].strip('"')), Location(path, number, line.index(key[1]) + 1))
-    return found
-
-
-def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Problems) -> SourceSpec | None:
+def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: Problems) -> SourceSpec | None:
     def at(key: str, series: int = 0) -> Location:
-        return where.get((index, series, key)) or where.get((index, series, "")) or where[(index, 0, "")]
+        table = f"source[{index}]" + (f".series[{series}]" if series else "")
+        return toml.locate_setting(f"{table}.{key}", table, f"source[{index}]")
 
     ok = _check_keys(entry, SOURCE_KEYS, lambda k: at(k), "source", problems)
     file = entry.get("file")
