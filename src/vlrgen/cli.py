@@ -136,7 +136,7 @@ def clean(out_dir) -> None:
     """Remove the artifact cache (charts and PDFs are made again on the next build)."""
     import shutil
 
-    from vlrgen.build.artifacts import CACHE_NAME
+    from vlrgen.build.cache import CACHE_NAME
 
     cache = out_dir / CACHE_NAME
     shutil.rmtree(cache, ignore_errors=True)

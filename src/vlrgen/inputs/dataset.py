@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vlrgen import reference
-from vlrgen.inputs.sources import Observation, load_source_specs, read_sources
+from vlrgen.inputs.sources import Observation, SourceSpec, load_source_specs, read_sources
 from vlrgen.inputs.tables import field_offsets
 from vlrgen.problems import Location, Problems, Severity
 
@@ -89,6 +89,7 @@ class Indicator:
 class Dataset:
     indicators: dict[str, Indicator]
     observations: tuple[Observation, ...]
+    files: tuple[Path, ...] = ()  # every file read for this data set (the build's cache checks them)
 
     def series(self, indicator: str, entity: str) -> tuple[Observation, ...]:
         return self._by_key.get((indicator, entity), ())
@@ -105,7 +106,7 @@ class Dataset:
         return {k: v for k, v in self.__dict__.items() if k != "_by_key"}
 
     def for_entities(self, entities: set[str]) -> Dataset:
-        return Dataset(self.indicators, tuple(o for o in self.observations if o.entity in entities))
+        return Dataset(self.indicators, tuple(o for o in self.observations if o.entity in entities), self.files)
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,12 @@ def load_dataset(
         if observations_path
         else []
     )
+    files = [indicators_path] + ([observations_path] if observations_path else [])
     if sources_path:
-        observations += _from_sources(sources_path, indicators, skip, problems)
-    return Dataset(indicators, _without_duplicates(observations, problems))
+        specs = load_source_specs(sources_path, problems)
+        observations += _from_sources(specs, indicators, skip, problems)
+        files += [sources_path] + [spec.path for spec in specs]
+    return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))
 
 
 def _read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: Problems) -> list[_Row]:
@@ -412,9 +416,9 @@ def _load_observations(
 
 
 def _from_sources(
-    path: Path, indicators: dict[str, Indicator], skip: set[str] | None, problems: Problems
+    specs: list[SourceSpec], indicators: dict[str, Indicator], skip: set[str] | None, problems: Problems
 ) -> list[Observation]:
-    raw = read_sources(load_source_specs(path, problems), problems)
+    raw = read_sources(specs, problems)
     observations, unknown = [], {}
     for o in raw:
         if o.indicator in indicators:

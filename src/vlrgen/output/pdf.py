@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-__all__ = ["GC_THRESHOLDS", "PdfRequest", "PdfResult", "render_pdf", "render_pdf_safely"]
+__all__ = ["GC_THRESHOLDS", "WORKER_MODULES", "PdfRequest", "PdfResult", "render_pdf", "render_pdf_safely"]
 
 # A layout allocates millions of short-lived objects: with Python's default thresholds the cyclic
 # garbage collector runs thousands of times over the growing page tree. Larger thresholds lay out
 # 15–25 % faster at the same peak memory (measured on the example's reports).
 GC_THRESHOLDS = (50_000, 50, 100)
+WORKER_MODULES = (__name__, "weasyprint")  # what a process imports before laying out its first PDF
 
 
 @dataclass(frozen=True)
