@@ -24,11 +24,18 @@ WORKER_MODULES = (timeseries.__name__, "matplotlib.figure")
 
 
 class Drawable(Protocol):
-    """A chart job: a frozen dataclass with at least these fields, and its own drawing."""
+    """A chart job: a frozen (so hashable) dataclass with at least these fields, and its own drawing."""
 
-    name: str  # file stem, e.g. "fig-03-life_expectancy"
-    language: str
-    font_dir: str
+    @property
+    def name(self) -> str: ...  # file stem, e.g. "fig-03-life_expectancy"
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def font_dir(self) -> str: ...
+
+    def __hash__(self) -> int: ...
 
     def draw(self) -> str: ...
 
