@@ -17,7 +17,8 @@ import click
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
 from vlrgen.inputs.config import LANGUAGES, OUTPUTS
-from vlrgen.inputs.dataset import load_dataset
+from vlrgen.inputs.observations import load_dataset
+from vlrgen.inputs.tables import plain_number
 from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
 from vlrgen.problems import Problems, format_problem
 
@@ -222,7 +223,7 @@ def _plain(value: float | None, decimals: int | None = None) -> str:
         return ""
     if decimals is not None:
         value = round(value, decimals)
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return plain_number(value)
 
 
 def _csv_text(rows: list[list]) -> str:

@@ -27,8 +27,9 @@ from vlrgen.build.executor import Executor, make_executor
 from vlrgen.charts import jobs as chart_jobs
 from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.dataset import Dataset, load_dataset
+from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
 from vlrgen.output import pdf as pdf_output
@@ -305,7 +306,8 @@ def _start_charts(
     jobs: list[Drawable], seen: set[str], cache: ArtifactCache, executor: Executor, stats: BuildStats
 ) -> _ChartBatch:
     """Cached charts are read later; the others of one page are shared out, one task per worker."""
-    cached, todo = [], []
+    cached: list[tuple[str, Drawable]] = []
+    todo: list[tuple[str, Drawable]] = []
     for job in jobs:
         key = chart_key(job)
         if key in seen:
@@ -436,7 +438,7 @@ def _pdf_requests(plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStat
     requests = []
     for html_name, pdf_name, part in plan.documents.get(lang, []):
         html, target = plan.staging / lang / html_name, plan.staging / pdf_name
-        key = pdf_key(html, plan.assets_digest, config.pdf_variant)
+        key = pdf_key(html, plan.assets_digest or "", config.pdf_variant)
         cached = cache.get("pdf", key, ".pdf")
         if cached:
             shutil.copyfile(cached, target)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.content import Narrative, load_narrative
-from vlrgen.inputs.dataset import Dataset, load_dataset
+from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language, load_languages
 from vlrgen.inputs.members import Member, list_members
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
