@@ -15,6 +15,7 @@ from conftest import EXAMPLE, REPO
 from vlrgen.build.pipeline import check_projects
 from vlrgen.inputs.members import SIZE_BANDS, size_band
 from vlrgen.inputs.templates import template_root
+from vlrgen.judge.assessment import assess_project
 from vlrgen.problems import Problems, format_problem
 from vlrgen.report.review import plan_review
 
@@ -30,13 +31,14 @@ def vsr_and_county():
 
 
 def view_of(project, lang="en"):
+    review = assess_project(project).review
     return plan_review(
         project.config,
         project.narrative,
         project.dataset,
+        review,
         project.languages[lang],
         template_root() / "fonts",
-        project.members,
         project.survey,
         {},
     )
@@ -247,6 +249,28 @@ def test_survey_answers_are_checked_with_file_line_and_column(make_project):
         'answers.csv:4:1: error[survey.unknown_municipality]: "Atlantis" is not a municipality in the 2024 structure '
         "(hint: use the kommunenummer or the 2024 name)",
         'answers.csv:5:6: error[survey.unknown_answer]: "kanskje" is not an answer to plan; allowed: yes, no (or empty for no answer)',
+    ]
+
+
+def test_survey_questions_need_their_columns_in_every_report_language(make_project):
+    project = make_project(
+        {
+            "vlrgen.toml": project_toml(
+                "Telemark",
+                "40",
+                "county",
+                '[members]\nmunicipalities = "all"\n\n[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n',
+            ).replace("year = 2025\n", 'year = 2025\nlanguages = ["en"]\n'),
+            "questions.csv": "column,question_nb,answers,answers_nb\nplan,Plan?,yes;no,Ja;Nei\n",
+            "answers.csv": "kommunenummer,plan\n4001,yes\n",
+        }
+    )
+    _, problems = check_projects([project])
+    assert [format_problem(p, project) for p in problems.errors] == [
+        'questions.csv:1:1: error[source.missing_column]: column "answers_en" is not in the header '
+        '(hint: did you mean "answers_nb"?)',
+        'questions.csv:1:1: error[source.missing_column]: column "question_en" is not in the header '
+        '(hint: did you mean "question_nb"?)',
     ]
 
 

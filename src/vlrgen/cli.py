@@ -16,7 +16,7 @@ import click
 
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
-from vlrgen.inputs.config import LANGUAGES, OUTPUTS
+from vlrgen.inputs.config import OUTPUTS
 from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.tables import plain_number
 from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
@@ -31,13 +31,15 @@ def default_projects() -> list[Path]:
     return sorted(p.parent for p in content.glob("*/vlrgen.toml"))
 
 
-def _split(value: str | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+def _split(value: str | None, allowed: tuple[str, ...] | None, option: str) -> tuple[str, ...] | None:
+    """A comma-separated option; `allowed=None` takes any items (languages: checked against the catalogs)."""
     if value is None:
         return None
-    items = tuple(v.strip() for v in value.split(",") if v.strip())
-    wrong = [v for v in items if v not in allowed]
+    items = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    wrong = [v for v in items if allowed is not None and v not in allowed]
     if wrong or not items:
-        raise click.BadParameter(f"expected a comma-separated list of {', '.join(allowed)}", param_hint=option)
+        expected = ", ".join(allowed) if allowed is not None else "codes"
+        raise click.BadParameter(f"expected a comma-separated list of {expected}", param_hint=option)
     return items
 
 
@@ -51,6 +53,11 @@ def _projects(projects: tuple[Path, ...]) -> list[Path]:
 def _print_problems(problems: Problems) -> None:
     for problem in problems.sorted():
         click.echo(format_problem(problem), err=True)
+
+
+def _error_exit(problems: Problems) -> int:
+    """2 when the command line was wrong (an option checked against the projects, like --lang), else 1."""
+    return 2 if any(p.code.startswith("usage.") for p in problems.errors) else 1
 
 
 def _progress():
@@ -85,7 +92,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@click.option("--lang", "lang", metavar="nb,en", help="Languages to build (default: those in vlrgen.toml).")
+@click.option(
+    "--lang",
+    "lang",
+    metavar="nb,en",
+    help="Languages to build, any with a message catalog (default: those in vlrgen.toml).",
+)
 @click.option("--format", "formats", metavar="html,pdf", help="Outputs to build (default: those in vlrgen.toml).")
 @click.option(
     "--out",
@@ -104,7 +116,7 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
     """Build the reports of PROJECT folders (default: the example content)."""
     options = BuildOptions(
         out_dir=out_dir.resolve(),
-        languages=_split(lang, LANGUAGES, "--lang"),
+        languages=_split(lang, None, "--lang"),
         formats=_split(formats, OUTPUTS, "--format"),
         strict=strict,
         jobs=jobs,
@@ -114,7 +126,7 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
     _print_problems(report.problems)
     if report.problems.errors:
         click.echo(f"vlrgen: {len(report.problems.errors)} error(s); the output folder was left as it was.", err=True)
-        sys.exit(1)
+        sys.exit(_error_exit(report.problems))
     built = ", ".join(os.path.relpath(p) for p in report.built)
     s = report.stats
     click.echo(
@@ -289,21 +301,18 @@ def export() -> None:
     help="Folder for data/ and meta/.",
 )
 @click.option(
-    "--lang",
-    "lang",
-    type=click.Choice(["nb", "en"]),
-    default="nb",
-    show_default=True,
-    help="Language of names and metadata.",
+    "--lang", "lang", metavar="LANG", help="Language of names and metadata (default: the report's first language)."
 )
 def export_opensdg_command(project, out_dir, lang) -> None:
     """Write PROJECT's indicators in the Open SDG data and metadata layout."""
     from vlrgen.build.pipeline import check_projects
     from vlrgen.output.opensdg import export_opensdg
 
-    projects, problems = check_projects([project] if project else default_projects()[:1])
+    projects, problems = check_projects(
+        [project] if project else default_projects()[:1], languages=_split(lang, None, "--lang")
+    )
     _print_problems(problems)
     if problems.errors or not projects:
-        sys.exit(1)
-    written = export_opensdg(projects[0], out_dir.resolve(), lang)
+        sys.exit(_error_exit(problems))
+    written = export_opensdg(projects[0], out_dir.resolve())
     click.echo(f"vlrgen: wrote {len(written)} Open SDG indicators to {os.path.relpath(out_dir)}")

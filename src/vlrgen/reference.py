@@ -1,6 +1,8 @@
 """Reference data shipped inside the package: SDG goals and colours, municipalities, counties.
 
-Sources and licences are listed in `reference/README.md` next to the CSV files.
+Sources and licences are listed in `reference/README.md` next to the CSV files. SDG names and
+target texts are keyed by language code, one column per language (`short_<lang>`, `title_<lang>`):
+a language is added by adding columns, not code. English (`FALLBACK_LANGUAGE`) is complete.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from dataclasses import dataclass
 from importlib import resources
 
 __all__ = [
+    "FALLBACK_LANGUAGE",
     "NATION_CODE",
     "Goal",
     "Place",
     "code_changes",
     "counties",
     "goals",
+    "known_place",
     "municipalities",
     "place",
     "populations",
@@ -25,13 +29,16 @@ __all__ = [
 ]
 
 NATION_CODE = "0"
+# The language every SDG label exists in: the documented fallback where a label is missing for a
+# report language (the message catalogs report that fallback as a warning; it is never silent).
+FALLBACK_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
 class Goal:
     number: int
     colour: str
-    short: dict[str, str]
+    short: dict[str, str]  # language code → short name, for the languages the reference data has
     title: dict[str, str]
 
 
@@ -49,17 +56,23 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+def _by_language(row: dict[str, str], field: str) -> dict[str, str]:
+    """`{lang: text}` from the columns `<field>_<lang>` of a row; empty cells mean no text in that language."""
+    prefix = field + "_"
+    return {column[len(prefix) :]: text for column, text in row.items() if column.startswith(prefix) and text}
+
+
 @functools.cache
 def goals() -> dict[int, Goal]:
     colours = {int(r["goal"]): r["hex_sdg_palette"] for r in _rows("sdg_goal_colours.csv")}
     result = {}
-    for row in _rows("sdg_goals_en_nb.csv"):
+    for row in _rows("sdg_goals.csv"):
         number = int(row["goal"])
         result[number] = Goal(
             number=number,
             colour=colours[number],
-            short={"en": row["short_en"], "nb": row["short_nb"]},
-            title={"en": row["title_en"], "nb": row["title_nb"]},
+            short=_by_language(row, "short"),
+            title=_by_language(row, "title"),
         )
     return result
 
@@ -88,10 +101,18 @@ def place(code: str) -> Place | None:
     return municipalities().get(code) or counties().get(code)
 
 
+def known_place(code: str) -> Place:
+    """A place whose code was checked when it was read (a member, a county, an entity in the config)."""
+    found = place(code)
+    if found is None:
+        raise KeyError(f"no municipality, county or nation has the code {code!r}")
+    return found
+
+
 @functools.cache
 def target_titles() -> dict[str, dict[str, str]]:
-    """SDG target texts; the bokmål ones are unofficial draft translations (labels only)."""
-    return {r["target"]: {"en": r["title_en"], "nb": r["title_nb"]} for r in _rows("sdg_targets_en_nb.csv")}
+    """SDG target texts by target and language; the bokmål ones are unofficial draft translations (labels only)."""
+    return {r["target"]: _by_language(r, "title") for r in _rows("sdg_targets.csv")}
 
 
 @functools.cache

@@ -7,7 +7,6 @@ folder that replaces the previous output only when complete.
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
 import json
@@ -32,12 +31,15 @@ from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
+from vlrgen.judge.assessment import Assessment, assess_project
 from vlrgen.output import pdf as pdf_output
+from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.output.pdf import PdfRequest
 from vlrgen.problems import BuildFailed, Location, Problem, Problems
-from vlrgen.report.municipal import ReportView, plan_report
+from vlrgen.report.municipal import plan_report
 from vlrgen.report.review import plan_review
+from vlrgen.report.views import ReportView
 
 __all__ = ["BuildOptions", "BuildReport", "build_projects", "check_projects"]
 
@@ -62,12 +64,13 @@ class BuildReport:
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
-    """Load the data, or reuse the result stored for exactly the same input files (and its problems).
+    """Load the data, or reuse the result stored for exactly the same input files and languages (and its problems).
 
-    The entry is found by the files the config names; it is used only if every file the input phase
-    read for it (the raw files a sources file names, too) is still the same.
+    The entry is found by the files the config names and the report languages; it is used only if every
+    file the input phase read for it (the raw files a sources file names, too) is still the same.
     """
-    key = data_key(config.indicators_path, config.observations_path, config.sources_path) if cache else None
+    paths = (config.indicators_path, config.observations_path, config.sources_path)
+    key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if cache and key else None
     if stored:
         try:
@@ -78,7 +81,13 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
         except Exception:  # a damaged or old cache entry: read the files again
             pass
     found = Problems()
-    dataset = load_dataset(config.indicators_path, config.observations_path, found, sources_path=config.sources_path)
+    dataset = load_dataset(
+        config.indicators_path,
+        config.observations_path,
+        found,
+        sources_path=config.sources_path,
+        languages=config.languages,
+    )
     problems.extend(found)
     if cache and key and not found.errors:
         cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items, data_key(*dataset.files))))
@@ -158,7 +167,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         return report
     for staging, target in stagings:
         report.built.append(_replace_atomically(staging, target))
-    write_site_index(options.out_dir, project_env(projects[0]), projects[0].languages)
+    catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
+    write_site_index(options.out_dir, project_env(projects[0]), catalogs)
     return report
 
 
@@ -197,6 +207,7 @@ def _stage_all(
         clock = time.perf_counter()
 
     plans, pending, seen = [], [], set()
+    published = _published_reports(projects, out_dir)
     for project in projects:
         target = out_dir / project.config.slug
         if target.exists() and not (target / "manifest.json").is_file():
@@ -213,7 +224,8 @@ def _stage_all(
         plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
         shutil.rmtree(plan.staging, ignore_errors=True)
         _prepare_staging(project, plan.staging)
-        plan.views = {lang: _plan_view(project, lang, projects, out_dir) for lang in project.config.languages}
+        assessment = assess_project(project)  # once per project, whatever the number of languages
+        plan.views = {lang: _plan_view(project, assessment, lang, published) for lang in project.config.languages}
         plans.append(plan)
         # A report's charts start as soon as it is planned, while the next report is planned; as soon as
         # one report's charts are back its pages are written and its PDFs queued.
@@ -253,35 +265,27 @@ def _stage_all(
     return [(plan.staging, plan.target) for plan in plans]
 
 
-def _plan_view(project: Project, lang: str, projects: list[Project], out_dir: Path):
-    config, fonts = project.config, template_root() / "fonts"
-    if not config.is_review:
-        return plan_report(config, project.narrative, project.dataset, project.languages[lang], fonts)
-    built = {p.config.slug for p in projects} | {p.parent.name for p in out_dir.glob("*/manifest.json")}
+def _published_reports(projects: list[Project], out_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Reports a review can link to, with their languages: those built now and those already published."""
+    found = {
+        p.parent.name: tuple(_previous_manifest(p.parent).get("languages", ())) for p in out_dir.glob("*/manifest.json")
+    }
+    return found | {p.config.slug: p.config.languages for p in projects}
+
+
+def _plan_view(project: Project, assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]):
+    config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
+    if assessment.entity is not None:
+        return plan_report(config, project.narrative, project.dataset, assessment.entity, language, fonts)
+    assert assessment.review is not None
     links = {
-        m.code: f"../../{m.slug}/{lang}/index.html"
-        if lang in _languages_of(m.slug, projects, out_dir)
-        else f"../../{m.slug}/index.html"
+        m.code: f"../../{m.slug}/{lang}/index.html" if lang in published[m.slug] else f"../../{m.slug}/index.html"
         for m in project.members
-        if m.slug in built
+        if m.slug in published
     }
     return plan_review(
-        config,
-        project.narrative,
-        project.dataset,
-        project.languages[lang],
-        fonts,
-        project.members,
-        project.survey,
-        links,
+        config, project.narrative, project.dataset, assessment.review, language, fonts, project.survey, links
     )
-
-
-def _languages_of(slug: str, projects: list[Project], out_dir: Path) -> tuple[str, ...]:
-    for project in projects:
-        if project.config.slug == slug:
-            return project.config.languages
-    return tuple(_previous_manifest(out_dir / slug).get("languages", ()))
 
 
 def _prepare_staging(project: Project, staging: Path) -> None:
@@ -290,7 +294,7 @@ def _prepare_staging(project: Project, staging: Path) -> None:
     entities = {config.entity.code, config.entity.county_code, reference.NATION_CODE} | {
         m.code for m in project.members
     }
-    _write_data_downloads(project.dataset.for_entities(entities), staging / "data")
+    write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
 @dataclass(frozen=True)
@@ -347,7 +351,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     for name, svg in page_svgs.items():
         (lang_dir / "figures" / f"{name}.svg").write_text(svg, encoding="utf-8")
     pdf_name = f"{config.slug}-{lang}.pdf" if "pdf" in config.outputs else None
-    parts = getattr(view, "annex_parts", ()) if pdf_name else ()
+    parts = view.annex_parts if pdf_name else ()
     annex_pdfs = {part.code: f"{config.slug}-{lang}-{part.stem}.pdf" for part in parts}
     member_html = render_member_pages(env, view)
     html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
@@ -376,7 +380,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
 def _write_landing(plan: _Plan) -> None:
     config = plan.project.config
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
-    names = {part.code: part.name for view in plan.views.values() for part in getattr(view, "annex_parts", ())}
+    names = {part.code: part.name for view in plan.views.values() for part in view.annex_parts}
     annexes = {
         lang: [(names[part], pdf) for _, pdf, part in plan.documents.get(lang, []) if part] for lang in config.languages
     }
@@ -386,6 +390,7 @@ def _write_landing(plan: _Plan) -> None:
             "landing.html",
             cfg=config,
             languages=plan.project.languages,
+            titles={lang: view.cover.title for lang, view in plan.views.items()},
             pdf_names=pdf_names,
             formats=config.outputs,
             annexes=annexes,
@@ -531,18 +536,6 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def _write_data_downloads(dataset: Dataset, folder: Path) -> None:
-    folder.mkdir(parents=True)
-    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["indicator", "entity", "period", "value", "period_label"])
-        for o in sorted(dataset.observations, key=lambda o: (o.indicator, o.entity, o.period)):
-            writer.writerow([o.indicator, o.entity, o.period, "" if o.value is None else repr(o.value), o.period_label])
-    shutil.copyfile(
-        next(iter(dataset.indicators.values())).location.path, folder / "indicators.csv"
-    ) if dataset.indicators else None
-
-
 def _replace_atomically(staging: Path, target: Path) -> Path:
     old = target.with_name(f".old-{target.name}-{os.getpid()}")
     if target.exists():
@@ -565,7 +558,12 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
         manifests.append(manifest)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
     manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))
-    html = render_index(env, "site_index.html", reports=manifests, catalogs=catalogs)
+    # The page speaks every language of the reports listed, in order of first appearance. A language
+    # without a catalog in this run (a report left from an earlier build) is linked under its code.
+    codes = list(dict.fromkeys(code for m in manifests for code in m.get("languages", ()) if code in catalogs))
+    html = render_index(
+        env, "site_index.html", reports=manifests, catalogs=catalogs, index_languages=codes or list(catalogs)
+    )
     temporary = out_dir / f".index-{os.getpid()}.html"
     temporary.write_text(html, encoding="utf-8")
     os.replace(temporary, out_dir / "index.html")

@@ -48,9 +48,10 @@ class StripJob:
     highlights: tuple[tuple[str, float], ...] = ()  # (name, value) drawn large and labelled
     markers: tuple[tuple[str, float, str], ...] = ()  # (label, value, "county" | "nation" | "peers")
     bands: tuple[tuple[float, float, str], ...] = ()  # status bands in data units
+    locale: str = ""  # Babel locale for the numbers; empty: the language code
 
     def draw(self) -> str:
-        language, metrics = Language(self.language, {}), _metrics(self.font_dir)
+        language, metrics = Language(self.language, {}, locale=self.locale), _metrics(self.font_dir)
         entries = [(label, *MARKER_STYLES[role]) for label, _, role in self.markers]
         legend = _legend_rows(metrics, entries, "line") if entries else []
         left, right, top, bottom = 13.8, WIDTH - 13.8, 4.3, 79.2
@@ -100,9 +101,10 @@ class ShareJob:
     categories: tuple[str, ...]  # legend labels, one per count
     colours: tuple[str, ...]
     axis_label: str
+    locale: str = ""  # Babel locale for the numbers; empty: the language code
 
     def draw(self) -> str:
-        language, metrics = Language(self.language, {}), _metrics(self.font_dir)
+        language, metrics = Language(self.language, {}, locale=self.locale), _metrics(self.font_dir)
         pitch = 0.28 * 72  # points per row
         legend = _legend_rows(metrics, list(zip(self.categories, self.colours, [""] * len(self.colours))), "patch")
         top = 14 + len(legend) * LEGEND_ROW
@@ -139,7 +141,8 @@ class _Svg:
     """A minimal SVG writer: coordinates in points, two decimals, elements in drawing order."""
 
     def __init__(self, width: float, height: float):
-        self.width, self.height, self.parts = width, height, []
+        self.width, self.height = width, height
+        self.parts: list[str] = []
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, stroke: str = "") -> None:
         edge = f' stroke="{stroke}" stroke-width="0.5"' if stroke else ""
@@ -178,7 +181,9 @@ def _legend_rows(metrics: _FontMetrics, entries: list[tuple[str, str, str]], sam
     """Centred rows of legend entries (label, colour, dash pattern), as many as the width needs."""
     sample_width = _sample_width(sample)
     widths = [sample_width + 5 + metrics.width(label, LEGEND_SIZE) for label, _, _ in entries]
-    rows, current, used = [], [], 0.0
+    rows: list = []
+    current: list = []
+    used = 0.0
     for entry, width in zip(entries, widths):
         if current and used + LEGEND_GAP + width > WIDTH - 20:
             rows.append((current, used))

@@ -33,6 +33,9 @@ class Drawable(Protocol):
     def language(self) -> str: ...
 
     @property
+    def locale(self) -> str: ...  # the Babel locale of its numbers (the language's catalog names it)
+
+    @property
     def font_dir(self) -> str: ...
 
     def __hash__(self) -> int: ...
@@ -56,5 +59,6 @@ def drawing_code(job: Drawable) -> tuple[Path, ...]:
 def warm_up(font_dir: str) -> int:
     """Run once in each new worker while the project is still being read: load matplotlib and the fonts."""
     line = timeseries.ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity")
-    timeseries.ChartJob("warm-up", "nb", (line,), "", 1, "#000000", font_dir).draw()
+    # No report language: Babel's neutral locale "root" formats the tick labels.
+    timeseries.ChartJob("warm-up", "", (line,), "", 1, "#000000", font_dir, locale="root").draw()
     return os.getpid()

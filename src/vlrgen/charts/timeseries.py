@@ -54,6 +54,7 @@ class ChartJob:
     font_dir: str
     bands: tuple[tuple[float, float, str], ...] = ()  # (from, to, status) in data units
     references: tuple[tuple[float, str, str], ...] = ()  # (value, label, "green" or "target")
+    locale: str = ""  # Babel locale for the tick labels; empty: the language code
 
     def draw(self) -> str:
         return draw_chart(self)
@@ -70,7 +71,8 @@ def plan_chart(
     font_dir: Path,
 ) -> ChartJob:
     indicator = summary.indicator
-    lines = [ChartLine(labels["entity"], tuple((o.period, o.value) for o in summary.series), "entity")]
+    own = tuple((o.period, o.value) for o in summary.series if o.value is not None)  # the summary keeps values only
+    lines = [ChartLine(labels["entity"], own, "entity")]
     for role, series in (("county", county_series), ("nation", nation_series)):
         points = tuple((o.period, o.value) for o in series if o.value is not None)
         if points:
@@ -104,6 +106,7 @@ def plan_chart(
         font_dir=str(font_dir),
         bands=bands,
         references=tuple(references),
+        locale=language.locale,
     )
 
 
@@ -143,7 +146,7 @@ def draw_chart(job: ChartJob) -> str:
     """Draw the chart and return the SVG document as text."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    language = Language(job.language, {})
+    language = Language(job.language, {}, locale=job.locale)
     figure = new_figure(job.name, job.font_dir, (6.4, 3.2))
     axes = figure.add_subplot()
     styles = {

@@ -1,7 +1,8 @@
 """The indicator catalogue: one CSV row per indicator, names and units per language, checked cell by cell.
 
-A row with a problem is reported and left out; `Catalogue.rejected` names those rows' ids so that
-their observations are not reported a second time.
+The texts have one column per report language (`name_nb`, `name_en`, `name_nn`, …). A row with a
+problem is reported and left out; `Catalogue.rejected` names those rows' ids so that their
+observations are not reported a second time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from vlrgen import reference
 from vlrgen.inputs.dataset import Indicator
+from vlrgen.inputs.i18n import LANGUAGE_CODE
 from vlrgen.inputs.tables import Cell, Row, parse_number, read_tidy
 from vlrgen.problems import Location, Problems, Severity
 
@@ -22,20 +24,19 @@ RELATIONS = ("identical", "adapted", "proxy", "local")
 DIRECTIONS = ("higher", "lower", "none")  # "none": a context indicator, neither way is better
 WEIGHTINGS = ("population", "none")
 ORIGINS = ("national_target", "council_decision", "sdsn_practice", "international_target", "example")
-REQUIRED = ("id", "goal", "name_nb", "name_en", "unit_nb", "unit_en", "direction", "source_name_nb", "source_name_en")
-OPTIONAL = (
-    "targets",
-    "decimals",
-    "source_url",
-    "framework_ref",
-    "sdg_relation",
-    "sdg_indicator",
-    "definition_nb",
-    "definition_en",
-    "weighting",
-)
+REQUIRED = ("id", "goal", "direction")
+OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation", "sdg_indicator", "weighting")
+# Texts: one column `<field>_<lang>` per report language. Without a name, unit or source column
+# for a report language the catalogue is refused (an error): that report would otherwise show
+# another language's words, or none, unannounced. The optional texts (definition and threshold
+# note) may be left out altogether; when a column exists for one report language but not for
+# another, that is a warning and the other report shows those texts empty (never another
+# language's). Columns for languages that are not report languages are accepted and unused.
+TEXT_REQUIRED = {"name": "name", "unit": "unit", "source_name": "source"}
+TEXT_OPTIONAL = {"definition": "definition", "threshold_note": "threshold note"}
+TEXT_COLUMN = re.compile(rf"({'|'.join([*TEXT_REQUIRED, *TEXT_OPTIONAL])})_({LANGUAGE_CODE.pattern})")
 THRESHOLD_COLUMNS = ("best", "worst", "green", "red")
-ASSESSMENT = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin", "threshold_note_nb", "threshold_note_en")
+ASSESSMENT = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin")
 INTERCHANGE_REQUIRED = ("id", "goal", "direction")  # `vlrgen assess` needs only these
 COLUMNS = REQUIRED + OPTIONAL + ASSESSMENT
 
@@ -48,15 +49,28 @@ class Catalogue:
     rejected: frozenset[str] | None  # ids of rows with a problem; None when the file itself failed
 
 
-def load_catalogue(path: Path, problems: Problems, interchange: bool = False) -> Catalogue:
-    """`interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required."""
+def load_catalogue(
+    path: Path, problems: Problems, interchange: bool = False, languages: tuple[str, ...] | None = None
+) -> Catalogue:
+    """The catalogue, with its texts in `languages` (the report languages; None: every language the
+    catalogue has a name column for).
+
+    `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required.
+    """
     before = len(problems.items)
     required = INTERCHANGE_REQUIRED if interchange else REQUIRED
     optional = tuple(c for c in COLUMNS if c not in required)
-    table = read_tidy(path, required, optional, problems)
+    texts_in: list[str] = []  # the languages the texts are read in, known once the header is
+
+    def check_header(header: tuple[Cell, ...]) -> bool:
+        names = [m[2] for cell in header if (m := TEXT_COLUMN.fullmatch(cell.text)) and m[1] == "name"]
+        texts_in.extend(dict.fromkeys(names) if languages is None else languages)
+        return interchange or _check_text_columns(path, header, texts_in, languages is None, problems)
+
+    table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header)
     indicators: dict[str, Indicator] = {}
     for row in table.rows if table else ():
-        indicator = _indicator(row, required, indicators, interchange, problems)
+        indicator = _indicator(row, required, texts_in, indicators, interchange, problems)
         if indicator is not None:
             indicators[indicator.id] = indicator
     found = [p for p in problems.items[before:] if p.location.path == path]
@@ -67,20 +81,27 @@ def load_catalogue(path: Path, problems: Problems, interchange: bool = False) ->
 
 
 def _indicator(
-    row: Row, required: tuple[str, ...], known: dict[str, Indicator], interchange: bool, problems: Problems
+    row: Row,
+    required: tuple[str, ...],
+    languages: list[str],
+    known: dict[str, Indicator],
+    interchange: bool,
+    problems: Problems,
 ) -> Indicator | None:
-    c = {column: row.text(column) if column in row else "" for column in COLUMNS}
-    at = {column: row[column if column in row else "id"].location for column in COLUMNS}
-    if interchange:
-        for column in ("name_nb", "name_en"):
-            c[column] = c[column] or c["id"]
+    columns = COLUMNS + tuple(f"{field}_{lang}" for field in (*TEXT_REQUIRED, *TEXT_OPTIONAL) for lang in languages)
+    c = {column: row.text(column) if column in row else "" for column in columns}
+    at = {column: row[column if column in row else "id"].location for column in columns}
+    if interchange:  # `vlrgen assess` needs no names; its output names indicators by id
+        for lang in languages:
+            c[f"name_{lang}"] = c[f"name_{lang}"] or c["id"]
     failures = []
 
     def fail(column: str, message: str, code: str = "data.invalid", hint: str = "") -> None:
         failures.append(column)
         problems.add(at[column], code, message, hint=hint)
 
-    for column in required:
+    texts_required = () if interchange else tuple(f"{field}_{lang}" for field in TEXT_REQUIRED for lang in languages)
+    for column in required + texts_required:
         if not c[column]:
             fail(column, f'indicator {c["id"] or "?"}: column "{column}" is empty')
     _check_identity(c, known, fail)
@@ -97,7 +118,43 @@ def _indicator(
         )
     if failures:
         return None
-    return _make_indicator(c, at["id"], thresholds or None, target, target_year)  # type: ignore[arg-type]
+    return _make_indicator(c, languages, at["id"], thresholds or None, target, target_year)  # type: ignore[arg-type]
+
+
+def _check_text_columns(
+    path: Path, header: tuple[Cell, ...], languages: list[str], found: bool, problems: Problems
+) -> bool:
+    """Every report language needs name, unit and source columns (an error: the catalogue is refused) and
+    the optional text columns that another language has (a warning). `found`: the languages were read
+    from the name columns rather than asked for. Problems point at the field's column in another language."""
+    ok, at = True, {cell.text: cell.location for cell in header}
+    names = [cell.text for cell in header]
+    for field, words in (TEXT_REQUIRED | TEXT_OPTIONAL).items():
+        present = [h for h in names if (m := TEXT_COLUMN.fullmatch(h)) and m[1] == field]
+        for lang in languages:
+            column = f"{field}_{lang}"
+            if column in at:
+                continue
+            where = at[present[0]] if present else Location(path, 1, 1)
+            why = "the catalogue has a name column for" if found else "the report is written in"
+            if field in TEXT_REQUIRED:
+                ok = False
+                problems.add(
+                    where,
+                    "data.missing_column",
+                    f'column "{column}" is missing from the header: {why} {lang}, so every indicator needs its '
+                    f"{words} in {lang}",
+                    hint=f"add a {column} column" + (f" beside {present[0]}" if present else ""),
+                )
+            elif present:
+                problems.warn(
+                    where,
+                    "data.missing_column",
+                    f'column "{column}" is missing from the header: the {lang} report shows no {words}s '
+                    f"(the catalogue has {', '.join(present)})",
+                    hint=f"add a {column} column beside {present[0]}",
+                )
+    return ok
 
 
 def _check_identity(c: dict[str, str], known: dict[str, Indicator], fail: Fail) -> None:
@@ -137,28 +194,36 @@ def _check_choices(c: dict[str, str], fail: Fail) -> None:
 
 
 def _make_indicator(
-    c: dict[str, str], at: Location, thresholds: dict[str, float] | None, target: float | None, year: int | None
+    c: dict[str, str],
+    languages: list[str],
+    at: Location,
+    thresholds: dict[str, float] | None,
+    target: float | None,
+    year: int | None,
 ) -> Indicator:
+    def texts(field: str) -> dict[str, str]:
+        return {lang: c[f"{field}_{lang}"] for lang in languages}
+
     return Indicator(
         id=c["id"],
         goal=int(c["goal"]),
         targets=tuple(t.strip() for t in c["targets"].split(";") if t.strip()),
-        name={"nb": c["name_nb"], "en": c["name_en"]},
-        unit={"nb": c["unit_nb"], "en": c["unit_en"]},
+        name=texts("name"),
+        unit=texts("unit"),
         decimals=int(c["decimals"] or "1"),
         direction=c["direction"],
-        source_name={"nb": c["source_name_nb"], "en": c["source_name_en"]},
+        source_name=texts("source_name"),
         source_url=c["source_url"],
         framework_ref=c["framework_ref"],
         sdg_relation=c["sdg_relation"] or "local",
         sdg_indicator=c["sdg_indicator"],
-        definition={"nb": c["definition_nb"], "en": c["definition_en"]},
+        definition=texts("definition"),
         location=at,
         thresholds=thresholds,
         target=target,
         target_year=year,
         threshold_origin=c["threshold_origin"],
-        threshold_note={"nb": c["threshold_note_nb"], "en": c["threshold_note_en"]},
+        threshold_note=texts("threshold_note"),
         weighting=c["weighting"] or "none",
     )
 

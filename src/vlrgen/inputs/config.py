@@ -16,10 +16,21 @@ from vlrgen import reference
 from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
 from vlrgen.problems import BuildFailed, Location, Problems
 
-__all__ = ["CONFIG_NAME", "LANGUAGES", "OUTPUTS", "Config", "Entity", "Survey", "load_config", "load_config_strictly"]
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_LANGUAGES",
+    "OUTPUTS",
+    "Config",
+    "Entity",
+    "Survey",
+    "load_config",
+    "load_config_strictly",
+]
 
 CONFIG_NAME = "vlrgen.toml"
-LANGUAGES = ("nb", "en")
+# Report languages when vlrgen.toml names none. Which codes exist is data: a language is available
+# when it has a message catalog (see inputs/i18n.py); the project check compares the two.
+DEFAULT_LANGUAGES = ("nb", "en")
 OUTPUTS = ("html", "pdf")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 
@@ -33,8 +44,7 @@ SCHEMA: dict[str, str] = {
     "report.outputs": 'what to build, default ["html", "pdf"]',
     "report.slug": "folder name under output/, default <entity-name>-<year>",
     "report.author": "author shown in the PDF metadata, default the entity name",
-    "report.title.nb": "report title in bokmål (optional)",
-    "report.title.en": "report title in English (optional)",
+    "report.title.<lang>": "report title in one report language, e.g. report.title.nb (optional)",
     "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
     "content.templates": "folder with template overrides searched before the defaults (optional)",
     "data.indicators": "indicator catalogue CSV",
@@ -47,11 +57,12 @@ SCHEMA: dict[str, str] = {
     "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../kommuner/*"]',
     "members.municipalities": '"all" (every municipality of the county, or of Norway for a VSR) or "in_data"',
     "survey.answers": "survey answers (CSV), one row per municipality, optional for a review",
-    "survey.questions": "survey questions (CSV: column, question_nb, question_en, answers, answers_nb, answers_en)",
+    "survey.questions": "survey questions (CSV: column, answers, and question_<lang>, answers_<lang> per language)",
     "survey.entity": 'column of the answers file naming the municipality, default "kommunenummer"',
     "survey.illustrative": "true when the answers are made up (every survey chart and table then says so)",
 }
-TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA} | {"report.title"}
+TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA}
+PER_LANGUAGE = "<lang>"  # a schema key ending in .<lang> takes one key per language code
 CONFIG_KIND = TomlKind("config", f"{CONFIG_NAME} is not UTF-8 text", hint="save it as UTF-8 in your editor")
 REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
 
@@ -147,17 +158,17 @@ def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Lo
         dotted = f"{prefix}{key}"
         if isinstance(value, dict) and dotted in TABLES:
             values.update(_flatten(value, f"{dotted}.", problems, locations, path))
-        elif dotted in SCHEMA and not isinstance(value, dict):
+        elif _schema_key(dotted) in SCHEMA and not isinstance(value, dict):
             values[dotted] = value
         elif dotted in TABLES:
-            example = next(k for k in SCHEMA if k.startswith(dotted + "."))
+            example = next(k for k in SCHEMA if k.startswith(dotted + ".")).replace(PER_LANGUAGE, DEFAULT_LANGUAGES[0])
             problems.add(
                 locations.get(dotted, Location(path, 1, 1)),
                 "config.invalid",
                 f"{dotted}: expected a table of settings like {example} = …, got {_show(value)}",
             )
         else:
-            known = sorted(SCHEMA) + sorted(TABLES)
+            known = sorted(k for k in SCHEMA if not k.endswith(PER_LANGUAGE)) + sorted(TABLES)
             guess = difflib.get_close_matches(dotted, known, n=1, cutoff=0.6)
             hint = f'did you mean "{guess[0]}"?' if guess else "see the list of keys in README.md"
             problems.add(
@@ -191,14 +202,18 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
     if "report.year" in values and not (isinstance(year, int) and not isinstance(year, bool) and 1990 <= year <= 2100):
         bad("report.year", "a year")
         year = None
-    languages = _list_of(values, "report.languages", LANGUAGES, bad) or LANGUAGES
+    languages = _list_of(values, "report.languages", None, bad) or DEFAULT_LANGUAGES
     outputs = _list_of(values, "report.outputs", OUTPUTS, bad) or OUTPUTS
     accent = _text(values, "branding.accent", bad)
     if accent and not re.fullmatch(r"#[0-9A-Fa-f]{6}", accent):
         bad("branding.accent", 'a colour like "#1a6b8f"')
         accent = None
     variant = _choice(values, "pdf.variant", PDF_VARIANTS, bad) or "pdf/ua-1"
-    titles = {lang: t for lang in LANGUAGES if (t := _text(values, f"report.title.{lang}", bad))}
+    titles = {  # checked against the available languages with the catalogs (inputs/project.py)
+        key.removeprefix("report.title."): t
+        for key in values
+        if key.startswith("report.title.") and (t := _text(values, key, bad))
+    }
     base_year = values.get("assessment.base_year", 2015)
     if not (isinstance(base_year, int) and not isinstance(base_year, bool) and 1990 <= base_year <= 2100):
         bad("assessment.base_year", "a year")
@@ -415,19 +430,30 @@ def _choice(values: dict, key: str, allowed: tuple[str, ...], bad) -> str | None
     return value
 
 
-def _list_of(values: dict, key: str, allowed: tuple[str, ...], bad) -> list[str] | None:
+def _list_of(values: dict, key: str, allowed: tuple[str, ...] | None, bad) -> list[str] | None:
+    """A list of distinct texts, drawn from `allowed` (None: any text; languages are checked later)."""
     value = values.get(key)
     if value is None:
         return None
     if (
         not isinstance(value, list)
         or not value
-        or any(v not in allowed for v in value)
+        or any(not isinstance(v, str) or not v or (allowed is not None and v not in allowed) for v in value)
         or len(set(value)) != len(value)
     ):
-        bad(key, "a list drawn from " + ", ".join(f'"{a}"' for a in allowed))
+        if allowed is None:
+            bad(key, 'a list of distinct codes in quotes, like ["nb", "en"]')
+        else:
+            bad(key, "a list drawn from " + ", ".join(f'"{a}"' for a in allowed))
         return None
     return value
+
+
+def _schema_key(dotted: str) -> str:
+    """The schema entry of a key: `report.title.nn` is `report.title.<lang>`."""
+    table, _, last = dotted.rpartition(".")
+    per_language = f"{table}.{PER_LANGUAGE}"
+    return per_language if per_language in SCHEMA and last else dotted
 
 
 def _show(value: Any) -> str:

@@ -21,6 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from vlrgen.inputs.confine import confine
 from vlrgen.problems import Location, Problems
 
 __all__ = ["SECTIONS", "Narrative", "Section", "load_narrative", "render_markdown"]
@@ -144,7 +145,11 @@ def load_narrative(
                 f"no narrative folder for language {lang} (expected {folder.name}/ here)",
             )
             continue
-        for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
+        for found in sorted(folder.glob("*.md")):
+            path = confine(found, (root,), problems, Location(found, 1, 1), "narrative file")
+            if path is None or not path.is_file():
+                continue
+            path = found  # messages name the file where the author put it
             key = path.stem
             goal = GOAL_FILE.fullmatch(key)
             if key not in SECTION_KEYS and not (goal and 1 <= int(goal[1]) <= 17):
@@ -340,8 +345,8 @@ def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[
             )
             continue
         for lang in languages:
-            if lang not in present:
-                source = narrative.get(key, present[0])
+            source = narrative.get(key, present[0])
+            if lang not in present and source is not None:
                 problems.warn(
                     Location(source.path, 1, 1),
                     "content.untranslated",
@@ -364,8 +369,8 @@ class _ReportTreeprocessor(Treeprocessor):
             heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
         local = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
-            if el.get("id"):
-                el.set("id", f"{prefix}--{el.get('id').replace(':', '-')}")
+            if own_id := el.get("id"):
+                el.set("id", f"{prefix}--{own_id.replace(':', '-')}")
             href = el.get("href") or ""
             if el.tag == "a" and href.startswith("#") and href[1:] in local:
                 el.set("href", f"#{prefix}--{href[1:].replace(':', '-')}")  # links to other parts stay as written

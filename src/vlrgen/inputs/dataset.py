@@ -17,6 +17,9 @@ __all__ = ["Dataset", "Indicator", "Observation"]
 
 @dataclass(frozen=True)
 class Indicator:
+    """One catalogue row. Its texts (name, unit, source_name, definition, threshold_note) are keyed by
+    language code: the languages the catalogue was read in (the report languages, `catalogue.py`)."""
+
     id: str
     goal: int
     targets: tuple[str, ...]

@@ -49,7 +49,7 @@ def resolve_entity(text: str) -> Resolution:
     if county and county[1] in _ambiguous():
         return _in_county(county[1], county[2], raw)
     if key in _ambiguous():
-        options = ", ".join(f"{p.code} ({reference.place(p.county_code).name})" for p in _ambiguous()[key])
+        options = ", ".join(f"{p.code} ({reference.known_place(p.county_code).name})" for p in _ambiguous()[key])
         return Resolution(
             None,
             note=f'"{raw}" is the name of more than one municipality: {options}; '
@@ -100,7 +100,7 @@ def _ambiguous() -> dict[str, list]:
 
 def _in_county(name: str, county: str, raw: str) -> Resolution:
     for place in _ambiguous()[name]:
-        if reference.place(place.county_code).name.casefold().startswith(county.strip()):
+        if reference.known_place(place.county_code).name.casefold().startswith(county.strip()):
             return Resolution(place.code)
     return Resolution(None, note=f'"{raw}": no municipality of that name in that county')
 

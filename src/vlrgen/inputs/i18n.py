@@ -1,7 +1,17 @@
 """Message catalogs and Babel-backed number formatting, one immutable object per language.
 
-Catalogs are flat TOML files (`report_templates/i18n/<lang>.toml`, optionally overridden by a
-project's `templates/i18n/<lang>.toml`). SDG goal names come from the packaged reference data.
+The report languages are data: a language is available when a catalog for it exists,
+`report_templates/i18n/<lang>.toml` or a project's `templates/i18n/<lang>.toml` (which overrides
+keys of the default one). `<lang>` is a two- or three-letter ISO 639 code (`nb`, `nn`, `se`, `smj`).
+Each language's catalog names the language in a `[language]` table:
+
+    [language]
+    name = "Norsk (bokmål)"   # the language's own name, shown in links to it
+    locale = "nb_NO"          # Babel locale for numbers (optional; default: the code)
+
+Every other key is a message. SDG goal names and target texts come from the packaged reference
+data, keyed by language; a catalog may give its own (`[goal.13] short = "…"`, `[target] "13.1" = "…"`).
+Where neither has a label for a language, the English one is shown and a warning says so.
 Nothing here touches the process locale: every language gets its own `Language` object.
 """
 
@@ -9,20 +19,23 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
 from vlrgen import reference
 from vlrgen.inputs.tomlfile import TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
-__all__ = ["PERCENT_UNITS", "Language", "load_languages"]
+__all__ = ["LANGUAGE_CODE", "PERCENT_UNITS", "Language", "available_languages", "load_languages"]
 
 PERCENT_UNITS = {"%", "prosent", "percent"}
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a catalog's file name: nb.toml, nn.toml, smj.toml
+LANGUAGE_KEYS = ("name", "locale")  # the [language] table of a catalog
 CATALOG_KIND = TomlKind("i18n", "message catalog is not UTF-8 text", not_toml="message catalog is not valid TOML")
 
 
@@ -32,6 +45,13 @@ class Language:
 
     code: str
     messages: dict[str, str]
+    name: str = ""  # the language's own name: "Norsk (bokmål)", "English"
+    locale: str = ""  # the Babel locale for numbers; empty: the code
+    names: dict[str, str] = field(default_factory=dict)  # every loaded language's own name, for links to it
+
+    @property
+    def number_locale(self) -> str:
+        return self.locale or self.code
 
     def t(self, key: str, **values: object) -> str:
         """The catalog string for `key`, with `{name}` placeholders filled in."""
@@ -43,16 +63,16 @@ class Language:
     def number(self, value: float | None, decimals: int = 1) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        return _format_number(self.code, value, decimals, math.copysign(1.0, value))  # -0.0 == 0.0 as a key
+        return _format_number(self.number_locale, value, decimals, math.copysign(1.0, value))  # -0.0 == 0.0 as a key
 
     def change(self, value: float | None, decimals: int = 1) -> str:
-        """A signed difference: `+1,2` / `−0,4` (nb) or `+1.2` / `-0.4` (en)."""
+        """A signed difference, per the locale: `+1,2` / `−0,4` (nb_NO) or `+1.2` / `-0.4` (en_GB)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         text = self.number(abs(value), decimals)
         if round(value, decimals) == 0:
             return text
-        sign = get_plus_sign_symbol(self.code) if value > 0 else get_minus_sign_symbol(self.code)
+        sign = get_plus_sign_symbol(self.number_locale) if value > 0 else get_minus_sign_symbol(self.number_locale)
         return sign + text
 
     def quantity(self, value: float | None, decimals: int, unit: str) -> str:
@@ -60,7 +80,7 @@ class Language:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         if unit in PERCENT_UNITS:
-            return self.number(value, decimals) + _percent_suffix(self.code)
+            return self.number(value, decimals) + _percent_suffix(self.number_locale)
         return f"{self.number(value, decimals)}\u00a0{unit}" if unit else self.number(value, decimals)
 
     def cell(self, value: float | None, decimals: int, unit: str) -> str:
@@ -71,22 +91,26 @@ class Language:
         """The unit shown under a table row heading: empty for percentages, which carry their own sign."""
         return "" if unit in PERCENT_UNITS else unit
 
+    def target_title(self, target: str) -> str:
+        """The text of an SDG target ("13.1"), or "" for a code that is not a target."""
+        return self.messages.get(f"target.{target}", "")
+
 
 @functools.lru_cache(maxsize=65536)  # counts, years and shares repeat across pages and languages
-def _format_number(code: str, value: float, decimals: int, _sign: float) -> str:
-    text = _number_pattern(decimals).apply(value, _locale(code))
-    return get_minus_sign_symbol(code) + text[1:] if text.startswith("-") else text
+def _format_number(locale: str, value: float, decimals: int, _sign: float) -> str:
+    text = _number_pattern(decimals).apply(value, _locale(locale))
+    return get_minus_sign_symbol(locale) + text[1:] if text.startswith("-") else text
 
 
 @functools.cache
-def _percent_suffix(code: str) -> str:
-    """What follows the number in the locale's percent pattern: ` %` (nb) or `%` (en)."""
-    return _locale(code).percent_formats[None].pattern.split("0")[-1]
+def _percent_suffix(locale: str) -> str:
+    """What follows the number in the locale's percent pattern: ` %` (nb_NO) or `%` (en_GB)."""
+    return _locale(locale).percent_formats[None].pattern.split("0")[-1]
 
 
 @functools.cache
-def _locale(code: str) -> Locale:
-    return Locale.parse(code)
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale)
 
 
 @functools.cache
@@ -95,32 +119,65 @@ def _number_pattern(decimals: int):
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
-def load_languages(catalog_dirs: list[Path], codes: tuple[str, ...], problems: Problems) -> dict[str, Language]:
+def available_languages(catalog_dirs: list[Path]) -> tuple[str, ...]:
+    """The codes of the languages with a catalog in any of `catalog_dirs`, sorted."""
+    found = {p.stem for folder in catalog_dirs for p in folder.glob("*.toml") if LANGUAGE_CODE.fullmatch(p.stem)}
+    return tuple(sorted(found))
+
+
+def load_languages(
+    catalog_dirs: list[Path], codes: tuple[str, ...], problems: Problems, report_codes: tuple[str, ...] | None = None
+) -> dict[str, Language]:
     """Load the catalogs for `codes`; report keys missing in one language as errors.
 
-    `catalog_dirs` is a search path: later folders override keys of earlier ones.
+    `catalog_dirs` is a search path: later folders override keys of earlier ones. SDG labels shown
+    in English for want of a translation are reported for `report_codes` (default: all `codes`).
     """
     merged: dict[str, dict[str, str]] = {}
     origin: dict[tuple[str, str], Location] = {}
+    about: dict[str, dict[str, tuple[str, Location]]] = {}  # code → name/locale → (value, where)
+    first_file: dict[str, Path] = {}
+    in_english: dict[str, list[str]] = {}
     for code in codes:
-        merged[code] = _goal_messages(code)
+        merged[code], in_english[code] = _sdg_messages(code)
+        about[code] = {}
         for position, folder in enumerate(catalog_dirs):
             path = folder / f"{code}.toml"
             if path.is_file():
-                messages = _read_catalog(path, code, problems, origin)
+                first_file.setdefault(code, path)
+                messages = _read_catalog(path, code, problems, origin, about[code])
                 if position:  # an override must keep the placeholders the templates fill in
                     _check_placeholders(messages, merged[code], origin, code, problems)
                 merged[code].update(messages)
     _check_parity(merged, origin, problems)
-    return {code: Language(code, merged[code]) for code in codes}
+    names = {code: _language_name(code, about[code], first_file.get(code), problems) for code in codes}
+    for code in codes if report_codes is None else [c for c in codes if c in report_codes]:
+        _warn_sdg_in_english(code, [k for k in in_english[code] if (code, k) not in origin], first_file, problems)
+    return {
+        code: Language(
+            code, merged[code], names[code], _language_locale(code, about[code], first_file, problems), names
+        )
+        for code in codes
+    }
 
 
-def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> dict[str, str]:
+def _read_catalog(path: Path, code: str, problems: Problems, origin: dict, about: dict) -> dict[str, str]:
+    """A catalog's messages (flattened: `ui.contents`); its `[language]` table goes into `about`."""
     toml = read_toml(path, CATALOG_KIND, problems)
     if toml is None:
         return {}
+    raw = dict(toml.data)
+    language = raw.pop("language", {})
+    for key, value in language.items() if isinstance(language, dict) else [("", language)]:
+        where = toml.locate(f"language.{key}", "language")
+        if key not in LANGUAGE_KEYS:
+            problems.add(where, "i18n.language", '[language] holds name = "…" and locale = "…" only')
+        elif not isinstance(value, str) or not value.strip():
+            problems.add(where, "i18n.language", f"language.{key} must be a text in quotes")
+        else:
+            about[key] = (value.strip(), where)
     flat = {}
-    for key, value in _flatten(toml.data):
+    for key, value in _flatten(raw):
         where = toml.locate(key)
         if not isinstance(value, str):
             problems.add(where, "i18n.not_text", f'message "{key}" must be a text in quotes')
@@ -128,6 +185,35 @@ def _read_catalog(path: Path, code: str, problems: Problems, origin: dict) -> di
         flat[key] = value
         origin[(code, key)] = where
     return flat
+
+
+def _language_name(code: str, about: dict, path: Path | None, problems: Problems) -> str:
+    """The language's own name; every catalog must give it, since links to the language show it."""
+    if "name" in about:
+        return about["name"][0]
+    problems.add(
+        Location(path or Path(f"{code}.toml"), 1, 1),
+        "i18n.language",
+        f"the {code} catalog does not name its language",
+        hint='add [language] name = "…": the language\'s own name, shown in links to it, e.g. "Norsk (nynorsk)"',
+    )
+    return code
+
+
+def _language_locale(code: str, about: dict, first_file: dict[str, Path], problems: Problems) -> str:
+    """The Babel locale for numbers: the catalog's `locale`, else the code itself, which Babel must know."""
+    locale, where = about.get("locale", (code, Location(first_file.get(code, Path(f"{code}.toml")), 1, 1)))
+    try:
+        Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        problems.add(
+            where,
+            "i18n.unknown_locale",
+            f'"{locale}" is not a locale Babel knows, so numbers cannot be formatted for {code}',
+            hint='set [language] locale to a Babel locale such as "nn_NO" or "se_NO"',
+        )
+        return reference.FALLBACK_LANGUAGE  # only `vlrgen check` continues past the error
+    return locale
 
 
 def _flatten(raw: dict, prefix: str = ""):
@@ -179,9 +265,37 @@ def _check_placeholders(
             )
 
 
-def _goal_messages(code: str) -> dict[str, str]:
-    messages = {}
-    for number, goal in reference.goals().items():
-        messages[f"goal.{number}.short"] = goal.short[code]
-        messages[f"goal.{number}.title"] = goal.title[code]
-    return messages
+def _sdg_messages(code: str) -> tuple[dict[str, str], list[str]]:
+    """SDG goal names and target texts in `code` as messages, English where the reference data has none.
+
+    Returns the messages and the keys given in English, for the warning once the catalogs are read
+    (a catalog may give its own).
+    """
+    fallback = reference.FALLBACK_LANGUAGE
+    messages, in_english = {}, []
+    labels = [
+        (f"goal.{number}.{kind}", texts)
+        for number, goal in reference.goals().items()
+        for kind, texts in (("short", goal.short), ("title", goal.title))
+    ] + [(f"target.{target}", texts) for target, texts in reference.target_titles().items()]
+    for key, texts in labels:
+        if code in texts:
+            messages[key] = texts[code]
+        else:
+            messages[key] = texts[fallback]
+            in_english.append(key)
+    return messages, in_english
+
+
+def _warn_sdg_in_english(code: str, keys: list[str], first_file: dict[str, Path], problems: Problems) -> None:
+    if not keys:
+        return
+    goals = {k.split(".")[1] for k in keys if k.startswith("goal.")}
+    targets = sum(1 for k in keys if k.startswith("target."))
+    problems.warn(
+        Location(first_file.get(code, Path(f"{code}.toml")), 1, 1),
+        "i18n.sdg_in_english",
+        f"the names of {len(goals)} SDG goals and {targets} SDG target texts have no {code} version in the "
+        f"packaged reference data or the {code} catalog; the {code} report shows them in English",
+        hint='give them in the catalog: [goal.13] short = "…" and title = "…", [target] "13.1" = "…"',
+    )

@@ -81,7 +81,7 @@ def _population_and_year(code: str, year: int) -> tuple[int, int] | None:
 
 
 def make_member(code: str, year: int, slug: str | None = None) -> Member:
-    place = reference.place(code)
+    place = reference.known_place(code)
     population, when = _population_and_year(code, year) or (None, None)
     return Member(code, place.name, place.county_code, population, size_band(population), slug, when)
 

@@ -31,11 +31,15 @@ def load_dataset(
     problems: Problems,
     interchange: bool = False,
     sources_path: Path | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> Dataset:
-    """Load a catalogue and observations. `interchange=True` reads the `vlrgen assess` format:
-    only id, goal and direction are required and entities may be any text (not only Norwegian codes).
+    """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
+    languages; None: every language the catalogue has a name column for).
+
+    `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
+    and entities may be any text (not only Norwegian codes).
     """
-    catalogue = load_catalogue(indicators_path, problems, interchange)
+    catalogue = load_catalogue(indicators_path, problems, interchange, languages)
     indicators, skip = catalogue.indicators, catalogue.rejected
     observations = (
         load_observations(observations_path, indicators, problems, check_entities=not interchange, skip=skip)

@@ -7,13 +7,13 @@ here judges, plans or writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
-from vlrgen.inputs.i18n import Language, load_languages
+from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.survey import SurveyData, load_survey
@@ -32,15 +32,22 @@ class Project:
     config: Config
     narrative: Narrative
     dataset: Dataset
-    languages: dict[str, Language]
+    languages: dict[str, Language]  # every available language (the report's are config.languages)
     template_dirs: tuple[Path, ...]
     members: tuple[Member, ...] = ()  # a review's members (empty for a municipal review)
     survey: SurveyData | None = None
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
-    """The data a project's config names (the build passes a loader that reuses cached results)."""
-    return load_dataset(config.indicators_path, config.observations_path, problems, sources_path=config.sources_path)
+    """The data a project's config names, with text in its report languages (the build passes a loader
+    that reuses cached results)."""
+    return load_dataset(
+        config.indicators_path,
+        config.observations_path,
+        problems,
+        sources_path=config.sources_path,
+        languages=config.languages,
+    )
 
 
 def gather_project(
@@ -58,13 +65,16 @@ def gather_project(
     config = load_config(path, problems)
     if config is None:
         return None
-    config = config.with_overrides(languages, formats)
     root = template_root()
     template_dirs = tuple(p for p in (config.templates_dir and config.templates_dir, root / "templates") if p)
     catalog_dirs = [root / "i18n"] + ([config.templates_dir / "i18n"] if config.templates_dir else [])
-    catalog_codes = tuple(sorted(set(config.languages) | {"nb", "en"}))
-    languages = load_languages(catalog_dirs, catalog_codes, problems)
-    check_templates(list(template_dirs), languages["en"].messages, problems)
+    available = available_languages(catalog_dirs)
+    config = _available_only(config.with_overrides(languages, formats), languages is not None, available, problems)
+    if not config.languages:
+        return None
+    # Every available catalog is read and checked, as the site index may name any of them.
+    catalogs = load_languages(catalog_dirs, available, problems, report_codes=config.languages)
+    check_templates(list(template_dirs), catalogs[config.languages[0]].messages, problems)
     narrative = (
         load_narrative(config.root, config.narrative_dir, config.languages, problems)
         if config.narrative_dir
@@ -73,11 +83,11 @@ def gather_project(
     if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
         if config.is_review:  # a review may rely on its member projects' data alone
             return _gather_review(
-                config, narrative, Dataset({}, ()), languages, template_dirs, problems, datasets, load_data
+                config, narrative, Dataset({}, ()), catalogs, template_dirs, problems, datasets, load_data
             )
-        return Project(config, narrative, Dataset({}, ()), languages, template_dirs)
+        return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
-    key = (config.indicators_path, config.observations_path, config.sources_path)
+    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages)
     if datasets is not None and key in datasets:
         dataset = datasets[key]
     else:
@@ -91,9 +101,9 @@ def gather_project(
             f"the observations file has no rows for {config.entity.name} ({config.entity.code})",
         )
     if config.is_review:
-        return _gather_review(config, narrative, dataset, languages, template_dirs, problems, datasets, load_data)
+        return _gather_review(config, narrative, dataset, catalogs, template_dirs, problems, datasets, load_data)
     _check_goal_commentary(config, narrative, dataset, problems)
-    return Project(config, narrative, dataset, languages, template_dirs)
+    return Project(config, narrative, dataset, catalogs, template_dirs)
 
 
 def _gather_review(
@@ -128,8 +138,10 @@ def _gather_review(
             )
             continue
         slugs[member.entity.code] = member.slug
+        # A member's data joins the review, so its texts are read in the review's languages.
+        member = replace(member, languages=config.languages)
         if member.indicators_path and (member.observations_path or member.sources_path):
-            key = (member.indicators_path, member.observations_path, member.sources_path)
+            key = (member.indicators_path, member.observations_path, member.sources_path, member.languages)
             if datasets is None or key not in datasets:
                 loaded = load_data(member, problems)
                 if datasets is not None:
@@ -144,7 +156,7 @@ def _gather_review(
             "config.no_members",
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
-    survey = load_survey(config.survey, problems) if config.survey else None
+    survey = load_survey(config.survey, config.languages, problems) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
             config.locate("survey.answers"),
@@ -211,3 +223,28 @@ def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Datase
                 f"commentary for goal {int(key[5:])} is not shown: no indicator under that goal has data "
                 f"for {config.entity.name}",
             )
+
+
+def _available_only(config: Config, from_command_line: bool, available: tuple[str, ...], problems: Problems) -> Config:
+    """The config with only languages that have a catalog; each other one (and each report.title.<lang>
+    for a language without one) is an error naming the languages there are."""
+    listed = ", ".join(available) or "none"
+    hint = "a language is added with its message catalog, templates/i18n/<lang>.toml; see README.md"
+    for code in config.languages:
+        if code not in available:
+            where = "--lang" if from_command_line else "report.languages"
+            problems.add(
+                Location(config.path) if from_command_line else config.locate("report.languages"),
+                "usage.unknown_language" if from_command_line else "config.unknown_language",
+                f'{where}: there is no message catalog for "{code}"; available languages: {listed}',
+                hint=hint,
+            )
+    for code in config.titles:
+        if code not in available:
+            problems.add(
+                config.locate(f"report.title.{code}"),
+                "config.unknown_language",
+                f'report.title.{code}: there is no message catalog for "{code}"; available languages: {listed}',
+                hint=hint,
+            )
+    return replace(config, languages=tuple(c for c in config.languages if c in available))

@@ -1,7 +1,8 @@
 """Survey answers: read a review's survey (one row per municipality) and summarise it by group.
 
-The questions file names each question's column, its text in both languages and the allowed
-answers; the answers file has one row per municipality. Unknown municipalities, answers that
+The questions file names each question's column, the allowed answers and, per report language,
+the question (`question_<lang>`) and the answers' labels (`answers_<lang>`); a column missing for
+a report language is an error. The answers file has one row per municipality. Unknown municipalities, answers that
 are not allowed and municipalities answering twice are reported with file, line and column.
 """
 
@@ -19,7 +20,7 @@ from vlrgen.problems import Problems
 __all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
 
 MAX_ANSWERS = 6  # distinct colours in the survey charts, besides "no answer"
-QUESTION_COLUMNS = ("column", "question_nb", "question_en", "answers", "answers_nb", "answers_en")
+QUESTION_COLUMNS = ("column", "answers")  # and question_<lang>, answers_<lang> per report language
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ class GroupSummary:
     counts: tuple[int, ...]  # per answer among the surveyed, then "no answer" (an empty cell) last
 
 
-def load_survey(survey: Survey, problems: Problems) -> SurveyData | None:
-    questions = _load_questions(survey.questions, problems)
+def load_survey(survey: Survey, languages: tuple[str, ...], problems: Problems) -> SurveyData | None:
+    """The survey, with its questions and answer labels in `languages` (the report languages)."""
+    questions = _load_questions(survey.questions, languages, problems)
     if questions is None:
         return None
     required = (survey.entity_column,) + tuple(q.column for q in questions)
@@ -100,20 +102,22 @@ def _answer(row, question: Question, problems: Problems) -> str:
     return by_fold[text.casefold()]
 
 
-def _load_questions(path: Path, problems: Problems) -> tuple[Question, ...] | None:
-    table = read_table(path, ReadOptions(required=QUESTION_COLUMNS), problems)
+def _load_questions(path: Path, languages: tuple[str, ...], problems: Problems) -> tuple[Question, ...] | None:
+    per_language = tuple(f"{field}_{lang}" for lang in languages for field in ("question", "answers"))
+    table = read_table(path, ReadOptions(required=QUESTION_COLUMNS + per_language), problems)
     if table is None:
         return None
     questions = []
     for row in table.rows:
         answers = tuple(a.strip() for a in row.text("answers").split(";") if a.strip())
-        labels = {lang: tuple(a.strip() for a in row.text(f"answers_{lang}").split(";")) for lang in ("nb", "en")}
-        bad = [lang for lang in ("nb", "en") if len(labels[lang]) != len(answers)]
+        labels = {lang: tuple(a.strip() for a in row.text(f"answers_{lang}").split(";")) for lang in languages}
+        bad = [lang for lang in languages if len(labels[lang]) != len(answers)]
         if not row.text("column") or not answers or bad:
+            columns = " and ".join(f"answers_{lang}" for lang in languages)
             problems.add(
                 row["answers"].location,
                 "survey.invalid_question",
-                "each question needs a column, answers separated by ; and as many labels in answers_nb and answers_en",
+                f"each question needs a column, answers separated by ; and as many labels in {columns}",
             )
             continue
         if len(answers) > MAX_ANSWERS:
@@ -124,11 +128,8 @@ def _load_questions(path: Path, problems: Problems) -> tuple[Question, ...] | No
                 hint="group some answers together in the answers file",
             )
             continue
-        questions.append(
-            Question(
-                row.text("column"), {"nb": row.text("question_nb"), "en": row.text("question_en")}, answers, labels
-            )
-        )
+        texts = {lang: row.text(f"question_{lang}") for lang in languages}
+        questions.append(Question(row.text("column"), texts, answers, labels))
     return tuple(questions)
 
 

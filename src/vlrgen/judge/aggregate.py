@@ -199,7 +199,7 @@ def goal_shares(
 def best_and_worst_indicators(results: Sequence[IndicatorResult], count: int = 3) -> tuple[list, list]:
     """A member's indicators with a status, by normalised score: the best and the worst few."""
     scored = [r for r in results if r.score is not None]
-    scored.sort(key=lambda r: (-r.score, r.indicator.id))
+    scored.sort(key=lambda r: (-(r.score or 0.0), r.indicator.id))  # every score is set here
     if len(scored) < 2 * count:
         count = (len(scored) + 1) // 2
     best = scored[:count]

@@ -43,7 +43,7 @@ def compare_entity(dataset: Dataset, code: str, year: int) -> dict[str, Comparis
     found = {}
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
         series = [o for o in dataset.series(indicator.id, code) if o.value is not None]
-        if not series:
+        if not series or series[-1].value is None:
             continue
         latest = series[-1]
         period = latest.period
@@ -56,7 +56,7 @@ def compare_entity(dataset: Dataset, code: str, year: int) -> dict[str, Comparis
             indicator,
             period,
             latest.period_label or str(period),
-            latest.value,
+            series[-1].value,
             county,
             nation,
             peer,

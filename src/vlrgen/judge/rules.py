@@ -156,7 +156,7 @@ def _base_and_latest(series: Series, base_year: int) -> tuple[tuple[int, float],
 
 
 def _trend_from_scores(
-    base: tuple[int, float], latest: tuple[int, float], green_score: float, latest_is_green: bool
+    base: tuple[float, float], latest: tuple[float, float], green_score: float, latest_is_green: bool
 ) -> str:
     (y0, s0), (y1, s1) = base, latest
     observed = (s1 - s0) / (y1 - y0)
@@ -181,12 +181,10 @@ def indicator_trend(series: Series, thresholds: Thresholds, base_year: int = DEF
     if ends is None or green_score is None:
         return "unavailable"
     (y0, v0), (y1, v1) = ends
-    return _trend_from_scores(
-        (y0, normalised_score(v0, thresholds)),
-        (y1, normalised_score(v1, thresholds)),
-        green_score,
-        indicator_status(v1, thresholds) == "green",
-    )
+    s0, s1 = normalised_score(v0, thresholds), normalised_score(v1, thresholds)
+    if s0 is None or s1 is None:
+        return "unavailable"
+    return _trend_from_scores((y0, s0), (y1, s1), green_score, indicator_status(v1, thresholds) == "green")
 
 
 def goal_trend(members: Sequence[tuple[Series, Thresholds]], base_year: int = DEFAULT_BASE_YEAR) -> str:
@@ -202,9 +200,14 @@ def goal_trend(members: Sequence[tuple[Series, Thresholds]], base_year: int = DE
     latest_year_mean = sum(e[1][0] for e, _ in usable) / len(usable)
     if latest_year_mean <= base_year_mean:
         return "unavailable"
-    s0 = sum(normalised_score(e[0][1], t) for e, t in usable) / len(usable)
-    s1 = sum(normalised_score(e[1][1], t) for e, t in usable) / len(usable)
-    green = sum(normalised_score(t.green, t) for _, t in usable) / len(usable)
+    base_scores = [normalised_score(e[0][1], t) for e, t in usable]
+    latest_scores = [normalised_score(e[1][1], t) for e, t in usable]
+    green_scores = [normalised_score(t.green, t) for _, t in usable]
+    if any(s is None for s in base_scores + latest_scores + green_scores):
+        return "unavailable"
+    s0 = sum(s for s in base_scores if s is not None) / len(usable)
+    s1 = sum(s for s in latest_scores if s is not None) / len(usable)
+    green = sum(s for s in green_scores if s is not None) / len(usable)
     all_green = all(indicator_status(e[1][1], t) == "green" for e, t in usable)
     return _trend_from_scores((base_year_mean, s0), (latest_year_mean, s1), green, all_green)
 
@@ -273,7 +276,11 @@ def summarise_indicator(
     series = tuple(o for o in dataset.series(indicator.id, entity) if o.value is not None)
     latest = series[-1] if series else None
     previous = series[-2] if len(series) > 1 else None
-    change = latest.value - previous.value if latest and previous else None
+    change = (
+        latest.value - previous.value
+        if latest and previous and latest.value is not None and previous.value is not None
+        else None
+    )
     return KpiSummary(
         indicator=indicator,
         series=series,
@@ -329,6 +336,13 @@ class IndicatorResult:
     ratio: float | None  # observed/required growth (target) or the growth rate (no target)
     method: str  # "sdsn", "target" or "none"
 
+    @property
+    def judged_by(self) -> str:
+        """The methods applied, as the method annex names them: "sdsn_target", "sdsn", "target" or "none"."""
+        if self.method == "sdsn" and self.indicator.target is not None:
+            return "sdsn_target"
+        return self.method
+
 
 @dataclass(frozen=True)
 class GoalRow:
@@ -342,9 +356,9 @@ def assess_indicator(
     entity: str, indicator: Indicator, observations: Sequence[Observation], base_year: int = DEFAULT_BASE_YEAR
 ) -> IndicatorResult:
     series = [(o.period, o.value) for o in sorted(observations, key=lambda o: o.period) if o.value is not None]
-    latest = series[-1] if series else (None, None)
+    latest: tuple[int | None, float | None] = series[-1] if series else (None, None)
     thresholds = thresholds_of(indicator)
-    if indicator.target is not None:
+    if indicator.target is not None and indicator.target_year is not None:  # the catalogue requires both
         progress, ratio = target_progress(
             series, indicator.direction, indicator.target, indicator.target_year, base_year
         )
@@ -381,7 +395,8 @@ def assess_dataset(
             members = [r for r in results if r.indicator.goal == goal and r.method == "sdsn"]
             if not members:
                 continue
-            pairs = [(r.value, thresholds_of(r.indicator)) for r in members]
+            judged = [(r, t) for r in members if (t := thresholds_of(r.indicator)) is not None]  # all: "sdsn"
+            pairs = [(r.value, t) for r, t in judged]
             series = [
                 (
                     [
@@ -389,9 +404,9 @@ def assess_dataset(
                         for o in sorted(by_key.get((entity, r.indicator.id), []), key=lambda o: o.period)
                         if o.value is not None
                     ],
-                    thresholds_of(r.indicator),
+                    t,
                 )
-                for r in members
+                for r, t in judged
             ]
             goals.append(GoalRow(entity, goal, assess_goal(pairs), goal_trend(series, base_year)))
     return rows, goals

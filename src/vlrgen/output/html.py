@@ -10,9 +10,10 @@ import jinja2
 from markupsafe import Markup
 
 from vlrgen.inputs.members import band_label
+from vlrgen.report.review import ReviewView
 
 if TYPE_CHECKING:
-    from vlrgen.report.municipal import ReportView
+    from vlrgen.report.views import ReportView
 
 __all__ = ["make_environment", "render_index", "render_member_pages", "render_report"]
 
@@ -69,15 +70,16 @@ def render_report(
     )
 
 
-def render_member_pages(env: jinja2.Environment, view) -> dict[str, Markup]:
+def render_member_pages(env: jinja2.Environment, view: ReportView) -> dict[str, Markup]:
     """Each member summary of a review once per language: the web page and the county annex share the HTML."""
-    pages = getattr(view, "member_pages", ())
-    if not pages:
+    pages = view.member_pages
+    if not pages or not isinstance(view, ReviewView):
         return {}
     module = env.get_template("members.html").make_module(
         {"view": view, "L": view.language, "cfg": view.config, "languages": view.config.languages}
     )
-    return {p.member.code: Markup(module.member_page(p, view.scope_name)) for p in pages}
+    member_page = module.member_page  # type: ignore[attr-defined]  # a macro of members.html
+    return {p.member.code: Markup(member_page(p, view.scope_name)) for p in pages}
 
 
 def render_index(env: jinja2.Environment, template: str, **context) -> str:

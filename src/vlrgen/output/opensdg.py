@@ -25,12 +25,14 @@ def opensdg_id(indicator) -> str:
     return f"{indicator.goal}-{indicator.id.replace('_', '-')}"
 
 
-def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> list[str]:
+def export_opensdg(project: Project, out_dir: Path, language: str | None = None) -> list[str]:
     """Write data/ and meta/ into `out_dir`, replacing only those two folders; return the ids written.
 
+    Texts are in `language`, one of the project's report languages (default: the first one).
     Anything else in `out_dir` (an Open SDG data repository's own files) is left alone.
     """
     config, dataset = project.config, project.dataset
+    language = language or config.languages[0]
     entity = config.entity
     others = [c for c in (entity.county_code if entity.kind == "municipality" else None, reference.NATION_CODE) if c]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +46,7 @@ def export_opensdg(project: Project, out_dir: Path, language: str = "nb") -> lis
         if not rows:
             continue
         for code in others:
-            name = reference.place(code).name if code != reference.NATION_CODE else "Norge"
+            name = reference.known_place(code).name if code != reference.NATION_CODE else "Norge"
             rows += [(o.period, name, o.value) for o in dataset.series(indicator.id, code) if o.value is not None]
         identifier = opensdg_id(indicator)
         (staging / "data" / f"indicator_{identifier}.csv").write_text(_data_csv(rows), encoding="utf-8")

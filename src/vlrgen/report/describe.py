@@ -18,7 +18,7 @@ __all__ = ["describe_highlights", "describe_indicator", "start_of_period"]
 def start_of_period(series: Sequence[Observation], base_year: int) -> Observation | None:
     """The observation a description starts from: the first at or after the base year."""
     recent = [o for o in series if o.period >= base_year]
-    return (recent or list(series) or [None])[0]
+    return (recent or list(series) or [None])[0]  # type: ignore[list-item]  # [None] only when empty
 
 
 def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: Language, base_year: int) -> str:
@@ -26,9 +26,11 @@ def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: L
     indicator, lang = summary.indicator, language.code
     unit, decimals = indicator.unit[lang], indicator.decimals
     end = summary.latest
+    if end is None or end.value is None:  # only indicators with a latest value are described
+        raise ValueError(f"{indicator.id} has no value to describe")
     start = start_of_period(summary.series, base_year)
     values = dict(name=indicator.name[lang], end=language.quantity(end.value, decimals, unit), end_period=_period(end))
-    if start is None or start.period == end.period:
+    if start is None or start.value is None or start.period == end.period:
         text = language.t("sentence.single", **values)
     else:
         values.update(start=language.quantity(start.value, decimals, unit), start_period=_period(start))
@@ -60,7 +62,7 @@ def describe_highlights(goals: Sequence[GoalRow], language: Language, goal_names
     counts = {s: sum(g.result.status == s for g in assessed) for s in ("green", "yellow", "orange", "red")}
     parts = [language.t(f"highlights.count_{s}", n=n) for s, n in counts.items() if n]
     sentences = [language.t("highlights.counts", assessed=len(assessed), total=17, parts=_join(parts, language))]
-    ranked = sorted(assessed, key=lambda g: (-g.result.score, g.goal))
+    ranked = sorted(assessed, key=lambda g: (-(g.result.score or 0.0), g.goal))  # every score is set here
     best, worst = ranked[:2], [g for g in reversed(ranked[-2:]) if g not in ranked[:2]]
     sentences.append(language.t("highlights.best", goals=_goal_list(best, language, goal_names)))
     if worst:

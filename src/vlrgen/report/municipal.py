@@ -14,23 +14,24 @@ from vlrgen import __version__, reference
 from vlrgen.charts.comparison import StripJob
 from vlrgen.charts.timeseries import ChartJob, band_edges, plan_chart
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.content import SECTIONS, Narrative, Section
+from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
-from vlrgen.judge.compare import Comparison, compare_entity
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+from vlrgen.judge.assessment import EntityAssessment
+from vlrgen.judge.compare import Comparison
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.describe import describe_highlights, describe_indicator
+from vlrgen.report.views import (
+    Figure,
+    Numbering,
+    ReportView,
+    cited_sources,
+    plan_contents,
+    plan_cover,
+    section_views,
+)
 
-__all__ = ["ReportView", "cited_sources", "plan_report", "section_views", "table_of_contents"]
-
-
-@dataclass(frozen=True)
-class SectionView:
-    key: str
-    level: int
-    title: str
-    state: str  # "ok", "untranslated" or "missing"
-    section: Section | None
+__all__ = ["GoalView", "KpiView", "MunicipalView", "plan_report"]
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,6 @@ class MethodRow:
 
 
 @dataclass(frozen=True)
-class FigureView:
-    number: int
-    name: str
-    caption: str
-    alt: str
-    indicator: Indicator
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    job: ChartJob
-
-
-@dataclass(frozen=True)
 class GoalView:
     number: int
     colour: str
@@ -85,113 +74,110 @@ class GoalView:
     narrative_state: str  # "ok", "untranslated" (exists in another language) or "none"
     table_number: int
     kpis: tuple[KpiView, ...]
-    figures: tuple[FigureView, ...]
+    figures: tuple[Figure, ...]
     row: GoalRow | None
     comparisons: tuple[Comparison, ...] = ()
     comparison_table: int = 0
-    comparison_figures: tuple[FigureView, ...] = ()
+    comparison_figures: tuple[Figure, ...] = ()
 
 
-@dataclass(frozen=True)
-class ReportView:
-    config: Config
-    language: Language
-    sections: tuple[SectionView, ...]
+@dataclass(frozen=True, kw_only=True)
+class MunicipalView(ReportView):
+    """A municipality's (or a county's own) review: goals with KPI tables, figures, dashboard and annexes."""
+
     goals: tuple[GoalView, ...]
     goals_without_data: tuple[tuple[int, str], ...]
     indicators: tuple[Indicator, ...]
     observations: tuple[tuple[Indicator, Observation], ...]
     annex_tables: tuple[int, int, int, int]
     place_names: dict[str, str]
-    sources: tuple[tuple[str, str], ...]
-    version: str
     tiles: tuple[TileView, ...]
     highlights: tuple[str, ...]
     method_rows: tuple[MethodRow, ...]
     base_year: int
-    template: str = "report.html"
-
-    @property
-    def figures(self) -> tuple[FigureView, ...]:
-        return tuple(f for g in self.goals for f in g.figures + g.comparison_figures)
-
-    def toc(self) -> list[tuple[SectionView, list[SectionView]]]:
-        return table_of_contents(self.sections)
-
-
-def table_of_contents(sections: tuple[SectionView, ...]) -> list[tuple[SectionView, list[SectionView]]]:
-    """Top-level sections with their sub-sections, for the table of contents."""
-    entries: list[tuple[SectionView, list[SectionView]]] = []
-    for section in sections:
-        if section.level == 1 or not entries:
-            entries.append((section, []))
-        else:
-            entries[-1][1].append(section)
-    return entries
 
 
 def plan_report(
-    config: Config, narrative: Narrative, dataset: Dataset, language: Language, font_dir: Path
-) -> ReportView:
+    config: Config,
+    narrative: Narrative,
+    dataset: Dataset,
+    assessment: EntityAssessment,
+    language: Language,
+    font_dir: Path,
+) -> MunicipalView:
+    """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
     entity = config.entity
-    county = entity.county_code if entity.kind == "municipality" else None
+    county = assessment.county
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
-        places[county] = reference.place(county).name
-    by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
-    results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
+        places[county] = reference.known_place(county).name
+    by_goal = assessment.summaries
+    results, goal_rows = assessment.results, assessment.goal_rows
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
-    comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
-    goals, table, figure = [], 0, 0
+    comparisons = assessment.comparisons
+    goals, numbering = [], Numbering()
     for number in sorted(by_goal):
-        table += 1
+        table = numbering.table()
         kpis, figures = [], []
         for summary in by_goal[number]:
             result = result_of[summary.indicator.id]
             if summary.latest is None:
                 kpis.append(KpiView(summary, result, ""))
                 continue
-            figure += 1
             sentence = describe_indicator(summary, result, language, config.base_year)
             kpis.append(KpiView(summary, result, sentence))
-            figures.append(_plan_figure(figure, summary, sentence, dataset, county, places, language, font_dir))
+            figures.append(
+                _plan_figure(numbering.figure(), summary, sentence, dataset, county, places, language, font_dir)
+            )
         compared = tuple(comparisons[k.summary.indicator.id] for k in kpis if k.summary.indicator.id in comparisons)
         compare_figures = []
         for c in (c for c in compared if c.spread):
-            figure += 1
-            compare_figures.append(_comparison_figure(figure, c, entity.name, language, font_dir, places))
-        goal = _goal_view(number, narrative, lang, table, kpis, figures, row_of.get(number))
+            compare_figures.append(_comparison_figure(numbering.figure(), c, entity.name, language, font_dir, places))
+        goal = _goal_view(number, narrative, language, table, kpis, figures, row_of.get(number))
         if compared:
-            table += 1
             goal = replace(
-                goal, comparisons=compared, comparison_table=table, comparison_figures=tuple(compare_figures)
+                goal,
+                comparisons=compared,
+                comparison_table=numbering.table(),
+                comparison_figures=tuple(compare_figures),
             )
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
-    names = {n: g.short[lang] for n, g in reference.goals().items()}
-    return ReportView(
+    names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
+    sections = section_views(narrative, language)
+    return MunicipalView(
         config=config,
         language=language,
-        sections=section_views(narrative, language),
+        sections=sections,
+        contents=plan_contents(sections, {"progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]}),
+        cover=plan_cover(
+            config,
+            language,
+            language.t("report.title"),
+            language.t(f"report.cover_kind_{entity.kind}", name=entity.name),
+            language.t("report.subtitle"),
+            __version__,
+        ),
+        figures=tuple(f for g in goals for f in g.figures + g.comparison_figures),
         goals=tuple(goals),
-        goals_without_data=tuple((n, g.short[lang]) for n, g in reference.goals().items() if n not in by_goal),
+        goals_without_data=tuple((n, names[n]) for n in reference.goals() if n not in by_goal),
         indicators=used,
         observations=observations,
-        annex_tables=(table + 1, table + 2, table + 3, table + 4),
+        annex_tables=(numbering.table(), numbering.table(), numbering.table(), numbering.table()),
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,
-        tiles=_tiles(row_of, by_goal, lang),
+        tiles=_tiles(row_of, by_goal, names),
         highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
     )
 
 
-def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileView, ...]:
+def _tiles(row_of: dict[int, GoalRow], by_goal: dict, names: dict[int, str]) -> tuple[TileView, ...]:
     tiles = []
     for number, goal in reference.goals().items():
         row = row_of.get(number)
@@ -199,7 +185,7 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileVi
             TileView(
                 number,
                 goal.colour,
-                goal.short[lang],
+                names[number],
                 row.result.status if row else "grey",
                 row.trend if row else "unavailable",
                 row.result.score if row else None,
@@ -210,7 +196,7 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, lang: str) -> tuple[TileVi
 
 
 def _method_rows(
-    results: list[IndicatorResult],
+    results: tuple[IndicatorResult, ...],
     dataset: Dataset,
     entity: str,
     county: str | None,
@@ -250,38 +236,27 @@ def _method_rows(
     return tuple(rows)
 
 
-def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
-    views = []
-    for key, level in SECTIONS:
-        section = narrative.get(key, language.code)
-        state = "ok" if section else ("untranslated" if narrative.languages_with(key) else "missing")
-        title = (section.title if section and section.title else None) or language.t(f"section.{key}")
-        views.append(SectionView(key, level, title, state, section))
-    return tuple(views)
-
-
 def _goal_view(
     number: int,
     narrative: Narrative,
-    lang: str,
+    language: Language,
     table: int,
     kpis: list[KpiView],
-    figures: list[FigureView],
+    figures: list[Figure],
     row: GoalRow | None,
 ) -> GoalView:
     goal = reference.goals()[number]
     targets = sorted({t for k in kpis for t in k.summary.indicator.targets}, key=_target_key)
-    titles = reference.target_titles()
     return GoalView(
         number=number,
         colour=goal.colour,
-        short=goal.short[lang],
-        title=goal.title[lang],
-        targets=tuple((t, titles.get(t, {}).get(lang, "")) for t in targets),
-        narrative=narrative.get(f"goal-{number:02d}", lang),
+        short=language.t(f"goal.{number}.short"),
+        title=language.t(f"goal.{number}.title"),
+        targets=tuple((t, language.target_title(t)) for t in targets),
+        narrative=narrative.get(f"goal-{number:02d}", language.code),
         table_number=table,
         narrative_state="ok"
-        if narrative.get(f"goal-{number:02d}", lang)
+        if narrative.get(f"goal-{number:02d}", language.code)
         else ("untranslated" if narrative.languages_with(f"goal-{number:02d}") else "none"),
         kpis=tuple(kpis),
         figures=tuple(figures),
@@ -298,7 +273,7 @@ def _plan_figure(
     places: dict[str, str],
     language: Language,
     font_dir: Path,
-) -> FigureView:
+) -> Figure:
     indicator = summary.indicator
     lang = language.code
     county_series = dataset.series(indicator.id, county) if county else ()
@@ -328,7 +303,7 @@ def _plan_figure(
         others = f" {language.t('progress.and')} ".join(shown[1:])
         caption += ", " + language.t("progress.figure_compared", others=others)
     columns, rows = _figure_table(summary, job, language)
-    return FigureView(number, name, caption, sentence, indicator, columns, rows, job)
+    return Figure(number, name, caption, sentence, job, columns, rows, indicator)
 
 
 def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: dict[str, str]) -> StripJob:
@@ -354,12 +329,13 @@ def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: 
         highlights=((c.member.name, c.value),),
         markers=tuple(markers),
         bands=band_edges(indicator),
+        locale=language.locale,
     )
 
 
 def _comparison_figure(
     number: int, c: Comparison, name: str, language: Language, font_dir: Path, names: dict[str, str]
-) -> FigureView:
+) -> Figure:
     indicator, lang = c.indicator, language.code
     job = replace(_comparison_strip(c, language, font_dir, names), name=f"fig-{number:02d}-{indicator.id}-compare")
     caption = language.t(
@@ -374,7 +350,7 @@ def _comparison_figure(
     rows = ((name, language.cell(c.value, indicator.decimals, indicator.unit[lang])),) + tuple(
         (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers
     )
-    return FigureView(number, job.name, caption, caption, indicator, columns, rows, job)
+    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
 
 
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
@@ -388,13 +364,6 @@ def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     )
     columns = (language.t("kpi.period"),) + tuple(line.label for line in job.lines)
     return columns, rows
-
-
-def cited_sources(indicators: tuple[Indicator, ...], lang: str) -> tuple[tuple[str, str], ...]:
-    seen: dict[str, str] = {}
-    for indicator in indicators:
-        seen.setdefault(indicator.source_name[lang], indicator.source_url)
-    return tuple(sorted(seen.items()))
 
 
 def _target_key(target: str) -> tuple:

@@ -18,34 +18,14 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator
 from vlrgen.inputs.i18n import Language
-from vlrgen.inputs.members import Member, band_label, make_member, scope_members
+from vlrgen.inputs.members import Member, band_label
 from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_question
-from vlrgen.judge.aggregate import (
-    Aggregate,
-    Coverage,
-    Distribution,
-    aggregate_indicator,
-    best_and_worst_indicators,
-    coverage,
-    distribution,
-    goal_shares,
-    top_and_bottom,
-)
-from vlrgen.judge.rules import IndicatorResult, assess_dataset
-from vlrgen.report.municipal import SectionView, cited_sources, section_views, table_of_contents
+from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
+from vlrgen.judge.assessment import ReviewAssessment
+from vlrgen.judge.rules import IndicatorResult
+from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
-__all__ = ["ReviewView", "plan_review"]
-
-
-@dataclass(frozen=True)
-class Figure:
-    number: int
-    name: str
-    caption: str
-    alt: str
-    job: object  # StripJob or ShareJob
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+__all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +35,12 @@ class IndicatorBlock:
     figure: Figure | None
     top: tuple[tuple[Member, float], ...]
     bottom: tuple[tuple[Member, float], ...]
+
+    @property
+    def ranking_rows(self) -> int:
+        """Rows of the best/weakest table: both lists side by side, ties listed up to 12 rows."""
+        longest, shortest = max(len(self.top), len(self.bottom)), min(len(self.top), len(self.bottom))
+        return min(shortest, 12) if longest > 12 else longest
 
 
 @dataclass(frozen=True)
@@ -113,11 +99,10 @@ class AnnexPart:
         return f"members-{self.code}"
 
 
-@dataclass(frozen=True)
-class ReviewView:
-    config: Config
-    language: Language
-    sections: tuple[SectionView, ...]
+@dataclass(frozen=True, kw_only=True)
+class ReviewView(ReportView):
+    """A county or national review: aggregates across members, survey, coverage and member summaries."""
+
     scope_name: str
     members: tuple[Member, ...]
     overview: Figure | None
@@ -126,96 +111,109 @@ class ReviewView:
     survey_illustrative: bool
     survey_source: str
     coverage: Coverage
-    member_pages: tuple[MemberPage, ...]
     without_data: tuple[Member, ...]
-    sources: tuple[tuple[str, str], ...]
+    members_with_data: int
     tables: dict[str, int]
-    version: str
     goal_colours: tuple[tuple[int, str], ...] = ()
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
-    annex_parts: tuple[AnnexPart, ...] = ()  # set when members span several counties: one PDF each
     template: str = "review.html"
-
-    @property
-    def figures(self) -> tuple[Figure, ...]:
-        found = [self.overview] if self.overview else []
-        found += [b.figure for g in self.goals for b in g.indicators if b.figure]
-        found += [f for s in self.survey for f in s.figures]
-        return tuple(found)
-
-    def toc(self):
-        return table_of_contents(self.sections)
 
 
 def plan_review(
     config: Config,
     narrative: Narrative,
     dataset: Dataset,
+    assessment: ReviewAssessment,
     language: Language,
     font_dir: Path,
-    members: tuple[Member, ...],
     survey: SurveyData | None,
     links: dict[str, str],
 ) -> ReviewView:
+    """Word and number the judged review in one language; nothing here judges."""
     lang = language.code
     scope = config.entity.code
-    scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.place(scope).name
-    codes = [m.code for m in members]
-    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
-    numbering = _Numbering()
-    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
-    goals_with_data = sorted({i.goal for i in indicators})
-    shares = goal_shares(goal_rows, members, goals_with_data)
-    overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if goals_with_data else None
-    survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
-    nation_members = (
-        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
-        if scope != reference.NATION_CODE
-        else ()
+    members = assessment.members
+    scope_name = (
+        language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.known_place(scope).name
     )
+    numbering = Numbering()
+    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
+    shares = assessment.shares
+    overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
+    survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
     goals = []
-    for number in goals_with_data:
+    for number, spreads in assessment.spreads.items():
         blocks = []
-        for indicator in (i for i in indicators if i.goal == number):
-            dist = distribution(dataset, indicator, members, scope)
-            nation = None
-            if scope != reference.NATION_CODE and dist.values:
-                nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
+        for spread in spreads:
+            dist = spread.distribution
             figure = (
-                _strip_figure(numbering, dist, scope_name, nation, language, font_dir, scope == reference.NATION_CODE)
+                _strip_figure(
+                    numbering, dist, scope_name, spread.nation, language, font_dir, scope == reference.NATION_CODE
+                )
                 if dist.values
                 else None
             )
-            top, bottom = top_and_bottom(dist)
-            blocks.append(IndicatorBlock(indicator, dist, figure, top, bottom))
+            blocks.append(IndicatorBlock(spread.indicator, dist, figure, spread.top, spread.bottom))
         goal = reference.goals()[number]
         key = f"goal-{number:02d}"
         text = narrative.get(key, lang)
         state = "ok" if text else ("untranslated" if narrative.languages_with(key) else "none")
         goals.append(
             GoalBlock(
-                number, goal.colour, goal.short[lang], goal.title[lang], shares[number], tuple(blocks), text, state
+                number,
+                goal.colour,
+                language.t(f"goal.{number}.short"),
+                language.t(f"goal.{number}.title"),
+                shares[number],
+                tuple(blocks),
+                text,
+                state,
             )
         )
-    matrix = coverage(dataset, indicators, members)
-    scope_values = {b.indicator.id: b.distribution for g in goals for b in g.indicators}
-    results_of: dict[str, list[IndicatorResult]] = {}
-    for result in results:
-        results_of.setdefault(result.entity, []).append(result)
-    status_of: dict[str, dict[int, str]] = {}
-    for row in goal_rows:
-        status_of.setdefault(row.entity, {})[row.goal] = row.result.status
+    matrix = assessment.coverage
+    scope_values = assessment.distributions
     pages = tuple(
-        _member_page(m, results_of.get(m.code, []), status_of.get(m.code, {}), scope_values, language, links)
+        _member_page(
+            m,
+            assessment.results_of.get(m.code, ()),
+            assessment.status_of.get(m.code, {}),
+            scope_values,
+            language,
+            links,
+        )
         for m in members
     )
-    without = tuple(m for m, cells in matrix.rows if not any(cells))
+    without = assessment.without_data
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    sections = section_views(narrative, language)
+    figures = ([overview] if overview else []) + [b.figure for g in goals for b in g.indicators if b.figure]
+    annex_parts = [
+        ("review-coverage", language.t("review.coverage_title")),
+        ("review-aggregates", language.t("review.aggregates_title")),
+        ("members", language.t("review.members_title")),
+        ("review-sources", language.t("ui.sources")),
+    ]
+    parts = {
+        "policy_environment": [("survey", language.t("review.survey_title"))] if survey_blocks else [],
+        "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals],
+        "annexes": annex_parts,
+    }
+    kind = config.entity.kind
     return ReviewView(
         config=config,
         language=language,
-        sections=section_views(narrative, language),
+        sections=sections,
+        contents=plan_contents(sections, parts),
+        cover=plan_cover(
+            config,
+            language,
+            language.t(f"review.title_{kind}"),
+            language.t(f"review.cover_{kind}", name=config.entity.name),
+            language.t("review.subtitle", n=language.number(len(members), 0), scope=scope_name),
+            __version__,
+        ),
+        figures=tuple(figures) + tuple(f for b in survey_blocks for f in b.figures),
         scope_name=scope_name,
         members=members,
         overview=overview,
@@ -226,6 +224,7 @@ def plan_review(
         coverage=matrix,
         member_pages=pages,
         without_data=without,
+        members_with_data=len(members) - len(without),
         sources=cited_sources(tuple(indicators), lang),
         tables=tables,
         version=__version__,
@@ -239,7 +238,7 @@ def plan_review(
 def _coverage_summary(matrix: Coverage) -> tuple[IndicatorCoverage, ...]:
     found = []
     for column, indicator in enumerate(matrix.indicators):
-        cells = [cells[column] for _, cells in matrix.rows if cells[column]]
+        cells = [c for _, row in matrix.rows if (c := row[column]) is not None]
         found.append(
             IndicatorCoverage(
                 indicator,
@@ -260,7 +259,7 @@ def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[Annex
     parts = []
     for code in counties:
         own = tuple(p for p in pages if p.member.county_code == code)
-        name = reference.place(code).name if code else "–"
+        name = reference.known_place(code).name if code else "–"
         parts.append(
             AnnexPart(
                 code or "00",
@@ -281,7 +280,7 @@ def _highlights(
 ) -> tuple[str, ...]:
     """Generated findings: where most assessed municipalities are green or red, and each survey question's
     most common answer, every figure with its base."""
-    lang, goals, found = language.code, reference.goals(), []
+    lang, found = language.code, []
     assessed = {n: sum(c[s] for s in ("green", "yellow", "orange", "red")) for n, c in shares.items()}
     ranked = [n for n in shares if assessed[n]]
     for status in ("green", "red"):
@@ -292,51 +291,39 @@ def _highlights(
                     language.t(
                         f"review.highlight_{status}",
                         goal=best,
-                        name=goals[best].short[lang],
+                        name=language.t(f"goal.{best}.short"),
                         n=language.number(shares[best][status], 0),
                         assessed=language.number(assessed[best], 0),
                     )
                 )
     if not ranked:
         found.append(language.t("review.highlight_none"))
+    if survey is None:
+        return tuple(found)
     for block in blocks:
         answers = [survey.answers[m.code].get(block.question.column, "") for m in members if m.code in survey.answers]
-        counts = [answers.count(a) for a in block.question.answers]
-        if answers and max(counts):
-            most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == max(counts)]
+        counts = [sum(1 for given in answers if given == a) for a in block.question.answers]
+        highest = max(counts, default=0)
+        if answers and highest:
+            most = [block.question.labels[lang][i] for i, c in enumerate(counts) if c == highest]
             answer = f" {language.t('progress.and')} ".join(f"«{a}»" for a in most)  # a tie names every answer
             key = "review.highlight_survey" if len(most) == 1 else "review.highlight_survey_tie"
             sentence = language.t(
                 key,
                 question=block.question.text[lang],
                 answer=answer,
-                n=language.number(max(counts), 0),
+                n=language.number(highest, 0),
                 surveyed=language.number(len(answers), 0),
             )
             found.append(sentence + (" " + language.t("review.illustrative") if survey.illustrative else ""))
     return tuple(found)
 
 
-class _Numbering:
-    def __init__(self) -> None:
-        self.figures = 0
-        self.tables = 0
-
-    def figure(self) -> int:
-        self.figures += 1
-        return self.figures
-
-    def table(self) -> int:
-        self.tables += 1
-        return self.tables
-
-
 def _overview_figure(
-    numbering: _Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
+    numbering: Numbering, shares: dict[int, dict[str, int]], language: Language, font_dir: Path, total: int
 ) -> Figure:
-    goals = reference.goals()
     statuses = ("green", "yellow", "orange", "red", "grey")
-    rows = tuple((f"{n}. {goals[n].short[language.code]}", tuple(shares[n][s] for s in statuses)) for n in shares)
+    rows = tuple((f"{n}. {language.t(f'goal.{n}.short')}", tuple(shares[n][s] for s in statuses)) for n in shares)
     labels = tuple(language.t(f"status.{s}") for s in statuses)
     job = ShareJob(
         f"fig-{numbering.figures + 1:02d}-goal-shares",
@@ -346,6 +333,7 @@ def _overview_figure(
         labels,
         tuple(STATUS_COLOURS[s] for s in statuses),
         language.t("review.share_of_members"),
+        locale=language.locale,
     )
     number = numbering.figure()
     columns = (language.t("review.goal"),) + labels
@@ -355,7 +343,7 @@ def _overview_figure(
 
 
 def _strip_figure(
-    numbering: _Numbering,
+    numbering: Numbering,
     dist: Distribution,
     scope_name: str,
     nation: Aggregate | None,
@@ -384,6 +372,7 @@ def _strip_figure(
         tuple(v for _, v in dist.values),
         markers=tuple(markers),
         bands=band_edges(indicator),
+        locale=language.locale,
     )
     caption = language.t(
         "review.strip_caption",
@@ -395,11 +384,11 @@ def _strip_figure(
     )
     columns = (language.t("review.municipality"), language.t("kpi.value"))
     rows = tuple((m.name, language.cell(v, indicator.decimals, indicator.unit[lang])) for m, v in dist.values)
-    return Figure(number, job.name, caption, caption, job, columns, rows)
+    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
 
 
 def _survey_blocks(
-    numbering: _Numbering,
+    numbering: Numbering,
     survey: SurveyData | None,
     members: tuple[Member, ...],
     language: Language,
@@ -410,7 +399,7 @@ def _survey_blocks(
         return ()
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
     if scope == reference.NATION_CODE:
-        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.place(c).name))
+        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.known_place(c).name))
     blocks = []
     for index, question in enumerate(survey.questions, start=1):
         figures = []
@@ -426,7 +415,7 @@ def _survey_blocks(
 
 
 def _survey_figure(
-    numbering: _Numbering,
+    numbering: Numbering,
     index: int,
     question: Question,
     kind: str,
@@ -447,6 +436,7 @@ def _survey_figure(
         categories,
         colours,
         language.t("review.share_of_respondents"),
+        locale=language.locale,
     )
     caption = language.t(f"review.survey_caption_{kind}", question=question.text[lang])
     if illustrative:
@@ -466,7 +456,7 @@ def _survey_figure(
 
 def _member_page(
     member: Member,
-    own: list[IndicatorResult],
+    own: tuple[IndicatorResult, ...],
     status: dict[int, str],
     scope_values: dict[str, Distribution],
     language: Language,
@@ -480,7 +470,7 @@ def _member_page(
             dist = scope_values.get(result.indicator.id)
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))
-    county = reference.place(member.county_code).name if member.county_code else ""
+    county = reference.known_place(member.county_code).name if member.county_code else ""
     return MemberPage(
         member,
         county,

@@ -1,0 +1,147 @@
+"""One assessment per project: every judgement a report shows, computed once and without words.
+
+`assess_project` runs the rules over a gathered project exactly once per build, whatever the
+number of report languages: statuses, scores, trends and target progress for the entity (or for
+every member of a review), goal colours, comparisons with the county, the nation and peers, and a
+review's aggregates across members. Planning per language only words and formats the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vlrgen import reference
+from vlrgen.inputs.dataset import Indicator
+from vlrgen.inputs.members import Member, make_member, scope_members
+from vlrgen.inputs.project import Project
+from vlrgen.judge.aggregate import (
+    Aggregate,
+    Coverage,
+    Distribution,
+    aggregate_indicator,
+    coverage,
+    distribution,
+    goal_shares,
+    top_and_bottom,
+)
+from vlrgen.judge.compare import Comparison, compare_entity
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+
+__all__ = ["Assessment", "EntityAssessment", "IndicatorSpread", "ReviewAssessment", "assess_project"]
+
+
+@dataclass(frozen=True)
+class EntityAssessment:
+    """A municipality's (or a county's) own indicators, judged."""
+
+    county: str | None  # the county it is compared with (a municipality's), else None
+    summaries: dict[int, tuple[KpiSummary, ...]]  # by goal, for every goal where the entity has data
+    results: tuple[IndicatorResult, ...]
+    goal_rows: tuple[GoalRow, ...]
+    comparisons: dict[str, Comparison]  # by indicator id (municipalities only)
+
+    def result(self, indicator: str) -> IndicatorResult:
+        return next(r for r in self.results if r.indicator.id == indicator)
+
+    def goal_row(self, goal: int) -> GoalRow | None:
+        return next((g for g in self.goal_rows if g.goal == goal), None)
+
+
+@dataclass(frozen=True)
+class IndicatorSpread:
+    """One indicator across a review's members: distribution, the scope's value, top and bottom."""
+
+    indicator: Indicator
+    distribution: Distribution
+    nation: Aggregate | None  # a county review also marks the national value
+    top: tuple[tuple[Member, float], ...]
+    bottom: tuple[tuple[Member, float], ...]
+
+
+@dataclass(frozen=True)
+class ReviewAssessment:
+    """A county or national review: every member judged, and the aggregates across them."""
+
+    members: tuple[Member, ...]
+    results: tuple[IndicatorResult, ...]
+    goal_rows: tuple[GoalRow, ...]
+    shares: dict[int, dict[str, int]]  # goal → number of members per status
+    spreads: dict[int, tuple[IndicatorSpread, ...]]  # goal → its indicators, for goals with indicators
+    coverage: Coverage
+    results_of: dict[str, tuple[IndicatorResult, ...]]  # member code → its results
+    status_of: dict[str, dict[int, str]]  # member code → goal → status
+    without_data: tuple[Member, ...]
+
+    @property
+    def distributions(self) -> dict[str, Distribution]:
+        return {s.indicator.id: s.distribution for spreads in self.spreads.values() for s in spreads}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything judged about one project; exactly one of `entity` and `review` is set."""
+
+    base_year: int
+    entity: EntityAssessment | None = None
+    review: ReviewAssessment | None = None
+
+
+def assess_project(project: Project) -> Assessment:
+    config = project.config
+    if config.is_review:
+        return Assessment(config.base_year, review=_assess_review(project))
+    return Assessment(config.base_year, entity=_assess_entity(project))
+
+
+def _assess_entity(project: Project) -> EntityAssessment:
+    config, dataset = project.config, project.dataset
+    entity = config.entity
+    county = entity.county_code if entity.kind == "municipality" else None
+    by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
+    results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
+    comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
+    summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
+    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons)
+
+
+def _assess_review(project: Project) -> ReviewAssessment:
+    config, dataset, members = project.config, project.dataset, project.members
+    scope = config.entity.code
+    codes = [m.code for m in members]
+    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
+    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
+    goals = sorted({i.goal for i in indicators})
+    nation_members = (
+        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
+        if scope != reference.NATION_CODE
+        else ()
+    )
+    spreads: dict[int, tuple[IndicatorSpread, ...]] = {}
+    for number in goals:
+        found = []
+        for indicator in (i for i in indicators if i.goal == number):
+            dist = distribution(dataset, indicator, members, scope)
+            nation = None
+            if scope != reference.NATION_CODE and dist.values:
+                nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
+            top, bottom = top_and_bottom(dist)
+            found.append(IndicatorSpread(indicator, dist, nation, top, bottom))
+        spreads[number] = tuple(found)
+    matrix = coverage(dataset, indicators, members)
+    results_of: dict[str, list[IndicatorResult]] = {}
+    for result in results:
+        results_of.setdefault(result.entity, []).append(result)
+    status_of: dict[str, dict[int, str]] = {}
+    for row in goal_rows:
+        status_of.setdefault(row.entity, {})[row.goal] = row.result.status
+    return ReviewAssessment(
+        members=members,
+        results=tuple(results),
+        goal_rows=tuple(goal_rows),
+        shares=goal_shares(goal_rows, members, goals),
+        spreads=spreads,
+        coverage=matrix,
+        results_of={code: tuple(found) for code, found in results_of.items()},
+        status_of=status_of,
+        without_data=tuple(m for m, cells in matrix.rows if not any(cells)),
+    )
