@@ -69,6 +69,7 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     The entry is found by the files the config names and the report languages; it is used only if every
     file the input phase read for it (the raw files a sources file names, too) is still the same.
     """
+    assert config.indicators_path is not None  # called only for a config that names a catalogue
     paths = (config.indicators_path, config.observations_path, config.sources_path)
     key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if cache and key else None
@@ -206,7 +207,9 @@ def _stage_all(
         seconds[name] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    plans, pending, seen = [], [], set()
+    plans: list[_Plan] = []
+    pending: list[list[_ChartBatch]] = []
+    seen: set[str] = set()
     published = _published_reports(projects, out_dir)
     for project in projects:
         target = out_dir / project.config.slug
@@ -357,7 +360,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
     (lang_dir / "index.html").write_text(html, encoding="utf-8")
     plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
-    if parts:
+    if parts and pdf_name:
         # A review over several counties: the PDF leaves out the member summaries, printed per county.
         printed = render_report(
             env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs, member_html=member_html

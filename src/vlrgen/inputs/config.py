@@ -256,7 +256,9 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
             "config.invalid",
             "survey: only a review with members (a VSR, or a county with [members]) summarises a survey",
         )
-    if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
+    if name is None or kind is None or code is None or year is None or county_code is None:
+        return None
+    if "report.slug" in values and slug is None:
         return None
     return Config(
         path=path,

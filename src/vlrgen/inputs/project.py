@@ -40,7 +40,8 @@ class Project:
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
     """The data a project's config names, with text in its report languages (the build passes a loader
-    that reuses cached results)."""
+    that reuses cached results). Called only for a config that names a catalogue."""
+    assert config.indicators_path is not None
     return load_dataset(
         config.indicators_path,
         config.observations_path,
@@ -161,7 +162,7 @@ def _gather_review(
         problems.warn(
             config.locate("survey.answers"),
             "survey.no_members",
-            f"no municipality of this review is in {config.survey.answers.name}, so no survey chart is made",
+            f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
     return Project(config, narrative, dataset, languages, template_dirs, members, survey)
 

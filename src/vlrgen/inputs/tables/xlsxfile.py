@@ -46,8 +46,8 @@ class XlsxReader(TableReader):
 
 def _records(path: Path, options: ReadOptions, problems: Problems) -> tuple[list[list[Cell]], int] | None:
     """The cells of the sheet's window, and the sheet row the window starts on."""
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.utils import range_boundaries  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.utils import range_boundaries
 
     code = options.code
     try:
@@ -80,7 +80,7 @@ def _records(path: Path, options: ReadOptions, problems: Problems) -> tuple[list
 
 
 def _cell(path: Path, sheet: str, cell: Any, raw: Any, problems: Problems, code: str) -> Cell:
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter
 
     column, row = getattr(cell, "column", None), getattr(cell, "row", None)
     reference = f"{sheet}!{get_column_letter(column)}{row}" if column and row else sheet
