@@ -170,7 +170,7 @@ def synthetic_projects(root: Path, count: int) -> list[Path]:
 
 
 def _example_values(entities: tuple[str, ...] | None = None):
-    from vlrgen.inputs.dataset import load_dataset
+    from vlrgen.inputs.observations import load_dataset
     from vlrgen.problems import Problems
 
     dataset = load_dataset(

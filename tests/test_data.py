@@ -1,6 +1,6 @@
 from conftest import INDICATORS, OBSERVATIONS
 
-from vlrgen.inputs.dataset import load_dataset
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.problems import Problems, format_problem
 
 

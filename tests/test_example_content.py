@@ -9,7 +9,7 @@ from vlrgen.inputs.content import SECTION_KEYS
 
 
 def example_dataset():
-    from vlrgen.inputs.dataset import load_dataset
+    from vlrgen.inputs.observations import load_dataset
     from vlrgen.problems import Problems
 
     problems = Problems()

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from vlrgen.build import artifacts
-from vlrgen.build.artifacts import Executor
+from vlrgen.build import executor as executor_module
+from vlrgen.build.executor import Executor
 
 
 def timed_task(item):
@@ -20,7 +20,7 @@ def timed_task(item):
 
 
 def test_at_most_jobs_tasks_run_at_once_also_across_recycling(monkeypatch):
-    monkeypatch.setattr(artifacts, "TASKS_PER_WORKER", 2)  # a new pool after every 4 heavy tasks
+    monkeypatch.setattr(executor_module, "TASKS_PER_WORKER", 2)  # a new pool after every 4 heavy tasks
     with Executor(2) as executor:
         futures = [executor.submit(timed_task, (f"t{i}", 0.15), heavy=True) for i in range(10)]
         results = [f.result(timeout=120) for f in futures]

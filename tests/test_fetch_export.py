@@ -71,7 +71,7 @@ def test_fetch_problems_are_reported_not_raised(tmp_path):
 
 
 def test_fetched_csv_feeds_a_declared_source(tmp_path):
-    from vlrgen.inputs.dataset import load_dataset
+    from vlrgen.inputs.observations import load_dataset
 
     (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
     fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", Problems(), lambda u, b: ANSWER)
@@ -94,6 +94,30 @@ def test_fetched_csv_feeds_a_declared_source(tmp_path):
         ("4005", 2024, 13266.0),
         ("4005", 2025, None),
     ]
+
+
+def test_the_stored_json_stat_answer_feeds_a_declared_source_like_its_csv(tmp_path):
+    from vlrgen.inputs.observations import load_dataset
+
+    (tmp_path / "q.json").write_text(json.dumps(QUERY), encoding="utf-8")
+    fetch_ssb("07459", tmp_path / "q.json", tmp_path / "data" / "ssb", Problems(), lambda u, b: ANSWER)
+    (tmp_path / "indicators.csv").write_text(
+        "id,goal,name_nb,name_en,unit_nb,unit_en,direction,source_name_nb,source_name_en\n"
+        "population,11,Folketall,Population,personer,persons,higher,SSB 07459,Statistics Norway 07459\n",
+        encoding="utf-8",
+    )
+    found = {}
+    for name in ("07459.csv", "07459.json"):
+        (tmp_path / "sources.toml").write_text(
+            f'[[source]]\nfile = "data/ssb/{name}"\n\n[[source.series]]\n'
+            'indicator = "population"\nentity = "Region"\nperiod = "Tid"\nvalue = "value"\n',
+            encoding="utf-8",
+        )
+        problems = Problems()
+        dataset = load_dataset(tmp_path / "indicators.csv", None, problems, sources_path=tmp_path / "sources.toml")
+        assert not problems.items
+        found[name] = sorted((o.entity, o.period, o.value) for o in dataset.observations)
+    assert found["07459.json"] == found["07459.csv"] and len(found["07459.json"]) == 4
 
 
 def test_open_sdg_export_of_the_example(tmp_path, example_copy):

@@ -122,7 +122,7 @@ def test_one_and_two_workers_give_byte_identical_output(two_projects, tmp_path, 
 
 
 def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
-    from vlrgen.build.artifacts import ArtifactCache
+    from vlrgen.build.cache import ArtifactCache
     from vlrgen.build.pipeline import check_projects
 
     cache = ArtifactCache(tmp_path / "cache")
@@ -142,7 +142,7 @@ def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(
 ):
     """An incremental build with workers forks one standby process that imports WeasyPrint while the build
     runs; the edited page's PDF is made there and equals the PDF a serial build makes."""
-    from vlrgen.build.artifacts import Executor
+    from vlrgen.build.executor import Executor
 
     a, b = two_projects
     build((a, b), tmp_path / "two", jobs=2, renderer=renderer)

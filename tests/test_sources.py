@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from vlrgen.cli import main
-from vlrgen.inputs.dataset import load_dataset
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.problems import Problems, format_problem
 
 CATALOGUE = """\

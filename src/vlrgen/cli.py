@@ -17,8 +17,9 @@ import click
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
 from vlrgen.inputs.config import OUTPUTS
-from vlrgen.inputs.dataset import load_dataset
 from vlrgen.inputs.discover import find_projects
+from vlrgen.inputs.observations import load_dataset
+from vlrgen.inputs.tables import plain_number
 from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
 from vlrgen.problems import Problems, format_problem
 
@@ -155,7 +156,7 @@ def clean(out_dir) -> None:
     """Remove the artifact cache (charts and PDFs are made again on the next build)."""
     import shutil
 
-    from vlrgen.build.artifacts import CACHE_NAME
+    from vlrgen.build.cache import CACHE_NAME
 
     cache = out_dir / CACHE_NAME
     shutil.rmtree(cache, ignore_errors=True)
@@ -241,7 +242,7 @@ def _plain(value: float | None, decimals: int | None = None) -> str:
         return ""
     if decimals is not None:
         value = round(value, decimals)
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return plain_number(value)
 
 
 def _csv_text(rows: list[list]) -> str:

@@ -18,12 +18,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 
+from vlrgen.inputs.tables.jsonstat import jsonstat_to_rows
 from vlrgen.problems import Location, Problems
 
-__all__ = ["SSB_API", "FetchResult", "Transport", "fetch_ssb", "http_transport", "jsonstat_to_rows"]
+__all__ = ["SSB_API", "FetchResult", "Transport", "fetch_ssb", "http_transport"]
 
 SSB_API = "https://data.ssb.no/api/v0/no/table/{table}/"
 Transport = Callable[[str, bytes], bytes]
@@ -111,46 +111,6 @@ def _read_query(path: Path, problems: Problems) -> dict | None:
         problems.add(Location(path, 1, 1), "fetch.query", 'the query must be a JSON object with a "query" list')
         return None
     return query
-
-
-def jsonstat_to_rows(data: dict) -> list[list[str]]:
-    """JSON-stat2 dataset → header + rows: per dimension its code and label, then the value."""
-    if data.get("class") != "dataset" or "id" not in data:
-        raise ValueError('expected {"class": "dataset", ...}')
-    dimensions = data["id"]
-    categories = []
-    for dim in dimensions:
-        category = data["dimension"][dim]["category"]
-        index = category.get("index")
-        codes = (
-            sorted(index, key=lambda code: index[code])
-            if isinstance(index, dict)
-            else (index or list(category["label"]))
-        )
-        categories.append([(code, category.get("label", {}).get(code, code)) for code in codes])
-    values = data["value"]
-    if isinstance(values, dict):  # sparse form
-        values = [values.get(str(i)) for i in range(_size(categories))]
-    header = [name for dim in dimensions for name in (dim, f"{dim} (tekst)")] + ["value"]
-    rows = [header]
-    for position, combination in enumerate(product(*categories)):
-        value = values[position] if position < len(values) else None
-        status = data.get("status") or {}
-        marker = status.get(str(position)) if isinstance(status, dict) else None
-        text = "" if value is None else _plain(value)
-        rows.append([part for code, label in combination for part in (code, label)] + [text or (marker or "")])
-    return rows
-
-
-def _size(categories: list) -> int:
-    size = 1
-    for category in categories:
-        size *= len(category)
-    return size
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _csv_bytes(rows: list[list[str]]) -> bytes:

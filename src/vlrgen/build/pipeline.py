@@ -15,30 +15,24 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlrgen import reference
-from vlrgen.build.artifacts import (
-    CACHE_NAME,
-    ArtifactCache,
-    BuildStats,
-    Executor,
-    assets_digest,
-    chart_key,
-    data_key,
-    draw_chart_task,
-    make_executor,
-    pdf_key,
-)
-from vlrgen.charts.timeseries import ChartJob
+from vlrgen.build.cache import CACHE_NAME, ArtifactCache, BuildStats, assets_digest, chart_key, data_key, pdf_key
+from vlrgen.build.executor import Executor, make_executor
+from vlrgen.charts import jobs as chart_jobs
+from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.dataset import Dataset, load_dataset
+from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.project import Project, gather_project
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
+from vlrgen.output import pdf as pdf_output
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.output.pdf import PdfRenderer, PdfRequest, WeasyPrintRenderer
@@ -71,15 +65,21 @@ class BuildReport:
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
-    """Load the data, or reuse the result stored for exactly the same input files and languages (and its problems)."""
+    """Load the data, or reuse the result stored for exactly the same input files and languages (and its problems).
+
+    The entry is found by the files the config names and the report languages; it is used only if every
+    file the input phase read for it (the raw files a sources file names, too) is still the same.
+    """
+    assert config.indicators_path is not None  # called only for a config that names a catalogue
     paths = (config.indicators_path, config.observations_path, config.sources_path)
     key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
-    stored = cache.get("data", key, ".pickle") if key else None
+    stored = cache.get("data", key, ".pickle") if cache and key else None
     if stored:
         try:
-            dataset, found = pickle.loads(stored.read_bytes())
-            problems.extend(found)
-            return dataset
+            dataset, found, read_digest = pickle.loads(stored.read_bytes())
+            if data_key(*dataset.files) == read_digest:
+                problems.extend(found)
+                return dataset
         except Exception:  # a damaged or old cache entry: read the files again
             pass
     found = Problems()
@@ -91,8 +91,8 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
         languages=config.languages,
     )
     problems.extend(found)
-    if key and not found.errors:
-        cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items)))
+    if cache and key and not found.errors:
+        cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items, data_key(*dataset.files))))
     return dataset
 
 
@@ -130,13 +130,13 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
     cold = options.force or not cache.folder.is_dir()
     renderer = options.pdf_renderer
-    executor = make_executor(
-        options.jobs, (options.formats is None or "pdf" in options.formats) and bool(renderer.heavy_imports)
-    )
+    pdfs = options.formats is None or "pdf" in options.formats
+    pdf_modules = (pdf_output.__name__, *renderer.heavy_imports) if pdfs else ()
+    executor = make_executor(options.jobs, chart_jobs.WORKER_MODULES + pdf_modules)
     if cold:  # everything will be made: let the workers start while the project is read
-        executor.warm_up(template_root() / "fonts")
-    elif options.formats is None or "pdf" in options.formats:  # perhaps one edited page: keep a PDF maker ready
-        executor.stand_by(("vlrgen.output.pdf", *renderer.heavy_imports))
+        executor.warm_up(chart_jobs.warm_up, str(template_root() / "fonts"))
+    elif pdfs:  # perhaps one edited page: keep a PDF maker ready
+        executor.stand_by(pdf_modules)
     try:
         projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
         report.stats.seconds["gather"] = time.perf_counter() - clock
@@ -211,7 +211,9 @@ def _stage_all(
         seconds[name] = time.perf_counter() - clock
         clock = time.perf_counter()
 
-    plans, pending, seen = [], [], set()
+    plans: list[_Plan] = []
+    pending: list[list[_ChartBatch]] = []
+    seen: set[str] = set()
     published = _published_reports(projects, out_dir)
     for project in projects:
         target = out_dir / project.config.slug
@@ -243,27 +245,27 @@ def _stage_all(
     lap("plan")
     progress("charts and PDFs")
     svgs: dict[str, str] = {}
-    started, waiting = [], []
+    started: list[_StartedPdf] = []
+    waiting: list[_PdfJob] = []
     for plan, batches in zip(plans, pending):
         for (lang, view), batch in zip(plan.views.items(), batches):  # a page's PDF starts once its charts are in
             _collect_charts(batch, svgs, cache, report.stats)
             _write_page(plan, lang, view, svgs, report.stats)
             waiting += _pdf_requests(plan, lang, cache, report.stats, renderer)
             if len(waiting) == 1 and not started and not executor.started:
-                ready = executor.submit_standby(renderer.render_safely, waiting[0][4])
+                ready = executor.submit_standby(renderer.render_safely, waiting[0].request)
                 if ready is not None:  # the first changed PDF starts now, beside the rest of the build
-                    started.append((*waiting[0], ready))
+                    started.append(_StartedPdf(waiting[0], ready))
                     waiting = []
             if executor.started or len(waiting) > 1:
                 started += [
-                    (*w, executor.submit(renderer.render_safely, w[4], heavy=True, priority=_pdf_size(w[4])))
-                    for w in waiting
+                    _submit_pdf(executor, renderer, w, heavy=True, priority=_pdf_size(w.request)) for w in waiting
                 ]
                 waiting = []
         _write_landing(plan)
     # A PDF left over (without a standby process, or a second edited page) is made here: starting a
     # worker pool would cost more than it saves.
-    started += [(*w, executor.submit(renderer.render_safely, w[4], inline=True)) for w in waiting]
+    started += [_submit_pdf(executor, renderer, w, inline=True) for w in waiting]
     lap("charts_pages")
     _collect_pdfs(started, cache, report)
     lap("pdfs")
@@ -304,11 +306,21 @@ def _prepare_staging(project: Project, staging: Path) -> None:
     write_data_downloads(project.dataset.for_entities(entities), staging / "data")
 
 
+@dataclass(frozen=True)
+class _ChartBatch:
+    """One page's charts on their way: those being drawn, and those the cache already holds."""
+
+    todo: tuple[tuple[str, Drawable], ...]  # (key, job) in the order the futures' results come back
+    futures: tuple[Future, ...]  # each gives a list of SVG texts
+    cached: tuple[str, ...]  # keys
+
+
 def _start_charts(
-    jobs: list[ChartJob], seen: set[str], cache: ArtifactCache, executor: Executor, stats: BuildStats
-) -> tuple[list[tuple[str, ChartJob]], list[str], list]:
+    jobs: list[Drawable], seen: set[str], cache: ArtifactCache, executor: Executor, stats: BuildStats
+) -> _ChartBatch:
     """Cached charts are read later; the others of one page are shared out, one task per worker."""
-    cached, todo = [], []
+    cached: list[tuple[str, Drawable]] = []
+    todo: list[tuple[str, Drawable]] = []
     for job in jobs:
         key = chart_key(job)
         if key in seen:
@@ -319,22 +331,21 @@ def _start_charts(
     # Charts go before any PDF: pages (and so their PDFs) wait for them.
     futures = (
         [
-            executor.submit(draw_chart_task, [job for _, job in todo[i::parts]], priority=CHART_PRIORITY)
+            executor.submit(draw_charts, [job for _, job in todo[i::parts]], priority=CHART_PRIORITY)
             for i in range(parts)
         ]
         if todo
         else []
     )
     ordered = [item for i in range(parts) for item in todo[i::parts]]
-    return ordered, [key for key, _ in cached], futures
+    return _ChartBatch(tuple(ordered), tuple(futures), tuple(key for key, _ in cached))
 
 
-def _collect_charts(batch, svgs: dict[str, str], cache: ArtifactCache, stats: BuildStats) -> None:
-    todo, cached, futures = batch
-    for key in cached:
-        svgs[key] = cache.get("charts", key, ".svg").read_text(encoding="utf-8")
+def _collect_charts(batch: _ChartBatch, svgs: dict[str, str], cache: ArtifactCache, stats: BuildStats) -> None:
+    for key in batch.cached:
+        svgs[key] = cache.path("charts", key, ".svg").read_text(encoding="utf-8")
         stats.charts_cached += 1
-    for (key, job), svg in zip(todo, [svg for future in futures for svg in future.result()]):
+    for (key, job), svg in zip(batch.todo, [svg for future in batch.futures for svg in future.result()]):
         cache.put_text("charts", key, ".svg", svg)
         svgs[key] = svg
         stats.charts_drawn += 1
@@ -355,7 +366,7 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
     html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
     (lang_dir / "index.html").write_text(html, encoding="utf-8")
     plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
-    if parts:
+    if parts and pdf_name:
         # A review over several counties: the PDF leaves out the member summaries, printed per county.
         printed = render_report(
             env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs, member_html=member_html
@@ -400,15 +411,36 @@ def _write_landing(plan: _Plan) -> None:
 CHART_PRIORITY = 1e12
 
 
-def _pdf_size(request) -> float:
+@dataclass(frozen=True)
+class _PdfJob:
+    """One PDF to make: which report, language and annex part (or ""), its cache key and the request."""
+
+    plan: _Plan
+    lang: str
+    part: str
+    key: str
+    request: PdfRequest
+
+
+@dataclass(frozen=True)
+class _StartedPdf:
+    job: _PdfJob
+    future: Future  # gives the renderer's render_safely result: (result or None, error text)
+
+
+def _pdf_size(request: PdfRequest) -> float:
     """A PDF's priority: the size of its page, a fair guess at its layout time (largest first)."""
     return float(request.html_path.stat().st_size)
 
 
+def _submit_pdf(executor: Executor, renderer: PdfRenderer, job: _PdfJob, **how) -> _StartedPdf:
+    return _StartedPdf(job, executor.submit(renderer.render_safely, job.request, **how))
+
+
 def _pdf_requests(
     plan: _Plan, lang: str, cache: ArtifactCache, stats: BuildStats, renderer: PdfRenderer
-) -> list[tuple]:
-    """[(plan, lang, part, key, request)] for this language's PDFs not in the cache; cached ones are copied now."""
+) -> list[_PdfJob]:
+    """This language's PDFs not in the cache; cached ones are copied now."""
     config = plan.project.config
     roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
     if plan.documents.get(lang) and plan.assets_digest is None:
@@ -416,7 +448,7 @@ def _pdf_requests(
     requests = []
     for html_name, pdf_name, part in plan.documents.get(lang, []):
         html, target = plan.staging / lang / html_name, plan.staging / pdf_name
-        key = renderer.artifact_key(pdf_key(html, plan.assets_digest, config.pdf_variant))
+        key = renderer.artifact_key(pdf_key(html, plan.assets_digest or "", config.pdf_variant))
         cached = cache.get("pdf", key, ".pdf")
         if cached:
             shutil.copyfile(cached, target)
@@ -424,7 +456,7 @@ def _pdf_requests(
             _record_pages(plan, lang, part, json.loads(pages.read_text())["pages"] if pages else 0)
             stats.pdfs_cached += 1
         else:
-            requests.append((plan, lang, part, key, PdfRequest(html, target, roots, config.pdf_variant)))
+            requests.append(_PdfJob(plan, lang, part, key, PdfRequest(html, target, roots, config.pdf_variant)))
     return requests
 
 
@@ -435,9 +467,10 @@ def _record_pages(plan: _Plan, lang: str, part: str, pages: int) -> None:
         plan.pages[lang] = pages
 
 
-def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildReport) -> None:
+def _collect_pdfs(started: list[_StartedPdf], cache: ArtifactCache, report: BuildReport) -> None:
     failures = []
-    for plan, lang, part, key, request, future in started:
+    for job, future in ((s.job, s.future) for s in started):
+        plan, lang, part = job.plan, job.lang, job.part
         config = plan.project.config
         result, error = future.result()
         if result is None:
@@ -449,8 +482,8 @@ def _collect_pdfs(started: list[tuple], cache: ArtifactCache, report: BuildRepor
                 "pdf.refused_url",
                 f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)",
             )
-        cache.put_file("pdf", key, ".pdf", request.pdf_path)
-        cache.put_text("pdf", key, ".json", json.dumps({"pages": result.pages}))
+        cache.put_file("pdf", job.key, ".pdf", job.request.pdf_path)
+        cache.put_text("pdf", job.key, ".json", json.dumps({"pages": result.pages}))
         _record_pages(plan, lang, part, result.pages)
         report.stats.pdfs_made += 1
         report.stats.pdfs_made_names.append(f"{config.slug}/{lang}" + (f"/{part}" if part else ""))

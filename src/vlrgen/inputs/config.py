@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vlrgen import reference
+from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
 from vlrgen.problems import BuildFailed, Location, Problems
 
 __all__ = [
@@ -63,6 +63,7 @@ SCHEMA: dict[str, str] = {
 }
 TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA}
 PER_LANGUAGE = "<lang>"  # a schema key ending in .<lang> takes one key per language code
+CONFIG_KIND = TomlKind("config", f"{CONFIG_NAME} is not UTF-8 text", hint="save it as UTF-8 in your editor")
 REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
 
 
@@ -135,27 +136,11 @@ def load_config(project: Path, problems: Problems) -> Config | None:
             f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}",
         )
         return None
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(
-            Location(path, line, 1),
-            "config.encoding",
-            f"{CONFIG_NAME} is not UTF-8 text",
-            hint="save it as UTF-8 in your editor",
-        )
+    toml = read_toml(path, CONFIG_KIND, problems)
+    if toml is None:
         return None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col = _decode_error_position(str(exc))
-        problems.add(Location(path, line, col), "config.syntax", f"not valid TOML: {exc}".split(" (at")[0])
-        return None
-    locations = locate_keys(text, path)
-    values = _flatten(raw, "", problems, locations, path)
-    return _validate(path, values, locations, problems)
+    values = _flatten(toml.data, "", problems, toml.locations, path)
+    return _validate(path, values, toml.locations, problems)
 
 
 def load_config_strictly(project: Path) -> Config:
@@ -165,30 +150,6 @@ def load_config_strictly(project: Path) -> Config:
     if problems.errors or config is None:
         raise BuildFailed(problems.items)
     return config
-
-
-def _decode_error_position(message: str) -> tuple[int, int]:
-    match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match[1]), int(match[2])) if match else (1, 1)
-
-
-def locate_keys(text: str, path: Path) -> dict[str, Location]:
-    """Map each dotted key to the line and column where it is written."""
-    found: dict[str, Location] = {}
-    table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.match(r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$", stripped)
-        if header:
-            table = header[1].replace('"', "").replace(" ", "")
-            found.setdefault(table, Location(path, number, line.index("[") + 1))
-            continue
-        key = re.match(r"\s*([A-Za-z0-9_.\"-]+)\s*=", line)
-        if key:
-            dotted = key[1].replace('"', "")
-            full = f"{table}.{dotted}" if table else dotted
-            found.setdefault(full, Location(path, number, line.index(key[1]) + 1))
-    return found
 
 
 def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Location], path: Path) -> dict[str, Any]:
@@ -295,7 +256,9 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
             "config.invalid",
             "survey: only a review with members (a VSR, or a county with [members]) summarises a survey",
         )
-    if None in (name, kind, code, year, county_code) or ("report.slug" in values and slug is None):
+    if name is None or kind is None or code is None or year is None or county_code is None:
+        return None
+    if "report.slug" in values and slug is None:
         return None
     return Config(
         path=path,
@@ -371,10 +334,8 @@ def _member_projects(values: dict, root: Path, path: Path, where, problems: Prob
 
 def _kind_of(config_file: Path) -> str | None:
     """entity.kind of another project, or None when it cannot be read (its own check will say why)."""
-    try:
-        kind = tomllib.loads(config_file.read_text(encoding="utf-8-sig")).get("entity", {}).get("kind")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return None
+    entity = (peek_toml(config_file) or {}).get("entity")
+    kind = entity.get("kind") if isinstance(entity, dict) else None
     return kind if isinstance(kind, str) else None
 
 

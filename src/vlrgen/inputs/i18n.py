@@ -21,7 +21,6 @@ import functools
 import math
 import re
 import string
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
 from vlrgen import reference
-from vlrgen.inputs.config import locate_keys
+from vlrgen.inputs.tomlfile import TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
 __all__ = ["LANGUAGE_CODE", "PERCENT_UNITS", "Language", "available_languages", "load_languages"]
@@ -37,6 +36,7 @@ __all__ = ["LANGUAGE_CODE", "PERCENT_UNITS", "Language", "available_languages", 
 PERCENT_UNITS = {"%", "prosent", "percent"}
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a catalog's file name: nb.toml, nn.toml, smj.toml
 LANGUAGE_KEYS = ("name", "locale")  # the [language] table of a catalog
+CATALOG_KIND = TomlKind("i18n", "message catalog is not UTF-8 text", not_toml="message catalog is not valid TOML")
 
 
 @dataclass(frozen=True)
@@ -163,24 +163,13 @@ def load_languages(
 
 def _read_catalog(path: Path, code: str, problems: Problems, origin: dict, about: dict) -> dict[str, str]:
     """A catalog's messages (flattened: `ui.contents`); its `[language]` table goes into `about`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(Location(path, 1, 1), "i18n.encoding", "message catalog is not UTF-8 text")
+    toml = read_toml(path, CATALOG_KIND, problems)
+    if toml is None:
         return {}
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(match[1]), int(match[2])) if match else (1, 1)
-        problems.add(
-            Location(path, line, col), "i18n.syntax", f"message catalog is not valid TOML: {exc}".split(" (at")[0]
-        )
-        return {}
-    locations = locate_keys(text, path)
+    raw = dict(toml.data)
     language = raw.pop("language", {})
     for key, value in language.items() if isinstance(language, dict) else [("", language)]:
-        where = locations.get(f"language.{key}", locations.get("language", Location(path, 1, 1)))
+        where = toml.locate(f"language.{key}", "language")
         if key not in LANGUAGE_KEYS:
             problems.add(where, "i18n.language", '[language] holds name = "…" and locale = "…" only')
         elif not isinstance(value, str) or not value.strip():
@@ -189,7 +178,7 @@ def _read_catalog(path: Path, code: str, problems: Problems, origin: dict, about
             about[key] = (value.strip(), where)
     flat = {}
     for key, value in _flatten(raw):
-        where = locations.get(key, Location(path, 1, 1))
+        where = toml.locate(key)
         if not isinstance(value, str):
             problems.add(where, "i18n.not_text", f'message "{key}" must be a text in quotes')
             continue

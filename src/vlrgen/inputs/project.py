@@ -12,9 +12,10 @@ from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.content import Narrative, load_narrative
-from vlrgen.inputs.dataset import Dataset, load_dataset
+from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
+from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
@@ -39,7 +40,8 @@ class Project:
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
     """The data a project's config names, with text in its report languages (the build passes a loader
-    that reuses cached results)."""
+    that reuses cached results). Called only for a config that names a catalogue."""
+    assert config.indicators_path is not None
     return load_dataset(
         config.indicators_path,
         config.observations_path,
@@ -160,7 +162,7 @@ def _gather_review(
         problems.warn(
             config.locate("survey.answers"),
             "survey.no_members",
-            f"no municipality of this review is in {config.survey.answers.name}, so no survey chart is made",
+            f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
     return Project(config, narrative, dataset, languages, template_dirs, members, survey)
 

@@ -1,4 +1,4 @@
-"""Declared data sources: raw files mapped to indicator observations by configuration, not code.
+"""Declared data sources: the sources file, checked, as `SourceSpec`s (reading them is `series`).
 
 A sources file (TOML, named by `data.sources` in vlrgen.toml) lists `[[source]]` files and, for
 each, one or more `[[source.series]]`: which columns hold entity, period and value, which rows
@@ -9,18 +9,15 @@ inhabitant, scale). See README, "Declared data sources", for every key.
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vlrgen import reference
 from vlrgen.inputs.entities import resolve_entity
-from vlrgen.inputs.tables import Cell, ReadOptions, Row, Table, detect_decimal, parse_number, read_table
+from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
+from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Observation", "SeriesSpec", "SourceSpec", "load_source_specs", "parse_period", "read_sources"]
+__all__ = ["SeriesSpec", "SourceSpec", "load_source_specs"]
 
 SOURCE_KEYS = {
     "file",
@@ -48,8 +45,8 @@ SERIES_KEYS = {
     "per_inhabitant",
     "exclude",
 }
-FORMATS = ("csv", "xlsx", "opensdg")
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
+SOURCES_KIND = TomlKind("source", "the sources file is not UTF-8 text")
 
 
 @dataclass(frozen=True)
@@ -80,43 +77,19 @@ class SourceSpec:
     location: Location
 
 
-@dataclass(frozen=True)
-class Observation:
-    """One value of one indicator for one entity and period, with the cell it came from."""
-
-    indicator: str
-    entity: str
-    period: int
-    value: float | None
-    period_label: str
-    location: Location
-    derived: str = ""  # "sum": a county total vlrgen added up from the municipalities (county_totals)
-
-
 def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     """Read and check the sources file; every problem is reported with its line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        raw = tomllib.loads(text)
-    except UnicodeDecodeError:
-        problems.add(Location(path, 1, 1), "source.encoding", "the sources file is not UTF-8 text")
+    toml = read_toml(path, SOURCES_KIND, problems)
+    if toml is None:
         return []
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+), column (\d+)", str(exc))
-        problems.add(
-            Location(path, int(match[1]) if match else 1, int(match[2]) if match else 1),
-            "source.syntax",
-            f"not valid TOML: {exc}".split(" (at")[0],
-        )
-        return []
-    where = _locate(text, path)
+    raw = toml.data
     entries = raw.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problems.add(Location(path, 1, 1), "source.invalid", "write each file as a [[source]] table (two brackets)")
         return []
     specs = []
     for index, entry in enumerate(entries, start=1):
-        spec = _source_spec(path.parent, entry, index, where, problems)
+        spec = _source_spec(path.parent, entry, index, toml, problems)
         if spec:
             specs.append(spec)
     for key in raw:
@@ -130,26 +103,10 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     return specs
 
 
-def _locate(text: str, path: Path) -> dict[tuple[int, int, str], Location]:
-    """(source number, series number or 0, key) → location, for [[source]] / [[source.series]] files."""
-    found: dict[tuple[int, int, str], Location] = {}
-    source = series = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if re.match(r"\[\[\s*source\s*\]\]", stripped):
-            source, series = source + 1, 0
-            found[(source, 0, "")] = Location(path, number, 1)
-        elif re.match(r"\[\[\s*source\.series\s*\]\]", stripped):
-            series += 1
-            found[(source, series, "")] = Location(path, number, 1)
-        elif key := re.match(r"\s*([A-Za-z0-9_\"-]+)\s*=", line):
-            found.setdefault((source, series, key[1].strip('"')), Location(path, number, line.index(key[1]) + 1))
-    return found
-
-
-def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Problems) -> SourceSpec | None:
+def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: Problems) -> SourceSpec | None:
     def at(key: str, series: int = 0) -> Location:
-        return where.get((index, series, key)) or where.get((index, series, "")) or where[(index, 0, "")]
+        table = f"source[{index}]" + (f".series[{series}]" if series else "")
+        return toml.locate_setting(f"{table}.{key}", table, f"source[{index}]")
 
     ok = _check_keys(entry, SOURCE_KEYS, lambda k: at(k), "source", problems)
     file = entry.get("file")
@@ -160,7 +117,7 @@ def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Pro
     if not path.is_file():
         problems.add(at("file"), "source.missing_file", f"file {file} does not exist")
         return None
-    fmt = entry.get("format") or ("xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv")
+    fmt = entry.get("format") or reader_for(path).format
     if fmt not in FORMATS:
         problems.add(at("format"), "source.invalid", f'format must be one of {", ".join(FORMATS)}, got "{fmt}"')
         ok = False
@@ -201,7 +158,8 @@ def _source_spec(base: Path, entry: dict, index: int, where: dict, problems: Pro
 
 def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | None:
     ok = _check_keys(item, SERIES_KEYS, at, "series", problems)
-    defaults = {"period": "Year", "value": "Value"} if fmt == "opensdg" else {}
+    reader = reader_named(fmt)
+    defaults = reader.series_defaults if reader else {}
     values = {**defaults, **item}
     for key in ("indicator", "period", "value"):
         if not isinstance(values.get(key), str) or not values.get(key):
@@ -290,259 +248,3 @@ def _columns_of(series: SeriesSpec) -> list[str]:
     columns = [series.value, series.period] + [c for c, _ in series.filters + series.excludes]
     columns += [c for c in (series.entity, series.period_label) if c]
     return columns
-
-
-def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observation]:
-    observations: list[Observation] = []
-    for spec in specs:
-        table = read_table(spec.path, spec.options, problems)
-        if table is None:
-            continue
-        for series in spec.series:
-            observations.extend(_read_series(spec, table, series, problems))
-    return observations
-
-
-def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Observation]:
-    rows = _filtered(spec, table, series, problems)
-    decimal = (
-        spec.decimal
-        if spec.decimal != "auto"
-        else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
-    )
-    grouped: dict[tuple[str, int], list[tuple[float | None, str, Location, int]]] = defaultdict(list)
-    unknown: dict[str, list[Location]] = defaultdict(list)
-    notes: dict[str, tuple[Location, str]] = {}
-    for row in rows:
-        period = parse_period(row[series.period], problems)
-        entity, valid_until = (
-            (series.entity_code, 9999)
-            if series.entity_code
-            else _entity(row[series.entity], unknown, notes, period[0] if period else None)
-        )
-        value, ok = parse_number(row[series.value], decimal, spec.thousands)
-        if not ok:
-            problems.add(
-                row[series.value].location,
-                "source.not_a_number",
-                f'"{row[series.value].text}" is not a number (column {series.value})',
-                hint=_number_hint(row[series.value].text, decimal),
-            )
-        if entity is None or period is None or not ok:
-            continue
-        label = row[series.period_label].text if series.period_label else period[1]
-        grouped[(entity, period[0])].append((value, label, row[series.value].location, valid_until))
-    if len(notes) <= 3:
-        for location, note in notes.values():
-            problems.warn(location, "source.entity_mapped", note)
-    elif notes:
-        first = min((loc for loc, _ in notes.values()), key=lambda loc: loc.line)
-        examples = "; ".join(note for _, note in list(notes.values())[:3])
-        problems.warn(
-            first,
-            "source.entity_mapped",
-            f"{len(notes)} historic codes or names were mapped to 2024 codes ({series.indicator}), e.g. {examples}",
-        )
-    for text, locations in unknown.items():
-        resolution = resolve_entity(text)
-        more = f" ({len(locations)} rows)" if len(locations) > 1 else ""
-        message = (resolution.note or f'"{text}" is not a known municipality, county or the nation') + more
-        problems.add(
-            locations[0],
-            "source.unknown_entity",
-            message,
-            hint=f'did you mean "{resolution.suggestion}"?'
-            if resolution.suggestion
-            else "use the 2024 name or kommunenummer",
-        )
-    values = _combine(grouped, series, problems)
-    if series.county_totals:
-        values = _add_county_totals(values)
-    return _finish(values, series, problems)
-
-
-def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Row]:
-    rows = list(table.rows)
-    for column, wanted in series.filters:
-        present = {r.text(column) for r in rows}
-        for value in wanted:
-            if value not in present:
-                guess = difflib.get_close_matches(value, sorted(present), n=1)
-                problems.add(
-                    series.locations.get("filter", spec.location),
-                    "source.filter_matches_nothing",
-                    f'no row of {spec.path.name} has {column} = "{value}"',
-                    hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file",
-                )
-        rows = [r for r in rows if r.text(column) in wanted]
-    for column, unwanted in series.excludes:
-        kept = [r for r in rows if r.text(column) not in unwanted]
-        if len(kept) == len(rows):  # a declared exclusion is deliberate; one that finds nothing is a typo
-            problems.warn(
-                series.locations.get("exclude", spec.location),
-                "source.exclude_matches_nothing",
-                f"exclude: no row of {spec.path.name} has {column} = {' or '.join(unwanted)}",
-            )
-        rows = kept
-    if spec.format == "opensdg":  # the headline series: every disaggregation column empty
-        fixed = {series.period, series.value} | {c for c, _ in series.filters}
-        rows = [r for r in rows if all(not text for name, text in r.texts().items() if name not in fixed)]
-    return rows
-
-
-def _entity(cell: Cell, unknown: dict, notes: dict, period: int | None) -> tuple[str | None, int]:
-    """The 2024 code; a historic code is noted unless it was a plain renumbering in that year."""
-    resolution = resolve_entity(cell.text)
-    if resolution.code is None:
-        unknown[cell.text].append(cell.location)
-    elif resolution.note and not (
-        resolution.old_code
-        and period is not None
-        and reference.renumbered(resolution.old_code, resolution.code, period)
-    ):
-        notes.setdefault(cell.text, (cell.location, resolution.note))
-    return resolution.code, resolution.valid_until
-
-
-def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
-    """(year, label): 2024, 2024-01-01, 2004-2010 (end year), 2019/2020 or 2019/20 (school year)."""
-    text = cell.text.strip()
-    if cell.number is not None and float(cell.number).is_integer():
-        text = str(int(cell.number))
-    patterns = (
-        (r"(\d{4})", lambda m: (int(m[1]), "")),
-        (r"(\d{4})-\d{2}-\d{2}(?:[ T].*)?", lambda m: (int(m[1]), "")),
-        (r"(\d{4})(?:-\d{2}|M\d{2}|K\d|Q\d)", lambda m: (int(m[1]), "")),  # month or quarter: its year
-        (r"(\d{4})\s*[-–]\s*(\d{4})", lambda m: (int(m[2]), text)),
-        (r"(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
-        (r"\d{4}/\d{2,4}\s*[-–]\s*(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
-    )
-    for pattern, result in patterns:
-        match = re.fullmatch(pattern, text)
-        if match:
-            return result(match)
-    problems.add(
-        cell.location,
-        "source.invalid_period",
-        f'period "{cell.text}" is not understood',
-        hint="use a year (2024), a date (2024-01-01), a month (2024M01), a range (2018-2024) "
-        "or a school year (2023/2024)",
-    )
-    return None
-
-
-def _number_hint(text: str, decimal: str) -> str:
-    if decimal == "." and re.fullmatch(r"-?\d+,\d+\s*%?", text):
-        return 'decimal comma? set decimal = ","'
-    if decimal == "," and re.fullmatch(r"-?\d+\.\d+\s*%?", text):
-        return 'decimal point? set decimal = "."'
-    return "a missing value may be empty, .., : or -"
-
-
-def _combine(
-    grouped: dict, series: SeriesSpec, problems: Problems
-) -> dict[tuple[str, int], tuple[float | None, str, Location]]:
-    """One value per entity and period; rows under older codes give way to rows under newer codes."""
-    combined = {}
-    replaced = 0
-    duplicates: list[tuple[tuple[str, int], list]] = []
-    incomplete: list[tuple[tuple[str, int], list]] = []
-    for key, items in grouped.items():
-        newest = max(item[3] for item in items)
-        if any(item[3] < newest for item in items):  # a file with both old and new codes for one place
-            replaced += sum(item[3] < newest for item in items)
-            items = [item for item in items if item[3] == newest]
-        if len(items) > 1 and series.aggregate == "none":
-            duplicates.append((key, items))
-            continue
-        present = [item[0] for item in items if item[0] is not None]
-        if len(items) > 1 and len(present) < len(items) and series.aggregate in ("sum", "mean"):
-            incomplete.append((key, items))
-            present = []  # a total over incomplete rows would look real but be too small
-        if not present:
-            value = None
-        elif series.aggregate == "mean":
-            value = sum(present) / len(present)
-        elif series.aggregate == "last":
-            value = items[-1][0]
-        else:
-            value = sum(present)
-        combined[key] = (value, items[-1][1] if series.aggregate == "last" else items[0][1], items[0][2])
-    _report_duplicates(duplicates, series, problems)
-    if incomplete:
-        (entity, period), items = min(incomplete, key=lambda d: d[1][0][2].line)
-        missing = next(item for item in items if item[0] is None)
-        more = f" and {len(incomplete) - 1} more" if len(incomplete) > 1 else ""
-        problems.warn(
-            missing[2],
-            "source.incomplete_total",
-            f"{series.indicator} for {entity} in {period}{more} is left missing: some of the rows to "
-            f"{series.aggregate} have no value",
-        )
-    if replaced:
-        first = min((item[2] for items in grouped.values() for item in items), key=lambda loc: loc.line)
-        problems.warn(
-            first,
-            "source.older_codes_replaced",
-            f"{replaced} rows under older codes were left out because the file also has rows for the same "
-            f"places under newer codes ({series.indicator})",
-        )
-    return combined
-
-
-def _report_duplicates(duplicates: list, series: SeriesSpec, problems: Problems, shown: int = 10) -> None:
-    """Each duplicated entity-period is an error; past the first few they are summarised in one line."""
-    hint = 'add a filter to keep one row, or set aggregate = "sum", "mean" or "last"'
-    ordered = sorted(duplicates, key=lambda d: d[1][1][2].line)
-    for (entity, period), items in ordered[:shown]:
-        problems.add(
-            items[1][2],
-            "source.duplicate",
-            f"{len(items)} rows give {series.indicator} for {entity} in {period} (first on line {items[0][2].line})",
-            hint=hint,
-        )
-    if len(ordered) > shown:
-        rest = ordered[shown:]
-        problems.add(
-            rest[0][1][1][2],
-            "source.duplicate",
-            f"{len(rest)} more entity-periods of {series.indicator} have more than one row "
-            f"(from line {rest[0][1][1][2].line} on)",
-            hint=hint,
-        )
-
-
-def _add_county_totals(values: dict) -> dict:
-    """Add a county value as the sum of its municipalities, for periods where all of them have one."""
-    result = dict(values)
-    members: dict[str, set[str]] = defaultdict(set)
-    for place in reference.municipalities().values():
-        members[place.county_code].add(place.code)
-    periods = {period for _, period in values}
-    for county, codes in members.items():
-        for period in periods:
-            if (county, period) in values:
-                continue
-            items = [values.get((code, period)) for code in codes]
-            if all(item is not None and item[0] is not None for item in items):
-                result[(county, period)] = (sum(item[0] for item in items), items[0][1], items[0][2], "sum")
-    return result
-
-
-def _finish(values: dict, series: SeriesSpec, problems: Problems) -> list[Observation]:
-    observations = []
-    for (entity, period), (value, label, location, *derived) in sorted(values.items()):
-        if value is not None and series.per_inhabitant:
-            population = reference.populations().get((entity, period))
-            if not population:
-                problems.add(
-                    location,
-                    "source.no_population",
-                    f"no population figure for {entity} on 1 January {period}, so no value per inhabitant",
-                )
-                continue
-            value = value / population
-        if value is not None:
-            value = round(value * series.scale, 10)
-        observations.append(Observation(series.indicator, entity, period, value, label, location, *derived))
-    return observations

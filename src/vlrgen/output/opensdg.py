@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vlrgen import reference
 from vlrgen.inputs.project import Project
+from vlrgen.inputs.tables import plain_number
 
 __all__ = ["export_opensdg", "opensdg_id"]
 
@@ -66,7 +67,7 @@ def _data_csv(rows: list[tuple[int, str, float]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Year", "Geography", "Value"])
     for year, geography, value in sorted(rows, key=lambda r: (r[1] != "", r[1], r[0])):
-        writer.writerow([year, geography, repr(value) if not float(value).is_integer() else int(value)])
+        writer.writerow([year, geography, plain_number(value)])
     return buffer.getvalue()
 
 

@@ -1,194 +1,26 @@
-"""Artifacts: the content-addressed cache and the executor that makes charts and PDFs.
+"""The executor: runs the build's tasks serially or in worker processes, and hands back futures.
 
-Every chart and PDF is keyed by a digest of exactly what it depends on (for a chart: its data,
-labels, colours, fonts and library versions; for a PDF: the final HTML and every asset file it
-can reference, the PDF variant and library versions). A rebuild redoes only artifacts whose key
-is not in the cache; a failed artifact is never stored. Work runs through one executor
-interface: serial for `--jobs 1`, otherwise a process pool whose workers are recycled so
-memory stays bounded (WeasyPrint does not give memory back).
+It knows nothing of what a task does: the pipeline gives it functions and items, the modules
+a worker should import before its first task, and a warm-up function. Serial for `--jobs 1`;
+otherwise a queue in this process feeds a process pool, at most `jobs` tasks at once, whose
+workers are recycled after a bounded number of heavy tasks so memory stays bounded (WeasyPrint
+does not give memory back). An incremental build can keep one forked standby process ready.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import hashlib
 import heapq
-import json
+import importlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
-from importlib import metadata
-from pathlib import Path
 
-from vlrgen import __version__
-from vlrgen.charts.timeseries import ChartJob, draw_chart
+__all__ = ["TASKS_PER_WORKER", "Executor", "make_executor"]
 
-__all__ = [
-    "CACHE_NAME",
-    "TASKS_PER_WORKER",
-    "ArtifactCache",
-    "BuildStats",
-    "Executor",
-    "assets_digest",
-    "chart_key",
-    "data_key",
-    "draw_chart_task",
-    "make_executor",
-    "pdf_key",
-]
-
-CACHE_NAME = ".vlrgen-cache"
-TASKS_PER_WORKER = 6  # PDFs per worker before recycling: a WeasyPrint layout keeps its peak memory
-
-
-@dataclass
-class BuildStats:
-    charts_drawn: int = 0
-    charts_cached: int = 0
-    pdfs_made: int = 0
-    pdfs_cached: int = 0
-    html_changed: list[str] = field(default_factory=list)
-    charts_drawn_names: list[str] = field(default_factory=list)
-    pdfs_made_names: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase, for the benchmark
-
-
-@functools.cache
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def _digest_files(paths: Iterable[Path], relative_to: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(relative_to).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-@functools.cache
-def _font_digest(folder: str) -> str:
-    return _digest_files(Path(folder).glob("*.ttf"), Path(folder))
-
-
-@functools.cache
-def _drawing_code_digest(module: str) -> str:
-    """The source of the module that draws a chart (and of charts.py, which sets up every figure)."""
-    import importlib
-
-    files = {
-        Path(importlib.import_module(name).__file__)
-        for name in (module, "vlrgen.charts.timeseries", "vlrgen.inputs.i18n")
-    }
-    parts = [p.read_bytes() for p in sorted(files)] + [_version("babel").encode()]  # tick labels come from Babel
-    return hashlib.sha256(b"".join(parts)).hexdigest()
-
-
-@functools.cache
-def _reading_code_digest() -> str:
-    """The modules that read data: a change to how files are read must not reuse old results."""
-    package = Path(__file__).parents[1]
-    names = ("inputs/tables", "inputs/entities", "inputs/sources", "inputs/dataset", "reference")
-    files = [package / f"{n}.py" for n in names] + sorted((package / "reference").glob("*.csv"))  # populations, codes
-    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
-
-
-@functools.lru_cache(maxsize=8192)  # asked for when charts start and again when the page is written
-def chart_key(job: ChartJob) -> str:
-    fields = dataclasses.asdict(job)
-    fields["type"] = type(job).__name__
-    fonts = fields.pop("font_dir")
-    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
-    extra = [__version__, _version("matplotlib"), _font_digest(fonts), _drawing_code_digest(type(job).__module__)]
-    return hashlib.sha256("\n".join([payload, *extra]).encode()).hexdigest()
-
-
-def assets_digest(staging: Path) -> str:
-    """Every file under a report's assets and media: all its PDFs can load besides their HTML."""
-    return _digest_files(
-        [p for folder in ("assets", "media") for p in (staging / folder).rglob("*") if p.is_file()], staging
-    )
-
-
-def pdf_key(html_path: Path, assets: str, variant: str | None) -> str:
-    """The final HTML plus the report's assets digest (`assets_digest`)."""
-    parts = [
-        hashlib.sha256(html_path.read_bytes()).hexdigest(),
-        assets,
-        str(variant),
-        __version__,
-        _version("weasyprint"),
-        _version("pydyf"),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def data_key(*paths: Path | None) -> str:
-    """The catalogue, the observations, the sources file and every raw file it names."""
-    import tomllib
-
-    files = {p for p in paths if p}
-    sources = paths[-1]
-    if sources:
-        try:
-            for entry in tomllib.loads(sources.read_text(encoding="utf-8-sig")).get("source", []):
-                if isinstance(entry, dict) and isinstance(entry.get("file"), str):
-                    files.add((sources.parent / entry["file"]).resolve())
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            pass
-    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}|{_reading_code_digest()}".encode())
-    for path in sorted(files):
-        digest.update(str(path).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
-    return digest.hexdigest()
-
-
-class ArtifactCache:
-    """Files by kind and key under one folder; `enabled=False` (``--force``) reads nothing but still stores."""
-
-    def __init__(self, folder: Path, enabled: bool = True):
-        self.folder, self.enabled = folder, enabled
-
-    def path(self, kind: str, key: str, suffix: str) -> Path:
-        return self.folder / kind / key[:2] / f"{key}{suffix}"
-
-    def get(self, kind: str, key: str, suffix: str) -> Path | None:
-        path = self.path(kind, key, suffix)
-        return path if self.enabled and path.is_file() else None
-
-    def put_file(self, kind: str, key: str, suffix: str, source: Path) -> None:
-        self.put_bytes(kind, key, suffix, source.read_bytes())
-
-    def put_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> None:
-        target = self.path(kind, key, suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-
-    def put_text(self, kind: str, key: str, suffix: str, text: str) -> None:
-        self.put_bytes(kind, key, suffix, text.encode("utf-8"))
-
-
-def warm_up_task(font_dir: str) -> int:
-    """Run in each new worker while the parent is still reading the project: load fonts and caches."""
-    from vlrgen.charts.timeseries import ChartLine
-
-    line = ChartLine("x", ((2020, 1.0), (2021, 2.0)), "entity")
-    draw_chart(ChartJob("warm-up", "", (line,), "", 1, "#000000", font_dir, locale="root"))  # Babel's neutral locale
-    return os.getpid()
-
-
-def draw_chart_task(jobs: list[ChartJob]) -> list[str]:
-    """One task per batch of charts: a chart takes ~0.1 s, less than sending it to a worker."""
-    return [job.draw() for job in jobs]
+TASKS_PER_WORKER = 6  # heavy tasks (PDFs) per worker before recycling: a WeasyPrint layout keeps its peak memory
 
 
 class Executor:
@@ -214,21 +46,22 @@ class Executor:
         self._standby: _Standby | None = None
         self._standing: list[_Standby] = []  # standby processes given a task
 
-    def warm_up(self, font_dir: Path) -> None:
-        """Start the workers now (a cold build), so their start-up overlaps reading the project.
+    def warm_up(self, function: Callable, item) -> None:
+        """Start the workers now (a cold build), so their start-up overlaps reading the project; each
+        runs `function(item)` first (e.g. loads its fonts).
 
         Starting the pool blocks until the fork server has loaded its modules, so it happens in a
         thread; the first real task waits for that thread.
         """
         if self.jobs > 1:
             self._starting = threading.Thread(
-                target=lambda: [self.submit(warm_up_task, str(font_dir), priority=1e9) for _ in range(self.jobs)],
+                target=lambda: [self.submit(function, item, priority=1e9) for _ in range(self.jobs)],
                 daemon=True,
             )
             self._starting.start()
 
     def stand_by(self, modules: tuple[str, ...]) -> None:
-        """An incremental build: fork one process now that imports `modules` (WeasyPrint) while this one
+        """An incremental build: fork one process now that imports `modules` (e.g. WeasyPrint) while this one
         works out what changed. A lone changed PDF then starts there at once, beside the rest of the
         build, instead of after it in this process; unused, the process is simply ended."""
         if self.jobs > 1 and self._standby is None:
@@ -378,8 +211,6 @@ class _Standby:
 
 
 def _standby_main(connection, modules: tuple[str, ...]) -> None:
-    import importlib
-
     for module in modules:
         importlib.import_module(module)
     try:
@@ -392,7 +223,6 @@ def _standby_main(connection, modules: tuple[str, ...]) -> None:
         connection.send((False, exc))
 
 
-def make_executor(jobs: int | None, pdf: bool) -> Executor:
-    count = jobs or os.cpu_count() or 1
-    preload = ("vlrgen.charts.timeseries", "matplotlib.figure") + (("vlrgen.output.pdf", "weasyprint") if pdf else ())
-    return Executor(count, preload)
+def make_executor(jobs: int | None, preload: tuple[str, ...] = ()) -> Executor:
+    """`jobs` workers (None: one per core) that import `preload` before their first task."""
+    return Executor(jobs or os.cpu_count() or 1, preload)

@@ -1,0 +1,151 @@
+"""Observations: the tidy observations file, and `load_dataset`, which joins them with the catalogue
+and the declared sources into one `Dataset`.
+
+A bad cell is reported, never dropped silently; an empty value cell is a missing value. An
+indicator whose catalogue row was already reported is not reported again for each observation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from vlrgen import reference
+from vlrgen.inputs.catalogue import load_catalogue, tidy_number
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation
+from vlrgen.inputs.series import read_sources
+from vlrgen.inputs.sources import load_source_specs
+from vlrgen.inputs.tables import Row, read_tidy
+from vlrgen.problems import Location, Problems, Severity
+
+__all__ = ["load_dataset", "load_observations"]
+
+REQUIRED = ("indicator", "entity", "period", "value")
+OPTIONAL = ("period_label",)
+
+
+def load_dataset(
+    indicators_path: Path,
+    observations_path: Path | None,
+    problems: Problems,
+    interchange: bool = False,
+    sources_path: Path | None = None,
+    languages: tuple[str, ...] | None = None,
+) -> Dataset:
+    """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
+    languages; None: every language the catalogue has a name column for).
+
+    `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
+    and entities may be any text (not only Norwegian codes).
+    """
+    catalogue = load_catalogue(indicators_path, problems, interchange, languages)
+    indicators, skip = catalogue.indicators, catalogue.rejected
+    observations = (
+        load_observations(observations_path, indicators, problems, check_entities=not interchange, skip=skip)
+        if observations_path
+        else []
+    )
+    files = [indicators_path] + ([observations_path] if observations_path else [])
+    if sources_path:
+        specs = load_source_specs(sources_path, problems)
+        observations += _known(read_sources(specs, problems), indicators, skip, problems)
+        files += [sources_path] + [spec.path for spec in specs]
+    return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))
+
+
+def load_observations(
+    path: Path,
+    indicators: dict[str, Indicator],
+    problems: Problems,
+    check_entities: bool = True,
+    skip: frozenset[str] | None = frozenset(),
+) -> list[Observation]:
+    """`skip`: indicator ids already reported in the catalogue; None when the catalogue could not be read."""
+    table = read_tidy(path, REQUIRED, OPTIONAL, problems)
+    observations: list[Observation] = []
+    for row in table.rows if table else ():
+        indicator = row.text("indicator")
+        before = len(problems.items)
+        already_reported = indicator not in indicators and (skip is None or indicator in skip)
+        if indicator not in indicators and not already_reported:
+            _unknown_indicator(indicator, row["indicator"].location, indicators, problems)
+        _check_entity(row, check_entities, problems)
+        period = _period(row, problems)
+        at = row["value"].location
+        value, _ = tidy_number(row.text("value"), at, "value", problems, "leave the cell empty for a missing value")
+        if already_reported or period is None or any(p.severity is Severity.ERROR for p in problems.items[before:]):
+            continue
+        label = row.text("period_label") if "period_label" in row else ""
+        observations.append(Observation(indicator, row.text("entity"), period, value, label, at))
+    return observations
+
+
+def _check_entity(row: Row, check_entities: bool, problems: Problems) -> None:
+    entity = row.text("entity")
+    if not entity:
+        problems.add(row["entity"].location, "data.invalid", "entity is empty")
+    elif check_entities and reference.place(entity) is None:
+        problems.add(
+            row["entity"].location,
+            "data.unknown_entity",
+            f'"{entity}" is not a municipality, county or nation code (2024 structure)',
+            hint="use 4-digit kommunenummer, 2-digit fylkesnummer or 0 for Norway",
+        )
+
+
+def _period(row: Row, problems: Problems) -> int | None:
+    text = row.text("period")
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    problems.add(
+        row["period"].location,
+        "data.invalid_period",
+        f'period "{text}" is not a year',
+        hint="use the (end) year, e.g. 2024; put the published period text in period_label",
+    )
+    return None
+
+
+def _unknown_indicator(indicator: str, at: Location, indicators: dict[str, Indicator], problems: Problems) -> None:
+    guess = difflib.get_close_matches(indicator, list(indicators), n=1)
+    problems.add(
+        at,
+        "data.unknown_indicator",
+        f'indicator "{indicator}" is not in the indicator catalogue',
+        hint=f'did you mean "{guess[0]}"?' if guess else "add it to the catalogue first",
+    )
+
+
+def _known(
+    raw: list[Observation], indicators: dict[str, Indicator], skip: frozenset[str] | None, problems: Problems
+) -> list[Observation]:
+    """The declared sources' observations of catalogued indicators; each unknown indicator reported once."""
+    observations: list[Observation] = []
+    unknown: dict[str, Location] = {}
+    for o in raw:
+        if o.indicator in indicators:
+            observations.append(o)
+        elif skip is not None and o.indicator not in skip:
+            unknown.setdefault(o.indicator, o.location)
+    for indicator, location in unknown.items():
+        _unknown_indicator(indicator, location, indicators, problems)
+    return observations
+
+
+def _without_duplicates(observations: list[Observation], problems: Problems) -> tuple[Observation, ...]:
+    seen: dict[tuple[str, str, int], Location] = {}
+    kept = []
+    for o in observations:
+        key = (o.indicator, o.entity, o.period)
+        if key in seen:
+            first = seen[key]
+            where = f"line {first.line}" if first.path == o.location.path else f"{first.path.name}, line {first.line}"
+            row = Location(o.location.path, o.location.line, 1, o.location.cell)
+            problems.add(
+                row, "data.duplicate", f"{o.indicator} for {o.entity} in {o.period} appears twice (first on {where})"
+            )
+            continue
+        seen[key] = o.location
+        kept.append(o)
+    return tuple(kept)

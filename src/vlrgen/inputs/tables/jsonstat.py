@@ -1,0 +1,92 @@
+"""JSON-stat2 datasets, as `vlrgen fetch ssb` stores them (`data/ssb/<table>.json`), read as a table.
+
+The table has, per dimension, a code column and a `(tekst)` label column, then `value`: the same
+layout as the tidy CSV stored beside the JSON, so a `[[source]]` may name either file. A value
+cell keeps its number; a status marker such as `..` stands in for a missing value. A cell's
+location is its position in the dataset's value list, `file:value[12]`.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import product
+from pathlib import Path
+from typing import Any, ClassVar
+
+from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, find_header
+from vlrgen.inputs.tables.numbers import plain_number
+from vlrgen.problems import Location, Problems
+
+__all__ = ["JsonStatReader", "jsonstat_records", "jsonstat_to_rows"]
+
+# (the dimension codes and labels, the value or None, the status marker or "") per value position
+Record = tuple[list[str], float | None, str]
+
+
+class JsonStatReader(TableReader):
+    format = "jsonstat"
+    extensions: ClassVar[tuple[str, ...]] = (".json",)
+
+    def read(self, path: Path, options: ReadOptions, problems: Problems) -> Table | None:
+        try:
+            header, records = jsonstat_records(json.loads(path.read_text(encoding="utf-8-sig")))
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            hint = "store it with vlrgen fetch ssb, or declare the CSV stored beside it"
+            message = f"the file is not a JSON-stat2 dataset: {exc}"
+            problems.add(Location(path, 1, 1), f"{options.code}.jsonstat", message, hint=hint)
+            return None
+        if find_header(path, [header], options, problems) is None:
+            return None
+        index = {name: i for i, name in reversed(list(enumerate(header)))}
+        rows = tuple(_row(path, position, record, index) for position, record in enumerate(records))
+        cells = tuple(Cell(name, Location(path, cell=f"dimension.{name}")) for name in header)
+        return Table(path, tuple(header), rows, Location(path, 1, 1), header_cells=cells)
+
+
+def _row(path: Path, position: int, record: Record, index: dict[str, int]) -> Row:
+    texts, value, marker = record
+    at = Location(path, cell=f"value[{position}]")
+    cells = [Cell(text, at) for text in texts]
+    cells.append(Cell(marker if value is None else plain_number(value), at, value))
+    return Row(path, 0, [c.text for c in cells], index, cells=cells)
+
+
+def jsonstat_records(data: Any) -> tuple[list[str], list[Record]]:
+    """The header (per dimension its code and label column, then `value`) and one record per value."""
+    if not isinstance(data, dict) or data.get("class") != "dataset" or "id" not in data:
+        raise ValueError('expected {"class": "dataset", ...}')
+    categories = []
+    for dim in data["id"]:
+        category = data["dimension"][dim]["category"]
+        index = category.get("index")
+        codes = (
+            sorted(index, key=lambda code: index[code])
+            if isinstance(index, dict)
+            else (index or list(category["label"]))
+        )
+        categories.append([(code, category.get("label", {}).get(code, code)) for code in codes])
+    values = data["value"]
+    if isinstance(values, dict):  # sparse form
+        values = [values.get(str(i)) for i in range(_size(categories))]
+    status = data.get("status") or {}
+    records = []
+    for position, combination in enumerate(product(*categories)):
+        value = values[position] if position < len(values) else None
+        marker = status.get(str(position)) if isinstance(status, dict) else None
+        texts = [part for code, label in combination for part in (code, label)]
+        records.append((texts, None if value is None else float(value), marker or ""))
+    header = [name for dim in data["id"] for name in (dim, f"{dim} (tekst)")] + ["value"]
+    return header, records
+
+
+def jsonstat_to_rows(data: Any) -> list[list[str]]:
+    """JSON-stat2 dataset → header + rows of text, as `vlrgen fetch` writes the tidy CSV."""
+    header, records = jsonstat_records(data)
+    return [header] + [texts + [marker if value is None else plain_number(value)] for texts, value, marker in records]
+
+
+def _size(categories: list) -> int:
+    size = 1
+    for category in categories:
+        size *= len(category)
+    return size
