@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from vlrgen import reference
@@ -32,9 +33,13 @@ def load_dataset(
     interchange: bool = False,
     sources_path: Path | None = None,
     languages: tuple[str, ...] | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> Dataset:
     """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
     languages; None: every language the catalogue has a name column for).
+
+    `roots`: the folders the files a sources file names must lie in (a project's `Config.roots`;
+    by default the sources file's own folder).
 
     `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
     and entities may be any text (not only Norwegian codes).
@@ -48,7 +53,7 @@ def load_dataset(
     )
     files = [indicators_path] + ([observations_path] if observations_path else [])
     if sources_path:
-        specs = load_source_specs(sources_path, problems)
+        specs = load_source_specs(sources_path, problems, roots)
         observations += _known(read_sources(specs, problems), indicators, skip, problems)
         files += [sources_path] + [spec.path for spec in specs]
     return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))

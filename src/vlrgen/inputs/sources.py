@@ -9,9 +9,11 @@ inhabitant, scale). See README, "Declared data sources", for every key.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import resolve_entity
 from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
@@ -77,8 +79,13 @@ class SourceSpec:
     location: Location
 
 
-def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
-    """Read and check the sources file; every problem is reported with its line."""
+def load_source_specs(path: Path, problems: Problems, roots: Sequence[Path] | None = None) -> list[SourceSpec]:
+    """Read and check the sources file; every problem is reported with its line.
+
+    Every `file =` must resolve inside `roots` (the project's allowed folders; by default the sources
+    file's own folder); one that does not is refused at its `file =` line and never opened.
+    """
+    roots = tuple(roots) if roots is not None else (path.parent,)
     toml = read_toml(path, SOURCES_KIND, problems)
     if toml is None:
         return []
@@ -89,7 +96,7 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
         return []
     specs = []
     for index, entry in enumerate(entries, start=1):
-        spec = _source_spec(path.parent, entry, index, toml, problems)
+        spec = _source_spec(path.parent, roots, entry, index, toml, problems)
         if spec:
             specs.append(spec)
     for key in raw:
@@ -103,7 +110,9 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     return specs
 
 
-def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: Problems) -> SourceSpec | None:
+def _source_spec(
+    base: Path, roots: tuple[Path, ...], entry: dict, index: int, toml: TomlFile, problems: Problems
+) -> SourceSpec | None:
     def at(key: str, series: int = 0) -> Location:
         table = f"source[{index}]" + (f".series[{series}]" if series else "")
         return toml.locate_setting(f"{table}.{key}", table, f"source[{index}]")
@@ -113,7 +122,9 @@ def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: 
     if not isinstance(file, str) or not file:
         problems.add(at("file"), "source.invalid", 'every [[source]] needs file = "path/to/file.csv"')
         return None
-    path = (base / file).resolve()
+    path = confine(base / file, roots, problems, at("file"), "file", shown=file)
+    if path is None:
+        return None
     if not path.is_file():
         problems.add(at("file"), "source.missing_file", f"file {file} does not exist")
         return None
