@@ -15,7 +15,7 @@ from pathlib import Path
 from vlrgen import reference
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import LANGUAGE_CODE
-from vlrgen.inputs.tables import Cell, Row, parse_number, read_tidy
+from vlrgen.inputs.tables import RANGE_HINT, Cell, Row, parse_number, range_problem, read_tidy
 from vlrgen.problems import Location, Problems, Severity
 
 __all__ = ["DIRECTIONS", "RELATIONS", "Catalogue", "load_catalogue"]
@@ -233,7 +233,9 @@ def tidy_number(
 ) -> tuple[float | None, bool]:
     """(value, ok) of a number in a tidy file: None for an empty cell; not ok after reporting a problem."""
     value, ok = parse_number(Cell(text, at), plain=True)
-    if not ok:
+    if not ok and (why := range_problem(Cell(text, at), plain=True)):
+        problems.add(at, "data.out_of_range", f'"{text}" {why} (column {column})', hint=RANGE_HINT)
+    elif not ok:
         hint = "decimal comma? write 86.8, not 86,8" if re.fullmatch(r"-?\d+,\d+", text) else fallback_hint
         problems.add(at, "data.not_a_number", f'"{text}" is not a number (column {column})', hint=hint)
     return value, ok

@@ -16,6 +16,7 @@ from pathlib import Path
 from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import resolve_entity
 from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
+from vlrgen.inputs.tables.numbers import MAX_MAGNITUDE
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
@@ -205,9 +206,12 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         )
         ok = False
     scale = values.get("scale", 1)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < abs(scale) < MAX_MAGNITUDE:
         problems.add(
-            at("scale"), "source.invalid", f"scale must be a number, e.g. 100 for fraction → percent, got {scale!r}"
+            at("scale"),
+            "source.invalid",
+            f"scale must be a number other than 0 and smaller in size than 1e15, e.g. 100 for fraction → "
+            f"percent, got {scale!r}",
         )
         ok = False
     if not ok:

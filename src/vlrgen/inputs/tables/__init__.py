@@ -7,13 +7,22 @@ and `-` mean "missing" and are never read as zero.
 """
 
 from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, field_offsets
-from vlrgen.inputs.tables.numbers import MISSING_MARKERS, detect_decimal, parse_number, plain_number
+from vlrgen.inputs.tables.numbers import (
+    MISSING_MARKERS,
+    RANGE_HINT,
+    detect_decimal,
+    number_problem,
+    parse_number,
+    plain_number,
+    range_problem,
+)
 from vlrgen.inputs.tables.registry import FORMATS, READERS, read_table, reader_for, reader_named
 from vlrgen.inputs.tables.tidy import TIDY, read_tidy
 
 __all__ = [
     "FORMATS",
     "MISSING_MARKERS",
+    "RANGE_HINT",
     "READERS",
     "TIDY",
     "Cell",
@@ -23,8 +32,10 @@ __all__ = [
     "TableReader",
     "detect_decimal",
     "field_offsets",
+    "number_problem",
     "parse_number",
     "plain_number",
+    "range_problem",
     "read_table",
     "read_tidy",
     "reader_for",

@@ -9,6 +9,8 @@ location is its position in the dataset's value list, `file:value[12]`.
 from __future__ import annotations
 
 import json
+import math
+import re
 from itertools import product
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,7 +19,7 @@ from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReade
 from vlrgen.inputs.tables.numbers import plain_number
 from vlrgen.problems import Location, Problems
 
-__all__ = ["JsonStatReader", "jsonstat_records", "jsonstat_to_rows"]
+__all__ = ["JsonStatReader", "jsonstat_records", "jsonstat_to_rows", "read_json"]
 
 # (the dimension codes and labels, the value or None, the status marker or "") per value position
 Record = tuple[list[str], float | None, str]
@@ -29,8 +31,8 @@ class JsonStatReader(TableReader):
 
     def read(self, path: Path, options: ReadOptions, problems: Problems) -> Table | None:
         try:
-            header, records = jsonstat_records(json.loads(path.read_text(encoding="utf-8-sig")))
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            header, records = jsonstat_records(read_json(path.read_text(encoding="utf-8-sig")))
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             hint = "store it with vlrgen fetch ssb, or declare the CSV stored beside it"
             message = f"the file is not a JSON-stat2 dataset: {exc}"
             problems.add(Location(path, 1, 1), f"{options.code}.jsonstat", message, hint=hint)
@@ -73,9 +75,10 @@ def jsonstat_records(data: Any) -> tuple[list[str], list[Record]]:
     for position, combination in enumerate(product(*categories)):
         value = values[position] if position < len(values) else None
         marker = status.get(str(position)) if isinstance(status, dict) else None
-        texts = [part for code, label in combination for part in (code, label)]
-        records.append((texts, None if value is None else float(value), marker or ""))
-    header = [name for dim in data["id"] for name in (dim, f"{dim} (tekst)")] + ["value"]
+        texts = [str(part) for code, label in combination for part in (code, label)]
+        number, text = _number(value)
+        records.append((texts, number, str(marker or "") if value is None else text))
+    header = [name for dim in map(str, data["id"]) for name in (dim, f"{dim} (tekst)")] + ["value"]
     return header, records
 
 
@@ -83,6 +86,35 @@ def jsonstat_to_rows(data: Any) -> list[list[str]]:
     """JSON-stat2 dataset → header + rows of text, as `vlrgen fetch` writes the tidy CSV."""
     header, records = jsonstat_records(data)
     return [header] + [texts + [marker if value is None else plain_number(value)] for texts, value, marker in records]
+
+
+class _Written(str):
+    """A JSON number kept as written, because float() would change it: 1e-400 (to 0), 1e400, NaN, Infinity."""
+
+
+def read_json(text: str) -> Any:
+    """JSON, with every number float() cannot keep left as its text (for the number parser to refuse)."""
+    return json.loads(text, parse_float=_json_float, parse_constant=_Written)
+
+
+def _json_float(text: str) -> float | str:
+    value = float(text)
+    mantissa = re.split("[eE]", text)[0]
+    return value if math.isfinite(value) and (value != 0 or not re.search("[1-9]", mantissa)) else _Written(text)
+
+
+def _number(value: Any) -> tuple[float | None, str]:
+    """A JSON number as a float (a whole number too large for a float becomes infinity, refused where it
+    is read); anything else (text, true, a number kept as written) as text, which the number parser then
+    reads or refuses with its place."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(value), ""
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf, ""
+    if isinstance(value, str):
+        return None, value[:200]
+    return None, "" if value is None else json.dumps(value, ensure_ascii=False)[:200]
 
 
 def _size(categories: list) -> int:

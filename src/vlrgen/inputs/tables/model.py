@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Cell", "ReadOptions", "Row", "Table", "TableReader", "field_offsets", "find_header"]
+__all__ = ["Cell", "ReadOptions", "Row", "Table", "TableReader", "column_letter", "field_offsets", "find_header"]
 
 HEADER_SEARCH = 50  # rows searched for the header (title rows above it are skipped)
 
@@ -27,9 +27,25 @@ class Cell:
 
 
 class Row:
-    """One data row. Texts are read without building locations; `row[column]` gives a located Cell."""
+    """One data row. Texts are read without building locations; `row[column]` gives a located Cell.
 
-    __slots__ = ("_cells", "_delimiter", "_index", "_line", "_offsets", "_path", "_raw", "_texts")
+    A CSV row finds a cell's column from its raw line; a spreadsheet row (`sheet` set) holds the numbers
+    the sheet stored, and names a cell `Sheet!C14` from the row's first column; other readers give cells.
+    """
+
+    __slots__ = (
+        "_cells",
+        "_delimiter",
+        "_first_column",
+        "_index",
+        "_line",
+        "_numbers",
+        "_offsets",
+        "_path",
+        "_raw",
+        "_sheet",
+        "_texts",
+    )
 
     def __init__(
         self,
@@ -40,9 +56,13 @@ class Row:
         raw: str = "",
         delimiter: str = ",",
         cells: list[Cell] | None = None,
+        sheet: str | None = None,
+        numbers: list[float | None] | None = None,
+        first_column: int = 1,
     ):
         self._path, self._line, self._texts, self._index = path, line, texts, index
         self._raw, self._delimiter, self._cells = raw, delimiter, cells
+        self._sheet, self._numbers, self._first_column = sheet, numbers, first_column
         self._offsets: list[int] | None = None
 
     @property
@@ -60,13 +80,31 @@ class Row:
         return {column: self._texts[i] for column, i in self._index.items()}
 
     def __getitem__(self, column: str) -> Cell:
-        position = self._index[column]
+        return self.cell_at(self._index[column])
+
+    def cell_at(self, position: int) -> Cell:
+        """The cell at a 0-based position of the row (a spreadsheet row: with its stored number)."""
         if self._cells is not None:
             return self._cells[position]
+        text = self._texts[position] if position < len(self._texts) else ""
+        if self._sheet is not None:
+            column = self._first_column + position
+            number = self._numbers[position] if self._numbers and position < len(self._numbers) else None
+            reference = f"{self._sheet}!{column_letter(column)}{self._line}"
+            return Cell(text, Location(self._path, self._line, column, cell=reference), number)
         if self._offsets is None:
             self._offsets = field_offsets(self._raw, self._delimiter) if self._raw else []
         column_number = self._offsets[position] if position < len(self._offsets) else 1
-        return Cell(self._texts[position], Location(self._path, self._line, column_number))
+        return Cell(text, Location(self._path, self._line, column_number))
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA: a spreadsheet's name for a column."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
