@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from vlrgen import reference
 from vlrgen.inputs.dataset import Observation
 from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.picks import pick_columns
 from vlrgen.inputs.sources import SeriesSpec, SourceSpec
 from vlrgen.inputs.tables import (
     RANGE_HINT,
@@ -60,8 +61,10 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
         table = read_table(spec.path, spec.options, problems, spec.format)
         if table is None:
             continue
-        for series in spec.series:
-            observations.extend(_read_series(spec, table, series, problems))
+        for declared in spec.series:
+            picked = pick_columns(spec, table, declared, problems)  # each column at one place, or reported
+            if picked is not None:
+                observations.extend(_read_series(spec, *picked, problems))
     return observations
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import resolve_entity
 from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
+from vlrgen.inputs.tables.columns import column_position
 from vlrgen.inputs.tables.numbers import MAX_MAGNITUDE
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
@@ -48,6 +49,10 @@ SERIES_KEYS = {
     "per_inhabitant",
     "exclude",
 }
+# A column may be picked by its place instead of (or as well as) its name: `value_column = "D"` or `= 4`.
+# Needed where a header names two columns alike; with both, the header at that place must read the name.
+PICKED_BY_PLACE = ("entity", "period", "period_label", "value")
+SERIES_KEYS |= {f"{key}_column" for key in PICKED_BY_PLACE}
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
 SOURCES_KIND = TomlKind("source", "the sources file is not UTF-8 text")
 
@@ -66,6 +71,7 @@ class SeriesSpec:
     aggregate: str = "none"  # AGGREGATES: e.g. "sum" over sectors, "mean" of monthly values
     county_totals: bool = False
     per_inhabitant: bool = False
+    positions: tuple[tuple[str, int], ...] = ()  # (key, 0-based column) picked by place: ("value", 3)
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
 
@@ -172,20 +178,23 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     ok = _check_keys(item, SERIES_KEYS, at, "series", problems)
     reader = reader_named(fmt)
     defaults = reader.series_defaults if reader else {}
-    values = {**defaults, **item}
+    values = {**{k: v for k, v in defaults.items() if f"{k}_column" not in item}, **item}
+    positions, picked = _positions(values, at, problems)
+    ok = ok and picked
     for key in ("indicator", "period", "value"):
-        if not isinstance(values.get(key), str) or not values.get(key):
+        if (not isinstance(values.get(key), str) or not values.get(key)) and key not in dict(positions):
             problems.add(
                 at(key),
                 "source.invalid",
-                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})',
+                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})'
+                + (f' or {key}_column = "C" (its place)' if key != "indicator" else ""),
             )
             ok = False
     for key in ("entity", "entity_code", "period_label"):
         if key in values and not isinstance(values[key], str):
             problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {values[key]!r}")
             ok = False
-    if bool(values.get("entity")) == bool(values.get("entity_code")):
+    if bool(values.get("entity") or "entity" in dict(positions)) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
         ok = False
     selections = {}
@@ -229,8 +238,8 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         entity_code = resolved
     return SeriesSpec(
         indicator=values["indicator"],
-        value=values["value"],
-        period=values["period"],
+        value=values.get("value", ""),
+        period=values.get("period", ""),
         entity=values.get("entity"),
         entity_code=entity_code,
         period_label=values.get("period_label"),
@@ -240,8 +249,26 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         aggregate=values.get("aggregate", "none"),
         county_totals=bool(values.get("county_totals", False)),
         per_inhabitant=bool(values.get("per_inhabitant", False)),
+        positions=positions,
         locations={k: at(k) for k in values},
     )
+
+
+def _positions(values: dict, at, problems: Problems) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """The columns a series picks by place (`value_column = "D"` or `4`), and whether every one is valid."""
+    positions, ok = [], True
+    for key in PICKED_BY_PLACE:
+        raw = values.get(f"{key}_column")
+        if raw is None:
+            continue
+        position = column_position(raw)
+        if position is None:
+            message = f'{key}_column must be a column letter like "D" or a number from 1, like 4, got {raw!r}'
+            problems.add(at(f"{key}_column"), "source.invalid", message)
+            ok = False
+        else:
+            positions.append((key, position))
+    return tuple(positions), ok
 
 
 def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problems) -> bool:
@@ -260,6 +287,7 @@ def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problem
 
 
 def _columns_of(series: SeriesSpec) -> list[str]:
+    """The columns a series names (those picked by place only are found by place, not in the header)."""
     columns = [series.value, series.period] + [c for c, _ in series.filters + series.excludes]
-    columns += [c for c in (series.entity, series.period_label) if c]
-    return columns
+    columns += [series.entity or "", series.period_label or ""]
+    return [c for c in columns if c]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from vlrgen.inputs.config import Survey
 from vlrgen.inputs.entities import resolve_entity
-from vlrgen.inputs.tables import ReadOptions, read_table
+from vlrgen.inputs.tables import ReadOptions, Table, read_table
+from vlrgen.inputs.tables.columns import report_duplicates
 from vlrgen.problems import Problems
 
 __all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
@@ -54,7 +55,7 @@ def load_survey(survey: Survey, languages: tuple[str, ...], problems: Problems) 
         return None
     required = (survey.entity_column,) + tuple(q.column for q in questions)
     table = read_table(survey.answers, ReadOptions(required=required), problems)
-    if table is None:
+    if table is None or not _written_once(table, required, problems):
         return None
     answers: dict[str, dict[str, str]] = {}
     first_line: dict[str, int] = {}
@@ -105,7 +106,7 @@ def _answer(row, question: Question, problems: Problems) -> str:
 def _load_questions(path: Path, languages: tuple[str, ...], problems: Problems) -> tuple[Question, ...] | None:
     per_language = tuple(f"{field}_{lang}" for lang in languages for field in ("question", "answers"))
     table = read_table(path, ReadOptions(required=QUESTION_COLUMNS + per_language), problems)
-    if table is None:
+    if table is None or not _written_once(table, QUESTION_COLUMNS + per_language, problems):
         return None
     questions = []
     for row in table.rows:
@@ -131,6 +132,11 @@ def _load_questions(path: Path, languages: tuple[str, ...], problems: Problems) 
         texts = {lang: row.text(f"question_{lang}") for lang in languages}
         questions.append(Question(row.text("column"), texts, answers, labels))
     return tuple(questions)
+
+
+def _written_once(table: Table, columns: tuple[str, ...], problems: Problems) -> bool:
+    hint = "a column the survey reads must be written once in the header; rename the other"
+    return report_duplicates(table, columns, problems, "survey.duplicate_column", 'the survey column "{name}"', hint)
 
 
 def summarise_question(

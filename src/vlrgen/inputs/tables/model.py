@@ -7,8 +7,9 @@ header is the first row holding every column the caller needs, unless `header_ro
 
 from __future__ import annotations
 
+import copy
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -79,6 +80,12 @@ class Row:
     def texts(self) -> dict[str, str]:
         return {column: self._texts[i] for column, i in self._index.items()}
 
+    def with_index(self, index: dict[str, int]) -> Row:
+        """The same row, its columns found through `index` (a table with columns picked by place)."""
+        row = copy.copy(self)
+        row._index = index
+        return row
+
     def __getitem__(self, column: str) -> Cell:
         return self.cell_at(self._index[column])
 
@@ -117,6 +124,11 @@ class Table:
     encoding: str = "utf-8"
     header_cells: tuple[Cell, ...] = ()  # one per column, where each name is written
     left_out: tuple[Row, ...] = ()  # rows reported as malformed and not in `rows`
+
+    def with_names(self, names: dict[str, int]) -> Table:
+        """The table with more names for columns (`"Andel [D]"` → 3), for a series that picks by place."""
+        index = {column: i for i, column in reversed(list(enumerate(self.columns)))} | names
+        return replace(self, rows=tuple(row.with_index(index) for row in self.rows))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """vlrgen's own tidy CSV files (indicator catalogue, observations): one layout, checked strictly.
 
-UTF-8, comma-separated, the header on line 1, every row as wide as the header, numbers with a
-decimal point. Their problems are `data.*` problems; a column the file should not have is a warning.
+UTF-8, comma-separated, the header on line 1 with each column written once, every row as wide as
+the header, numbers with a decimal point. Their problems are `data.*` problems; a column the file should not have is a warning.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from vlrgen.inputs.tables.columns import report_duplicates
 from vlrgen.inputs.tables.model import Cell, ReadOptions, Table
 from vlrgen.inputs.tables.registry import read_table
 from vlrgen.problems import Location, Problems
@@ -41,6 +42,9 @@ def read_tidy(
     """
     table = read_table(path, TIDY, problems, format="csv")
     if table is None:
+        return None
+    hint = "each column of this file is written once; remove or rename the other"
+    if not report_duplicates(table, table.columns, problems, "data.duplicate_column", 'the column "{name}"', hint):
         return None
     missing = [c for c in required if c not in table.columns]
     for column in missing:
