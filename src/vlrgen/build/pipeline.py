@@ -71,7 +71,7 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     """
     assert config.indicators_path is not None  # called only for a config that names a catalogue
     paths = (config.indicators_path, config.observations_path, config.sources_path)
-    scope = f"{','.join(config.languages)}|{','.join(map(str, config.roots))}"  # what may be read decides what is
+    scope = f"{','.join(config.languages)}|{','.join(map(str, config.roots))}|{config.limits}"  # what may be read
     key = hashlib.sha256(f"{data_key(*paths)}|{scope}".encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if cache and key else None
     if stored:

@@ -15,7 +15,7 @@ from pathlib import Path
 from vlrgen import reference
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import LANGUAGE_CODE
-from vlrgen.inputs.tables import RANGE_HINT, Cell, Row, parse_number, range_problem, read_tidy
+from vlrgen.inputs.tables import RANGE_HINT, Cell, Row, TableLimits, parse_number, range_problem, read_tidy
 from vlrgen.problems import Location, Problems, Severity
 
 __all__ = ["DIRECTIONS", "RELATIONS", "Catalogue", "load_catalogue"]
@@ -50,7 +50,11 @@ class Catalogue:
 
 
 def load_catalogue(
-    path: Path, problems: Problems, interchange: bool = False, languages: tuple[str, ...] | None = None
+    path: Path,
+    problems: Problems,
+    interchange: bool = False,
+    languages: tuple[str, ...] | None = None,
+    limits: TableLimits | None = None,
 ) -> Catalogue:
     """The catalogue, with its texts in `languages` (the report languages; None: every language the
     catalogue has a name column for).
@@ -67,7 +71,7 @@ def load_catalogue(
         texts_in.extend(dict.fromkeys(names) if languages is None else languages)
         return interchange or _check_text_columns(path, header, texts_in, languages is None, problems)
 
-    table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header)
+    table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header, limits)
     indicators: dict[str, Indicator] = {}
     for row in table.rows if table else ():
         indicator = _indicator(row, required, texts_in, indicators, interchange, problems)

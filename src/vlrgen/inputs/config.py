@@ -14,6 +14,7 @@ from typing import Any
 
 from vlrgen import reference
 from vlrgen.inputs.confine import LinkLoop, confine, resolve_strictly
+from vlrgen.inputs.tables.model import TableLimits
 from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
 from vlrgen.problems import BuildFailed, Location, Problems
 
@@ -52,6 +53,10 @@ SCHEMA: dict[str, str] = {
     "data.observations": "tidy observations CSV (indicator, entity, period, value), optional with data.sources",
     "data.sources": "declared data sources (TOML): raw files mapped to indicators, optional with data.observations",
     "branding.logo": "logo image inside the project folder (optional)",
+    "limits.rows": "most rows read from one table or sheet, default 500 000",
+    "limits.cells": "most cells read from one table or sheet (rows × columns), default 5 000 000",
+    "limits.cell_characters": "most characters in one cell, default 32 767 (Excel's own limit)",
+    "limits.file_megabytes": "largest data file read, in MB (a spreadsheet part unpacked: the same; a sheet: ten times), default 100",
     "project.shared": 'folders outside this project that it may read data, survey and template files from, e.g. ["../data"]',
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
@@ -110,6 +115,7 @@ class Config:
     member_scope: str | None = None  # "all", "in_data" or None (only the member projects)
     survey: Survey | None = None
     shared: tuple[Path, ...] = ()  # [project] shared, resolved: folders besides `root` the project may read from
+    limits: TableLimits = field(default_factory=TableLimits)  # [limits]: how much one data table may ask
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
@@ -239,6 +245,7 @@ def _validate(
         base_year = 2015
 
     shared = _shared_folders(values, root, where, problems)
+    limits = _limits(values, bad)
     roots = (root, *shared)
     paths = {}
     for key, default, must_exist in (
@@ -306,6 +313,7 @@ def _validate(
         member_scope=scope,
         survey=survey,
         shared=shared,
+        limits=limits,
     )
 
 
@@ -407,6 +415,21 @@ def _check_entity(code: str | None, kind: str | None, name: str | None, at: Loca
             at, "config.entity_name", f'entity.name "{name}" differs from the official name "{place.name}" for {code}'
         )
     return place.county_code
+
+
+def _limits(values: dict, bad) -> TableLimits:
+    """`[limits]`: in vlrgen.toml, not per source, since how much work a build may take is the business
+    of whoever builds the project (a sources file is shared by several projects and describes data)."""
+    given = {}
+    for name in ("rows", "cells", "cell_characters", "file_megabytes"):
+        value = values.get(f"limits.{name}")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            bad(f"limits.{name}", "a whole number from 1")
+        else:
+            given[name] = value
+    return TableLimits(**given)
 
 
 def _shared_folders(values: dict, root: Path, where, problems: Problems) -> tuple[Path, ...]:

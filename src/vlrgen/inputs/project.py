@@ -50,6 +50,7 @@ def load_config_data(config: Config, problems: Problems) -> Dataset:
         sources_path=config.sources_path,
         languages=config.languages,
         roots=config.roots,
+        limits=config.limits,
     )
 
 
@@ -92,7 +93,14 @@ def gather_project(
             )
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
-    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages, config.roots)
+    key = (
+        config.indicators_path,
+        config.observations_path,
+        config.sources_path,
+        config.languages,
+        config.roots,
+        config.limits,
+    )
     if datasets is not None and key in datasets:
         dataset = datasets[key]
     else:
@@ -152,6 +160,7 @@ def _gather_review(
                 member.sources_path,
                 member.languages,
                 member.roots,
+                member.limits,
             )
             if datasets is None or key not in datasets:
                 loaded = load_data(member, problems)
@@ -167,7 +176,7 @@ def _gather_review(
             "config.no_members",
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
-    survey = load_survey(config.survey, config.languages, problems) if config.survey else None
+    survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
             config.locate("survey.answers"),

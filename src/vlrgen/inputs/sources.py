@@ -15,7 +15,7 @@ from pathlib import Path
 
 from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import resolve_entity
-from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
+from vlrgen.inputs.tables import FORMATS, ReadOptions, TableLimits, reader_for, reader_named
 from vlrgen.inputs.tables.columns import column_position
 from vlrgen.inputs.tables.numbers import MAX_MAGNITUDE
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
@@ -86,7 +86,9 @@ class SourceSpec:
     location: Location
 
 
-def load_source_specs(path: Path, problems: Problems, roots: Sequence[Path] | None = None) -> list[SourceSpec]:
+def load_source_specs(
+    path: Path, problems: Problems, roots: Sequence[Path] | None = None, limits: TableLimits | None = None
+) -> list[SourceSpec]:
     """Read and check the sources file; every problem is reported with its line.
 
     Every `file =` must resolve inside `roots` (the project's allowed folders; by default the sources
@@ -103,7 +105,7 @@ def load_source_specs(path: Path, problems: Problems, roots: Sequence[Path] | No
         return []
     specs = []
     for index, entry in enumerate(entries, start=1):
-        spec = _source_spec(path.parent, roots, entry, index, toml, problems)
+        spec = _source_spec(path.parent, roots, entry, index, toml, problems, limits or TableLimits())
         if spec:
             specs.append(spec)
     for key in raw:
@@ -118,7 +120,13 @@ def load_source_specs(path: Path, problems: Problems, roots: Sequence[Path] | No
 
 
 def _source_spec(
-    base: Path, roots: tuple[Path, ...], entry: dict, index: int, toml: TomlFile, problems: Problems
+    base: Path,
+    roots: tuple[Path, ...],
+    entry: dict,
+    index: int,
+    toml: TomlFile,
+    problems: Problems,
+    limits: TableLimits,
 ) -> SourceSpec | None:
     def at(key: str, series: int = 0) -> Location:
         table = f"source[{index}]" + (f".series[{series}]" if series else "")
@@ -170,6 +178,7 @@ def _source_spec(
         sheet=entry.get("sheet"),
         cell_range=entry.get("range"),
         required=required,
+        limits=limits,
     )
     return SourceSpec(path, fmt, options, decimal, entry.get("thousands", ""), tuple(series), at("file"))
 

@@ -6,7 +6,7 @@ in one place (`numbers.parse_number`), per the source's decimal mark; SSB's mark
 and `-` mean "missing" and are never read as zero.
 """
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, field_offsets
+from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableLimits, TableReader, field_offsets
 from vlrgen.inputs.tables.numbers import (
     MISSING_MARKERS,
     RANGE_HINT,
@@ -29,6 +29,7 @@ __all__ = [
     "ReadOptions",
     "Row",
     "Table",
+    "TableLimits",
     "TableReader",
     "detect_decimal",
     "field_offsets",

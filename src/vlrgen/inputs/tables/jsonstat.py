@@ -15,11 +15,11 @@ from itertools import product
 from pathlib import Path
 from typing import Any, ClassVar
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, find_header
+from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableLimits, TableReader, find_header
 from vlrgen.inputs.tables.numbers import plain_number
 from vlrgen.problems import Location, Problems
 
-__all__ = ["JsonStatReader", "jsonstat_records", "jsonstat_to_rows", "read_json"]
+__all__ = ["JsonStatReader", "TooManyValues", "jsonstat_records", "jsonstat_to_rows", "read_json"]
 
 # (the dimension codes and labels, the value or None, the status marker or "") per value position
 Record = tuple[list[str], float | None, str]
@@ -31,7 +31,14 @@ class JsonStatReader(TableReader):
 
     def read(self, path: Path, options: ReadOptions, problems: Problems) -> Table | None:
         try:
-            header, records = jsonstat_records(read_json(path.read_text(encoding="utf-8-sig")))
+            header, records = jsonstat_records(read_json(path.read_text(encoding="utf-8-sig")), options.limits)
+        except TooManyValues as exc:
+            limits = options.limits
+            setting = "rows" if exc.values > limits.rows else "cells"
+            message = f"the dataset holds {exc.values:,} values; at most {limits.rows:,} rows of at most {limits.cells:,} cells are read"
+            at = Location(path, cell="value")
+            problems.add(at, f"{options.code}.too_many_{setting}", message.replace(",", " "), hint=limits.hint(setting))
+            return None
         except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             hint = "store it with vlrgen fetch ssb, or declare the CSV stored beside it"
             message = f"the file is not a JSON-stat2 dataset: {exc}"
@@ -53,8 +60,18 @@ def _row(path: Path, position: int, record: Record, index: dict[str, int]) -> Ro
     return Row(path, 0, [c.text for c in cells], index, cells=cells)
 
 
-def jsonstat_records(data: Any) -> tuple[list[str], list[Record]]:
-    """The header (per dimension its code and label column, then `value`) and one record per value."""
+class TooManyValues(ValueError):
+    """The dataset's dimensions multiply to more values than the limits allow."""
+
+    def __init__(self, values: int):
+        super().__init__(f"{values} values")
+        self.values = values
+
+
+def jsonstat_records(data: Any, limits: TableLimits | None = None) -> tuple[list[str], list[Record]]:
+    """The header (per dimension its code and label column, then `value`) and one record per value.
+
+    Raises TooManyValues, before making any record, when the dimensions multiply past `limits`."""
     if not isinstance(data, dict) or data.get("class") != "dataset" or "id" not in data:
         raise ValueError('expected {"class": "dataset", ...}')
     categories = []
@@ -67,9 +84,12 @@ def jsonstat_records(data: Any) -> tuple[list[str], list[Record]]:
             else (index or list(category["label"]))
         )
         categories.append([(code, category.get("label", {}).get(code, code)) for code in codes])
+    size = _size(categories)
+    if limits is not None and (size > limits.rows or size * (2 * len(categories) + 1) > limits.cells):
+        raise TooManyValues(size)
     values = data["value"]
     if isinstance(values, dict):  # sparse form
-        values = [values.get(str(i)) for i in range(_size(categories))]
+        values = [values.get(str(i)) for i in range(size)]
     status = data.get("status") or {}
     records = []
     for position, combination in enumerate(product(*categories)):

@@ -15,7 +15,17 @@ from typing import ClassVar
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Cell", "ReadOptions", "Row", "Table", "TableReader", "column_letter", "field_offsets", "find_header"]
+__all__ = [
+    "Cell",
+    "ReadOptions",
+    "Row",
+    "Table",
+    "TableLimits",
+    "TableReader",
+    "column_letter",
+    "field_offsets",
+    "find_header",
+]
 
 HEADER_SEARCH = 50  # rows searched for the header (title rows above it are skipped)
 
@@ -132,6 +142,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class TableLimits:
+    """How much one table may ask of a reader; past a limit the table is refused with the place where it
+    was passed. A project raises them in vlrgen.toml, `[limits]` (see `inputs/config.py`)."""
+
+    rows: int = 500_000  # six times the example's largest file (80 000 rows); Excel's own limit is 1 048 576
+    cells: int = 5_000_000  # rows × columns, as read; bounds a few very wide rows too
+    cell_characters: int = 32_767  # Excel's own limit for the text of one cell
+    file_megabytes: int = 100  # the file, and each part of a spreadsheet once unpacked
+
+    def hint(self, setting: str, wanted: int | None = None) -> str:
+        current = getattr(self, setting)
+        return f"if the file is right, raise the limit in vlrgen.toml: [limits] {setting} = {wanted or current * 2}"
+
+
+@dataclass(frozen=True)
 class ReadOptions:
     encoding: str = "auto"  # auto, utf-8, utf-8-sig, cp1252, latin-1
     delimiter: str = "auto"
@@ -142,6 +167,7 @@ class ReadOptions:
     code: str = "source"  # problem code prefix: source.encoding, data.encoding…
     exact_width: bool = False  # a row with fewer cells than the header is a problem too
     encoding_hint: str = 'leave encoding out to detect it, or set encoding = "cp1252" for Excel files from Windows'
+    limits: TableLimits = TableLimits()
 
 
 class TableReader:

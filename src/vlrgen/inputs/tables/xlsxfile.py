@@ -6,6 +6,10 @@ location is `file:Sheet!C14`.
 
 The sheet is streamed (openpyxl's read-only mode) in one pass. The sheet's own `<dimension>` is
 not trusted: a file whose dimension says A1:B3 but holds a hundred rows is read to its last row.
+Before openpyxl reads anything, the parts of the file are checked against the limits (`TableLimits`):
+each part that is read whole (shared strings, styles) may unpack to `file_megabytes`, a sheet (which
+is streamed) to ten times that; and the sheet's rows and cells are counted in its unpacked XML, so a
+sheet with too many rows is refused in seconds, not read for minutes.
 A cell openpyxl cannot read (a number cell holding `nan`, `1e-400` or text) becomes that cell's
 text, which the one number parser then refuses with the cell's place, instead of ending the read.
 """
@@ -16,6 +20,7 @@ import contextlib
 import math
 import re
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +33,7 @@ from vlrgen.problems import Location, Problems
 __all__ = ["XlsxReader"]
 
 _COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+SHEET_FACTOR = 10  # a sheet is streamed, so it may unpack to ten times file_megabytes
 
 
 class _Unreadable(str):
@@ -43,6 +49,8 @@ class XlsxReader(TableReader):
     extensions: ClassVar[tuple[str, ...]] = (".xlsx", ".xlsm")
 
     def read(self, path: Path, options: ReadOptions, problems: Problems) -> Table | None:
+        if not _parts_within_limits(path, options, problems):
+            return None
         sheet = _open_sheet(path, options, problems)
         if sheet is None:
             return None
@@ -111,7 +119,75 @@ def _open_sheet(path: Path, options: ReadOptions, problems: Problems) -> tuple[s
         return None
     worksheet = book[name]
     worksheet.reset_dimensions()  # read to the last row written, whatever <dimension> claims
+    part = getattr(worksheet, "_worksheet_path", None)
+    if part and not _rows_within_limits(path, part, name, options, problems):
+        book.close()
+        return None
     return name, worksheet, (bounds[0] or 1, bounds[1] or 1, bounds[2], bounds[3])
+
+
+def _parts_within_limits(path: Path, options: ReadOptions, problems: Problems) -> bool:
+    """Each part of the file unpacks to at most what the limits allow (a zip file says, and keeps to, each
+    part's unpacked size); a file that is not a zip file is left to openpyxl to report."""
+    limits = options.limits
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    for part in parts:
+        sheet = part.filename.startswith("xl/worksheets/")
+        allowed = limits.file_megabytes * 1_000_000 * (SHEET_FACTOR if sheet else 1)
+        if part.file_size > allowed:
+            message = (
+                f"{'the sheet ' if sheet else 'the part '}{part.filename} unpacks to "
+                f"{part.file_size / 1_000_000:,.0f} MB, more than the {allowed / 1_000_000:,.0f} MB read"
+            ).replace(",", " ")
+            problems.add(Location(path), f"{options.code}.too_large", message, hint=limits.hint("file_megabytes"))
+            return False
+    return True
+
+
+def _rows_within_limits(path: Path, part: str, sheet: str, options: ReadOptions, problems: Problems) -> bool:
+    """Count the sheet's rows and cells in its unpacked XML, stopping at the first past a limit."""
+    limits = options.limits
+    rows = cells = 0
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            found_rows = _new_matches(data, tail, b"<row ", b"<row>")
+            cells += _new_matches(data, tail, b"<c ", b"<c>")
+            if rows + found_rows > limits.rows or cells > limits.cells:
+                too_many_rows = rows + found_rows > limits.rows
+                line = _row_number(data, limits.rows - rows) if too_many_rows else 0
+                _too_many(path, sheet, line or limits.rows + 1, too_many_rows, options, problems)
+                return False
+            rows += found_rows
+            tail = data[-4:]  # a pattern across two chunks is found in the next one
+    return True
+
+
+def _new_matches(data: bytes, tail: bytes, *patterns: bytes) -> int:
+    """Matches in `data` that are not wholly in `tail` (the end of the chunk before, counted then)."""
+    return sum(data.count(p) - tail.count(p) for p in patterns)
+
+
+def _row_number(data: bytes, before: int) -> int:
+    """The row number written on the row element after `before` others in `data` (0 when unclear)."""
+    for seen, match in enumerate(re.finditer(rb"<row[ >]", data)):
+        if seen == before:
+            number = re.match(rb'[^>]*?\br="(\d{1,9})"', data[match.end() - 1 : match.end() + 200])
+            return int(number[1]) if number else 0
+    return 0
+
+
+def _too_many(path: Path, sheet: str, line: int, rows: bool, options: ReadOptions, problems: Problems) -> None:
+    limits = options.limits
+    what, setting = (f"{limits.rows:,} rows", "rows") if rows else (f"{limits.cells:,} cells", "cells")
+    message = f"the sheet {sheet} has more than {what}; it is not read".replace(",", " ")
+    at = Location(path, line, 1, cell=f"{sheet}!A{line}")
+    problems.add(at, f"{options.code}.too_many_{setting}", message, hint=limits.hint(setting))
 
 
 def _records(
@@ -119,16 +195,22 @@ def _records(
 ) -> tuple[list[tuple[int, list[str], list[float | None]]], int] | None:
     """Per sheet row of the window: (row number, texts, stored numbers); and the row the window starts on."""
     min_col, min_row, max_col, max_row = window
+    limits = options.limits
     records: list[tuple[int, list[str], list[float | None]]] = []
     line = min_row - 1
+    read = 0
     try:
         with _strict_cells(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for cells in worksheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
                 line = next((c.row for c in cells if getattr(c, "row", None)), line + 1)
+                read += len(cells)
+                if len(records) >= limits.rows or read > limits.cells:  # rows the count above could not see
+                    _too_many(path, name, line, len(records) >= limits.rows, options, problems)
+                    return None
                 texts, numbers = [], []
                 for position, cell in enumerate(cells):
-                    text, number = _value(path, name, line, min_col + position, cell, problems, options.code)
+                    text, number = _value(path, name, line, min_col + position, cell, problems, options)
                     texts.append(text)
                     numbers.append(number)
                 records.append((line, texts, numbers))
@@ -145,10 +227,17 @@ def _records(
 
 
 def _value(
-    path: Path, sheet: str, row: int, column: int, cell: Any, problems: Problems, code: str
+    path: Path, sheet: str, row: int, column: int, cell: Any, problems: Problems, options: ReadOptions
 ) -> tuple[str, float | None]:
     """A cell's text and, for a number cell, its stored number (a percentage as shown: 0.942 → 94.2)."""
     value = getattr(cell, "value", None)
+    code = options.code
+    limit = options.limits.cell_characters
+    if isinstance(value, str) and len(value) > limit:
+        at = Location(path, row, column, cell=f"{sheet}!{column_letter(column)}{row}")
+        message = f"the cell holds {len(value):,} characters; at most {limit:,} are read".replace(",", " ")
+        problems.add(at, f"{code}.cell_too_long", message, hint=options.limits.hint("cell_characters", len(value)))
+        return "", None
     if isinstance(value, _NoResult):
         at = Location(path, row, column, cell=f"{sheet}!{column_letter(column)}{row}")
         problems.add(
