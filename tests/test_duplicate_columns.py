@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import CONFIG
 from sheets import write_xlsx
 from test_number_range import project_with, with_sources
 
@@ -109,13 +110,24 @@ def test_vlrgens_own_files_must_name_each_column_once(tmp_path):
     ], printed
 
 
-def test_a_duplicated_survey_column_is_an_error(tmp_path, example_copy):
-    answers = example_copy / "telemark" / "survey" / "answers.csv"
-    text = answers.read_text(encoding="utf-8").splitlines()
-    answers.write_text("\n".join(line + "," + line.split(",")[-1] for line in text) + "\n", encoding="utf-8")
-    _, problems = check_projects([example_copy / "telemark"])
-    assert [p.code for p in problems.errors] == ["survey.duplicate_column"], problems.errors
-    assert "maturity" in problems.errors[0].message
+def test_a_duplicated_survey_column_is_an_error(tmp_path):
+    county = CONFIG.replace(
+        'name = "Porsgrunn"\ncode = "4001"\nkind = "municipality"', 'name = "Telemark"\ncode = "40"\nkind = "county"'
+    )
+    config = (
+        county
+        + '\n[members]\nmunicipalities = "all"\n\n[survey]\nanswers = "answers.csv"\nquestions = "questions.csv"\n'
+    )
+    files = {
+        "vlrgen.toml": config,
+        "answers.csv": "kommunenummer,plan,plan\n4001,yes,no\n",
+        "questions.csv": "column,question_nb,question_en,answers,answers_nb,answers_en\nplan,Plan?,Plan?,yes;no,Ja;Nei,Yes;No\n",
+    }
+    project = project_with(tmp_path / "p", files)
+    _, problems = check_projects([project])
+    printed = [format_problem(p, project) for p in problems.errors]
+    assert [p.split(": error")[0] for p in printed] == ["answers.csv:1:15"], printed
+    assert 'survey.duplicate_column]: column "plan" is written 2 times' in printed[0]
 
 
 def test_the_build_reads_the_picked_column_into_report_and_download(tmp_path):

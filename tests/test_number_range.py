@@ -197,7 +197,10 @@ THRESHOLD_SETS = st.one_of(st.just(["", "", "", ""]), ordered, st.lists(number_t
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=30,
+    deadline=None,
+    database=None,  # nothing is written into the checkout
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     values=st.lists(number_texts, min_size=1, max_size=4),

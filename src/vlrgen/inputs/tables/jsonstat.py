@@ -39,7 +39,7 @@ class JsonStatReader(TableReader):
             at = Location(path, cell="value")
             problems.add(at, f"{options.code}.too_many_{setting}", message.replace(",", " "), hint=limits.hint(setting))
             return None
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        except (UnicodeDecodeError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
             hint = "store it with vlrgen fetch ssb, or declare the CSV stored beside it"
             message = f"the file is not a JSON-stat2 dataset: {exc}"
             problems.add(Location(path, 1, 1), f"{options.code}.jsonstat", message, hint=hint)
