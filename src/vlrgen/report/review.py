@@ -8,7 +8,7 @@ coverage matrix, survey summaries and one annex page per member. Templates only 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen import __version__, reference
@@ -23,6 +23,7 @@ from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_q
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
+from vlrgen.report.describe import period_text
 from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
@@ -118,6 +119,15 @@ class ReviewView(ReportView):
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
     template: str = "review.html"
+    period_labels: dict[tuple[str, int], str] = field(default_factory=dict)  # (indicator, period) → as published
+
+    def period_of(self, indicator: str, period: object) -> str:
+        """A period of an indicator as its source publishes it ("2023/24–2025/26", not the end year 2025)."""
+        try:
+            key = (indicator, int(str(period)))
+        except ValueError:
+            return period_text(period)
+        return period_text(self.period_labels.get(key) or period)
 
 
 def plan_review(
@@ -134,9 +144,9 @@ def plan_review(
     lang = language.code
     scope = config.entity.code
     members = assessment.members
-    scope_name = (
-        language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.known_place(scope).name
-    )
+    scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.display_name(scope)
+    if scope == reference.NATION_CODE:  # the nation is named in the report's language ("Norway", not "Norge")
+        config = replace(config, entity=replace(config.entity, name=scope_name))
     numbering = Numbering()
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     shares = assessment.shares
@@ -232,6 +242,7 @@ def plan_review(
         highlights=_highlights(shares, survey_blocks, survey, members, language),
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
+        period_labels={(o.indicator, o.period): o.period_label for o in dataset.observations if o.period_label},
     )
 
 
@@ -259,7 +270,7 @@ def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[Annex
     parts = []
     for code in counties:
         own = tuple(p for p in pages if p.member.county_code == code)
-        name = reference.known_place(code).name if code else "–"
+        name = reference.display_name(code) if code else "–"
         parts.append(
             AnnexPart(
                 code or "00",
@@ -378,7 +389,7 @@ def _strip_figure(
         "review.strip_caption",
         indicator=indicator.name[lang],
         unit=indicator.unit[lang],
-        period=dist.label,
+        period=period_text(dist.label),
         n=language.number(len(dist.values), 0),
         members=language.number(len(dist.values) + len(dist.missing), 0),
     )
@@ -399,7 +410,7 @@ def _survey_blocks(
         return ()
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
     if scope == reference.NATION_CODE:
-        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.known_place(c).name))
+        groupings.insert(0, ("county", lambda m: m.county_code, reference.display_name))
     blocks = []
     for index, question in enumerate(survey.questions, start=1):
         figures = []
@@ -470,7 +481,7 @@ def _member_page(
             dist = scope_values.get(result.indicator.id)
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))
-    county = reference.known_place(member.county_code).name if member.county_code else ""
+    county = reference.display_name(member.county_code) if member.county_code else ""
     return MemberPage(
         member,
         county,
