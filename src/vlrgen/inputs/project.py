@@ -16,6 +16,7 @@ from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
+from vlrgen.inputs.shortcodes import check_shortcodes
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
@@ -77,7 +78,7 @@ def gather_project(
     catalogs = load_languages(catalog_dirs, available, problems, report_codes=config.languages)
     check_templates(list(template_dirs), catalogs[config.languages[0]].messages, problems)
     narrative = (
-        load_narrative(config.root, config.narrative_dir, config.languages, problems)
+        load_narrative(config.root, config.narrative_dir, config.languages, problems, own=config.own_sections)
         if config.narrative_dir
         else Narrative({})
     )
@@ -86,6 +87,7 @@ def gather_project(
             return _gather_review(
                 config, narrative, Dataset({}, ()), catalogs, template_dirs, problems, datasets, load_data
             )
+        _check_values(config, narrative, Dataset({}, ()), problems)
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
     key = (config.indicators_path, config.observations_path, config.sources_path, config.languages)
@@ -104,6 +106,7 @@ def gather_project(
     if config.is_review:
         return _gather_review(config, narrative, dataset, catalogs, template_dirs, problems, datasets, load_data)
     _check_goal_commentary(config, narrative, dataset, problems)
+    _check_values(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, catalogs, template_dirs)
 
 
@@ -157,6 +160,7 @@ def _gather_review(
             "config.no_members",
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
+    _check_values(config, narrative, dataset, problems)
     survey = load_survey(config.survey, config.languages, problems) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
@@ -207,6 +211,12 @@ def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, proble
             )
     kept = tuple(o for o in dataset.observations if (o.indicator, o.entity, o.period) not in replaced)
     return Dataset({**member_data.indicators, **dataset.indicators}, kept + tuple(added))
+
+
+def _check_values(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:
+    """The indicators the text quotes ({{< value … >}}) against the catalogue and the entity's data."""
+    codes = [code for _, section in sorted(narrative.sections.items()) for code in section.shortcodes]
+    check_shortcodes(codes, dataset, config.entity.code, config.entity.name, problems)
 
 
 def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:

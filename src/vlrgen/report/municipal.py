@@ -21,6 +21,7 @@ from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.describe import describe_highlights, describe_indicator
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import (
     Figure,
     Numbering,
@@ -109,6 +110,7 @@ def plan_report(
     lang = language.code
     entity = config.entity
     county = assessment.county
+    narrative = fill_values(narrative, assessment.quoted, language)
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
         places[county] = reference.known_place(county).name

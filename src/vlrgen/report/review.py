@@ -23,6 +23,7 @@ from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_q
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
@@ -134,6 +135,7 @@ def plan_review(
     lang = language.code
     scope = config.entity.code
     members = assessment.members
+    narrative = fill_values(narrative, assessment.quoted, language)
     scope_name = (
         language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.known_place(scope).name
     )
