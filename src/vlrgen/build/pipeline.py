@@ -285,7 +285,9 @@ def _published_reports(projects: list[Project], out_dir: Path) -> dict[str, tupl
 def _plan_view(project: Project, assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]):
     config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
     if assessment.entity is not None:
-        return plan_report(config, project.narrative, project.dataset, assessment.entity, language, fonts)
+        return plan_report(
+            config, project.narrative, project.dataset, assessment.entity, language, fonts, project.structured
+        )
     assert assessment.review is not None
     links = {
         m.code: f"../../{m.slug}/{lang}/index.html" if lang in published[m.slug] else f"../../{m.slug}/index.html"
@@ -293,7 +295,15 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
         if m.slug in published
     }
     return plan_review(
-        config, project.narrative, project.dataset, assessment.review, language, fonts, project.survey, links
+        config,
+        project.narrative,
+        project.dataset,
+        assessment.review,
+        language,
+        fonts,
+        project.survey,
+        links,
+        project.structured,
     )
 
 
@@ -533,6 +543,7 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
     shutil.copytree(root / "static", assets)
     shutil.copytree(root / "fonts", assets / "fonts")
     media = {source: target for section in project.narrative.sections.values() for source, target in section.assets}
+    media.update(project.structured.assets)  # case study pictures
     if project.config.logo:
         media[project.config.logo] = project.config.logo.relative_to(project.config.root).as_posix()
     for source, target in sorted(media.items()):

@@ -7,7 +7,7 @@ here judges, plans or writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
@@ -17,6 +17,7 @@ from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
 from vlrgen.inputs.shortcodes import check_shortcodes
+from vlrgen.inputs.structured import StructuredContent, load_structured
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
@@ -37,6 +38,7 @@ class Project:
     template_dirs: tuple[Path, ...]
     members: tuple[Member, ...] = ()  # a review's members (empty for a municipal review)
     survey: SurveyData | None = None
+    structured: StructuredContent = field(default_factory=StructuredContent)  # case studies, measures, engagement log
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
@@ -60,10 +62,26 @@ def gather_project(
     datasets: dict | None = None,
     load_data: LoadData = load_config_data,
 ) -> Project | None:
-    """Phase 1: config, narrative, data and catalogs, with every problem collected.
+    """Phase 1: config, narrative, structured content, data and catalogs, with every problem collected.
 
     `datasets` shares loaded data between projects that name the same files (a county's members).
     """
+    project = _gather(path, problems, languages, formats, datasets, load_data)
+    folder = project.config.narrative_dir if project else None
+    if project is None or folder is None:
+        return project
+    structured = load_structured(project.config.root, folder, project.config.languages, problems)
+    return replace(project, structured=structured)
+
+
+def _gather(
+    path: Path,
+    problems: Problems,
+    languages: tuple[str, ...] | None = None,
+    formats: tuple[str, ...] | None = None,
+    datasets: dict | None = None,
+    load_data: LoadData = load_config_data,
+) -> Project | None:
     config = load_config(path, problems)
     if config is None:
         return None

@@ -105,6 +105,7 @@ class ReportView:
     template: str = "report.html"
     member_pages: tuple[Any, ...] = ()  # a review's member summaries
     annex_parts: tuple[Any, ...] = ()  # a review printed as one PDF per county part
+    structured: Any = None  # a report.structured.StructuredView: case studies, measures, engagement log
 
 
 def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
