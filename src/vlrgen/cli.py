@@ -144,6 +144,37 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
 
 
 @main.command()
+@click.argument("project", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve(project, port) -> None:
+    """Preview PROJECT on http://127.0.0.1:PORT/, rebuilding and reloading the page when a file changes."""
+    from vlrgen.build.serve import serve_project
+
+    found = _projects((project,) if project else ())
+    if len(found) != 1:
+        raise click.BadParameter(f"serve previews one project; found {len(found)} here", param_hint="PROJECT")
+
+    def report(result) -> None:
+        _print_problems(result.problems)
+        state = (
+            f"{len(result.problems.errors)} error(s), the page shows the last good build"
+            if result.problems.errors
+            else "rebuilt"
+        )
+        click.echo(f"vlrgen serve: {state} ({sum(result.stats.seconds.values()):.2f} s)", err=True)
+
+    try:
+        serve_project(
+            found[0], port, report=report, started=lambda url: click.echo(f"vlrgen serve: {url} (Ctrl+C stops)")
+        )
+    except OSError as exc:
+        click.echo(f"vlrgen serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 @click.option(
     "--out",
     "out_dir",

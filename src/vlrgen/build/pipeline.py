@@ -62,6 +62,7 @@ class BuildReport:
     problems: Problems = field(default_factory=Problems)
     built: list[Path] = field(default_factory=list)
     stats: BuildStats = field(default_factory=BuildStats)
+    inputs: list[Path] = field(default_factory=list)  # the project folders and data files read (serve watches them)
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
@@ -139,6 +140,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         executor.stand_by(pdf_modules)
     try:
         projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
+        report.inputs = [p.config.root for p in projects] + [f for p in projects for f in p.dataset.files]
+        report.inputs += [m for p in projects for m in p.config.member_projects]
         report.stats.seconds["gather"] = time.perf_counter() - clock
         # The projects' data stays alive for the whole build: keep the garbage collector from walking it
         # again at every collection while pages (and an edited page's PDF, in this process) are made.

@@ -247,7 +247,29 @@ def render_markdown(
 
     Returns the HTML, the images to copy (source file, path under media/) and the image
     sources that were removed because they are not files inside the project.
+
+    A text rendered before in this process is not parsed again (`vlrgen serve` rebuilds after every
+    edit, and one edit changes one file), as long as every image it uses is still there.
     """
+    key = (text, base_dir, root, prefix, top_level, media_prefix)
+    known = _RENDERED.get(key)
+    if known is not None and all(source.is_file() for source, _ in known[1]):
+        return known[0], list(known[1]), []
+    html, assets, rejected = _render_markdown(text, base_dir, root, prefix, top_level, media_prefix)
+    if not rejected:  # what is refused depends on the files there: always looked at again
+        if len(_RENDERED) >= RENDERED_MAX:
+            _RENDERED.pop(next(iter(_RENDERED)))
+        _RENDERED[key] = (html, tuple(assets))
+    return html, assets, rejected
+
+
+RENDERED_MAX = 2048
+_RENDERED: dict[tuple, tuple[str, tuple[tuple[Path, str], ...]]] = {}
+
+
+def _render_markdown(
+    text: str, base_dir: Path, root: Path, prefix: str, top_level: int, media_prefix: str
+) -> tuple[str, list[tuple[Path, str]], list[str]]:
     assets: list[tuple[Path, str]] = []
     rejected: list[str] = []
     extension = _ReportExtension(prefix, top_level)
