@@ -119,7 +119,12 @@ def main() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core)."
 )
 @click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
-def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
+@click.option(
+    "--with-reviews",
+    is_flag=True,
+    help="Also rebuild the county and national reviews that include these projects and are out of date.",
+)
+def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -> None:
     """Build the reports of PROJECT folders (default: the project here, or every project below here)."""
     options = BuildOptions(
         out_dir=out_dir.resolve(),
@@ -128,6 +133,7 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
         strict=strict,
         jobs=jobs,
         force=force,
+        with_reviews=with_reviews,
     )
     report = build_projects(_projects(projects), options, _progress())
     _print_problems(report.problems)
@@ -141,6 +147,14 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
         f"[charts {s.charts_drawn} drawn, {s.charts_cached} cached; PDFs {s.pdfs_made} made, {s.pdfs_cached} cached]"
         + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else "")
     )
+    _print_stale(report.stale)
+
+
+def _print_stale(stale) -> None:
+    from vlrgen.build.stale import describe_stale
+
+    for line in describe_stale(stale):
+        click.echo(line, err=True)
 
 
 @main.command()
@@ -197,10 +211,21 @@ def clean(out_dir) -> None:
 @main.command()
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. untranslated sections) as errors.")
-def check(projects, strict) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder whose reviews are checked for being out of date.",
+)
+def check(projects, strict, out_dir) -> None:
     """Check PROJECT folders without writing anything (default: the project here, or every project below here)."""
-    _, problems = check_projects(_projects(projects), strict)
+    from vlrgen.build.stale import find_stale_reviews
+
+    found, problems = check_projects(_projects(projects), strict)
     _print_problems(problems)
+    _print_stale(find_stale_reviews(found, out_dir.resolve()))
     errors, warnings = len(problems.errors), len(problems.warnings)
     click.echo(f"vlrgen: {errors} error(s), {warnings} warning(s)", err=bool(errors))
     sys.exit(1 if errors else 0)

@@ -13,6 +13,7 @@ from pathlib import Path
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
+from vlrgen.inputs.fingerprint import member_fingerprint
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
@@ -39,6 +40,7 @@ class Project:
     members: tuple[Member, ...] = ()  # a review's members (empty for a municipal review)
     survey: SurveyData | None = None
     structured: StructuredContent = field(default_factory=StructuredContent)  # case studies, measures, engagement log
+    member_data: dict[str, str] = field(default_factory=dict)  # a review: member code → fingerprint of its own data
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
@@ -140,6 +142,7 @@ def _gather_review(
 ) -> Project:
     """A review's members: its member projects (their data joins the review's) and the municipalities in scope."""
     slugs: dict[str, str] = {}
+    fingerprints: dict[str, str] = {}
     for folder in config.member_projects:
         member = load_config(folder, problems)
         if member is None:
@@ -168,9 +171,9 @@ def _gather_review(
                 loaded = load_data(member, problems)
                 if datasets is not None:
                     datasets[key] = loaded
-            dataset = _merge_member_data(
-                dataset, datasets[key] if datasets is not None else loaded, member.entity.code, problems
-            )
+            own = datasets[key] if datasets is not None else loaded
+            fingerprints[member.entity.code] = member_fingerprint(own, member.entity.code)
+            dataset = _merge_member_data(dataset, own, member.entity.code, problems)
     members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
     if not members:
         problems.add(
@@ -186,7 +189,7 @@ def _gather_review(
             "survey.no_members",
             f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
-    return Project(config, narrative, dataset, languages, template_dirs, members, survey)
+    return Project(config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints)
 
 
 def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, problems: Problems) -> Dataset:
