@@ -157,6 +157,36 @@ def _print_stale(stale) -> None:
         click.echo(line, err=True)
 
 
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--municipality", metavar="CODE", help="Kommunenummer of the municipality (2024 borders), e.g. 4003.")
+@click.option("--county", metavar="CODE", help="Fylkesnummer of the county (2024 borders), e.g. 40.")
+@click.option("--national", is_flag=True, help="The national review of the local government sector (VSR).")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Year under review (default: from the packaged data).")
+def new(folder, municipality, county, national, year) -> None:
+    """Make a new review project in FOLDER, ready to write and to check."""
+    from vlrgen.build.new import new_project, plan_new_project
+
+    chosen = [(kind, code) for kind, code in (("municipality", municipality), ("county", county)) if code]
+    chosen += [("vsr", "0")] if national else []
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --municipality CODE, --county CODE and --national")
+    problems = Problems()
+    project = plan_new_project(chosen[0][1], chosen[0][0], year, problems)
+    _print_problems(problems)
+    if project is None:
+        sys.exit(2)
+    written = new_project(folder, project)
+    if not written:
+        click.echo(f"vlrgen: {folder} already holds a project or one of its files; nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"vlrgen: made a review project for {project.name} in {folder} ({len(written)} files). "
+        f"Next: write the sections in {folder}/narrative/, add data, then `vlrgen check {folder}` and "
+        f"`vlrgen serve {folder}`."
+    )
+
+
 @main.command()
 @click.argument("project", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
