@@ -17,10 +17,19 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
+from vlrgen.report.structured import (
+    MeasuresView,
+    plan_engagement,
+    plan_goal_measures,
+    plan_structured,
+    structured_parts,
+)
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import (
     Figure,
     Numbering,
@@ -104,11 +113,14 @@ def plan_report(
     assessment: EntityAssessment,
     language: Language,
     font_dir: Path,
+    content: StructuredContent | None = None,
 ) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
     entity = config.entity
     county = assessment.county
+    narrative = fill_values(narrative, assessment.quoted, language)
+    content = content or StructuredContent()
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
         places[county] = reference.display_name(county)
@@ -118,6 +130,8 @@ def plan_report(
     row_of = {g.goal: g for g in goal_rows}
     comparisons = assessment.comparisons
     goals, numbering = [], Numbering()
+    engagement = plan_engagement(content, language, numbering)  # the methodology chapter comes first
+    goal_measures: dict[int, MeasuresView] = {}
     for number in sorted(by_goal):
         table = numbering.table()
         kpis, figures = [], []
@@ -143,16 +157,24 @@ def plan_report(
                 comparison_table=numbering.table(),
                 comparison_figures=tuple(compare_figures),
             )
+        if measures := plan_goal_measures(content, number, language, numbering):
+            goal_measures[number] = measures
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
     sections = section_views(narrative, language)
+    annex_tables = (numbering.table(), numbering.table(), numbering.table(), numbering.table())
+    structured = plan_structured(
+        content, language, numbering, tuple(g.number for g in goals), engagement, goal_measures
+    )
+    parts = structured_parts(structured, language)
+    parts["progress"] = [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]
     return MunicipalView(
         config=config,
         language=language,
         sections=sections,
-        contents=plan_contents(sections, {"progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]}),
+        contents=plan_contents(sections, parts),
         cover=plan_cover(
             config,
             language,
@@ -166,7 +188,8 @@ def plan_report(
         goals_without_data=tuple((n, names[n]) for n in reference.goals() if n not in by_goal),
         indicators=used,
         observations=observations,
-        annex_tables=(numbering.table(), numbering.table(), numbering.table(), numbering.table()),
+        annex_tables=annex_tables,
+        structured=structured,
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,

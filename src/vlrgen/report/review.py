@@ -19,11 +19,20 @@ from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.members import Member, band_label
+from vlrgen.inputs.structured import StructuredContent
 from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_question
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
 from vlrgen.report.describe import period_text
+from vlrgen.report.structured import (
+    MeasuresView,
+    plan_engagement,
+    plan_goal_measures,
+    plan_structured,
+    structured_parts,
+)
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
@@ -139,15 +148,20 @@ def plan_review(
     font_dir: Path,
     survey: SurveyData | None,
     links: dict[str, str],
+    content: StructuredContent | None = None,
 ) -> ReviewView:
     """Word and number the judged review in one language; nothing here judges."""
     lang = language.code
     scope = config.entity.code
     members = assessment.members
+    narrative = fill_values(narrative, assessment.quoted, language)
+    content = content or StructuredContent()
     scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.display_name(scope)
     if scope == reference.NATION_CODE:  # the nation is named in the report's language ("Norway", not "Norge")
         config = replace(config, entity=replace(config.entity, name=scope_name))
     numbering = Numbering()
+    engagement = plan_engagement(content, language, numbering)  # the methodology chapter comes first
+    goal_measures: dict[int, MeasuresView] = {}
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     shares = assessment.shares
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
@@ -165,6 +179,8 @@ def plan_review(
                 else None
             )
             blocks.append(IndicatorBlock(spread.indicator, dist, figure, spread.top, spread.bottom))
+        if measures := plan_goal_measures(content, number, language, numbering):
+            goal_measures[number] = measures
         goal = reference.goals()[number]
         key = f"goal-{number:02d}"
         text = narrative.get(key, lang)
@@ -196,6 +212,9 @@ def plan_review(
     )
     without = assessment.without_data
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    structured = plan_structured(
+        content, language, numbering, tuple(g.number for g in goals), engagement, goal_measures
+    )
     sections = section_views(narrative, language)
     figures = ([overview] if overview else []) + [b.figure for g in goals for b in g.indicators if b.figure]
     annex_parts = [
@@ -204,10 +223,12 @@ def plan_review(
         ("members", language.t("review.members_title")),
         ("review-sources", language.t("ui.sources")),
     ]
+    extra = structured_parts(structured, language)
     parts = {
+        "methodology": extra["methodology"],
         "policy_environment": [("survey", language.t("review.survey_title"))] if survey_blocks else [],
         "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals],
-        "annexes": annex_parts,
+        "annexes": annex_parts[:-1] + extra["annexes"] + annex_parts[-1:],
     }
     kind = config.entity.kind
     return ReviewView(
@@ -243,6 +264,7 @@ def plan_review(
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
         period_labels={(o.indicator, o.period): o.period_label for o in dataset.observations if o.period_label},
+        structured=structured,
     )
 
 
