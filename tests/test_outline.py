@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from conftest import CONFIG
 
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
@@ -111,3 +112,27 @@ titel.nb = "Annet"
     assert any("content.sections[3].titel: unknown setting" in p and 'did you mean "title"' in p for p in found)
     assert any("content.sections[3].under: ownership is a sub-section" in p for p in found)
     assert any("warning[content.unknown_section]" in p and "[[content.sections]]" in p for p in found)
+
+
+@pytest.mark.pdf
+def test_own_sections_are_pdf_bookmarks(make_project, tmp_path):
+    from pypdf import PdfReader
+
+    root = make_project(FILES)
+    out = tmp_path / "out"
+    report = build_projects([root], BuildOptions(out_dir=out, languages=("nb",), formats=("html", "pdf"), jobs=1))
+    assert not report.problems.errors, report.problems.errors
+
+    def titles(items) -> list[str]:
+        found = []
+        for item in items:
+            found += titles(item) if isinstance(item, list) else [item.title]
+        return found
+
+    bookmarks = titles(PdfReader(out / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf").outline)
+    assert "Klimabudsjettet" in bookmarks and "Ungdomspanelet" in bookmarks and "Les mer" in bookmarks
+    assert (
+        bookmarks.index("local_frameworks nb")
+        < bookmarks.index("Klimabudsjettet")
+        < bookmarks.index("three_dimensions nb")
+    )

@@ -113,3 +113,18 @@ def test_example_narratives_quote_their_numbers_from_the_data(example_projects_c
         for project, p in example_projects_checked.items()
     }
     assert quoting["porsgrunn"] and quoting["notodden"]
+
+
+def test_a_review_quotes_its_own_published_values(example_copy, tmp_path):
+    intro = example_copy / "telemark" / "narrative" / "nb" / "introduction.md"
+    intro.write_text(
+        intro.read_text(encoding="utf-8") + "\nBarnehagedekningen i Telemark var {{< value kindergarten_coverage >}} i "
+        "{{< value kindergarten_coverage period >}}, mot {{< value kindergarten_coverage nation >}} i landet.\n",
+        encoding="utf-8",
+    )
+    report = build_projects(
+        [example_copy / "telemark"], BuildOptions(out_dir=tmp_path / "out", formats=("html",), languages=("nb",))
+    )
+    assert not report.problems.errors, report.problems.errors
+    page = (tmp_path / "out" / "telemark-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    assert "Barnehagedekningen i Telemark var 95,3\u00a0% i 2025, mot 94,5\u00a0% i landet." in page

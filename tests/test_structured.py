@@ -82,3 +82,12 @@ def test_the_example_carries_a_case_measures_and_an_engagement_log(example_build
         assert html.count('class="example-label"') >= 4  # every structured part says it is example content
         toc = html[html.index('class="toc"') : html.index("</nav>", html.index('class="toc"'))]
         assert 'href="#engagement"' in toc and 'href="#annex-cases"' in toc and 'href="#annex-measures"' in toc
+
+
+def test_structured_files_must_lie_inside_the_project(make_project, tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("date,who,how\n2025,A,B\n", encoding="utf-8")
+    root = make_project()
+    (root / "narrative" / "engagement.csv").symlink_to(outside)
+    _, problems = check_projects([root])
+    assert any("engagement.csv" in str(p.location.path) and p.code.startswith("path.") for p in problems.errors)

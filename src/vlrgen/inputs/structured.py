@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from vlrgen import reference
-from vlrgen.inputs.content import render_markdown
+from vlrgen.inputs.confine import confine
+from vlrgen.inputs.content import UNSAFE_SVG, render_markdown
 from vlrgen.inputs.tables import Row, parse_number, read_tidy
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
@@ -98,11 +99,17 @@ def load_structured(
     cases = tuple(
         case
         for path in sorted(folder.glob("*.toml") if folder.is_dir() else [])
-        if (case := _read_case(root, path, languages, problems))
+        if _inside(root, path, problems) and (case := _read_case(root, path, languages, problems))
     )
-    measures, measures_example = _read_rows(narrative_dir / "measures.csv", languages, problems, MEASURES)
-    engagement, engagement_example = _read_rows(narrative_dir / "engagement.csv", languages, problems, ENGAGEMENT)
+    measures, measures_example = _read_rows(root, narrative_dir / "measures.csv", languages, problems, MEASURES)
+    engagement, engagement_example = _read_rows(root, narrative_dir / "engagement.csv", languages, problems, ENGAGEMENT)
     return StructuredContent(cases, measures, engagement, measures_example, engagement_example)
+
+
+def _inside(root: Path, path: Path, problems: Problems) -> bool:
+    """A file of the project that really lies inside it (a link to a file elsewhere is refused, and reported)."""
+    found = confine(path, (root,), problems, Location(path, 1, 1), "content file")
+    return found is not None and found.is_file()
 
 
 def _read_case(root: Path, path: Path, languages: tuple[str, ...], problems: Problems) -> Case | None:
@@ -139,6 +146,14 @@ def _read_case(root: Path, path: Path, languages: tuple[str, ...], problems: Pro
         resolved = (path.parent / raw).resolve()
         if resolved.is_relative_to(root) and resolved.is_file():
             image = (resolved, resolved.relative_to(root).as_posix())
+            if resolved.suffix.lower() == ".svg" and UNSAFE_SVG.search(resolved.read_bytes()):
+                problems.add(
+                    toml.locate("image"),
+                    "content.unsafe_svg",
+                    f"the SVG image {resolved.name} contains a script, an event handler or a link to another file",
+                    hint="export the image again without scripts or links, or save it as PNG",
+                )
+                image = None
         else:
             problems.add(
                 toml.locate("image"), "content.missing_image", f"image {raw} not found inside the project folder"
@@ -238,9 +253,11 @@ def _text(toml: TomlFile, key: str, problems: Problems) -> str:
     return raw.strip()
 
 
-def _read_rows(path: Path, languages: tuple[str, ...], problems: Problems, layout: _Layout) -> tuple[tuple, bool]:
+def _read_rows(
+    root: Path, path: Path, languages: tuple[str, ...], problems: Problems, layout: _Layout
+) -> tuple[tuple, bool]:
     """The rows of a measures or engagement table (empty when the file does not exist), and its example flag."""
-    if not path.is_file():
+    if not path.exists() or not _inside(root, path, problems):
         return (), False
     accept = re.compile("(" + "|".join(layout.texts) + r")_[a-z]{2,3}")
     optional = layout.texts + layout.optional + ("example",)
