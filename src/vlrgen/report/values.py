@@ -18,6 +18,7 @@ from vlrgen.inputs.dataset import Observation
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.shortcodes import END, START, TODO_CLOSE, TODO_OPEN, Shortcode
 from vlrgen.judge.assessment import QuotedValue
+from vlrgen.report.describe import period_text
 
 __all__ = ["fill_values", "format_value"]
 
@@ -71,7 +72,7 @@ def format_value(code: Shortcode, quoted: dict[str, QuotedValue], language: Lang
         return language.cell(observation.value if observation else None, decimals, unit)
     if show.endswith("_period"):
         observation = observations[show.removesuffix("_period")]
-        return (observation.period_label or str(observation.period)) if observation else "–"
+        return period_text(observation.period_label or observation.period) if observation else "–"
     if show == "change":
         return language.change(summary.change, decimals)
     if show == "target":
