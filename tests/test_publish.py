@@ -268,6 +268,29 @@ def test_an_output_folder_of_the_old_layout_is_taken_over_without_a_mixed_moment
             run.stop()
 
 
+STOPS = [  # (signal, pause, exit code, message)
+    (signal.SIGTERM, "pdf:1", 143, "the published reports are unchanged"),  # PDFs in the workers
+    (signal.SIGINT, "worker", 130, "the published reports are unchanged"),  # Ctrl-C reaches the whole group
+    (signal.SIGTERM, "checked", 143, "the published reports are unchanged"),  # the standby process starts
+    (signal.SIGTERM, "swept", 143, "the new reports had already been published"),
+]
+
+
+def test_a_stopped_build_ends_its_processes_removes_its_files_and_says_so_in_one_line(scene):
+    runs = [Run(scene, f"signal-{i}", pause, jobs=2, slow_pdf=0.5) for i, (_, pause, _, _) in enumerate(STOPS)]
+    try:
+        for run, (signum, pause, code, message) in zip(runs, STOPS):
+            run.wait_for_pause()
+            returncode, stderr = run.kill(signum, group=signum == signal.SIGINT)
+            assert (returncode, stderr) == (code, f"vlrgen: stopped; {message}\n"), pause
+            assert run.processes_left() == [], pause
+            assert leftovers(run.out) == [], pause  # removed by the stopped build itself
+            assert visible(run.out) == (scene["new"] if pause == "swept" else scene["old"]), pause
+    finally:
+        for run in runs:
+            run.stop()
+
+
 def test_a_build_refused_at_the_check_writes_nothing(scene, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(scene["projects"]["a"], broken)
