@@ -1,21 +1,26 @@
 """Command line: `vlrgen build` and `vlrgen check`.
 
-Exit codes: 0 success, 1 the project has errors (all printed, sorted), 2 usage errors.
+Exit codes: 0 success, 1 the project has errors (all printed, sorted), 2 usage errors; a build
+stopped by SIGINT (Ctrl-C) or SIGTERM exits with 130 or 143 after one line, its workers ended.
 Progress goes to stderr on a terminal and stays quiet in CI.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from vlrgen import __version__
 from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
+from vlrgen.build.publish import published_version
 from vlrgen.inputs.config import OUTPUTS
 from vlrgen.inputs.discover import find_projects
 from vlrgen.inputs.observations import load_dataset
@@ -70,6 +75,34 @@ def _error_exit(problems: Problems) -> int:
 def _progress():
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
     return (lambda message: click.echo(f"  {message}", err=True)) if interactive else (lambda _: None)
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM: raised in the main thread, so the build ends its workers and removes its files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """SIGINT and SIGTERM raise `_Stopped`, once: a second signal does not interrupt the clean-up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class _Group(click.Group):
@@ -135,7 +168,15 @@ def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -
         force=force,
         with_reviews=with_reviews,
     )
-    report = build_projects(_projects(projects), options, _progress())
+    published = published_version(options.out_dir)
+    try:
+        with _stopped_by_signals():
+            report = build_projects(_projects(projects), options, _progress())
+    except _Stopped as stopped:
+        unchanged = published_version(options.out_dir) == published
+        what = "the published reports are unchanged" if unchanged else "the new reports had already been published"
+        click.echo(f"vlrgen: stopped; {what}", err=True)
+        sys.exit(128 + stopped.signum)
     _print_problems(report.problems)
     if report.problems.errors:
         click.echo(f"vlrgen: {len(report.problems.errors)} error(s); the output folder was left as it was.", err=True)
