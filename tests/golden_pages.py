@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import os
 import re
 import sys
 from pathlib import Path
@@ -33,12 +34,17 @@ LINE_WIDTH = 240  # and cuts longer lines (inline SVG can be long)
 
 
 def built_pages(output: Path) -> dict[str, Path]:
-    """Every HTML page of a build, by its path relative to the output folder (the cache left out)."""
-    return {
-        path.relative_to(output).as_posix(): path
-        for path in sorted(output.rglob("*.html"))
-        if ".vlrgen-cache" not in path.relative_to(output).parts
-    }
+    """Every HTML page of the published site, by its path relative to the output folder.
+
+    The report folders and the index are links into the published version (build/publish.py): they are
+    followed, and vlrgen's own folders (`.vlrgen-site`, `.vlrgen-cache`) are left out."""
+    pages = {}
+    for root, folders, files in os.walk(output, followlinks=True):
+        folders[:] = [name for name in folders if not name.startswith(".vlrgen-")]
+        for name in files:
+            if name.endswith(".html"):
+                pages[(Path(root) / name).relative_to(output).as_posix()] = Path(root) / name
+    return dict(sorted(pages.items()))
 
 
 def golden_pages() -> dict[str, Path]:

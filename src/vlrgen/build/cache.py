@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -40,10 +41,32 @@ class BuildStats:
 
 
 class ArtifactCache:
-    """Files by kind and key under one folder; `enabled=False` (``--force``) reads nothing but still stores."""
+    """Files by kind and key under one folder; `enabled=False` (``--force``) reads nothing but still stores.
+
+    Between `hold()` and `release()` stored artifacts wait in memory: a build checks its projects first and
+    writes nothing into the output folder (the cache included) when the check finds errors.
+    """
 
     def __init__(self, folder: Path, enabled: bool = True):
         self.folder, self.enabled = folder, enabled
+        self._held: list[tuple[str, str, str, bytes]] | None = None
+
+    def hold(self) -> None:
+        self._held = []
+
+    def release(self) -> None:
+        """Write what was stored since `hold()`."""
+        held, self._held = self._held or [], None
+        for item in held:
+            self.put_bytes(*item)
+
+    def sweep(self) -> None:
+        """Remove the temporary files of killed builds (call only while no build writes here: under the lock)."""
+        for kind in _subfolders(self.folder):
+            for folder in _subfolders(kind):
+                for entry in os.scandir(folder):
+                    if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                        os.unlink(entry.path)
 
     def path(self, kind: str, key: str, suffix: str) -> Path:
         return self.folder / kind / key[:2] / f"{key}{suffix}"
@@ -56,14 +79,31 @@ class ArtifactCache:
         self.put_bytes(kind, key, suffix, source.read_bytes())
 
     def put_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> None:
+        if self._held is not None:
+            self._held.append((kind, key, suffix, data))
+            return
         target = self.path(kind, key, suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # the name `sweep` knows
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except BaseException:  # a full disk, or the build is stopped: no half-written file stays
+            temporary.unlink(missing_ok=True)
+            raise
 
     def put_text(self, kind: str, key: str, suffix: str, text: str) -> None:
         self.put_bytes(kind, key, suffix, text.encode("utf-8"))
+
+
+_TEMPORARY = re.compile(r"\.[0-9a-f]{64}\.[a-z]+\.\d+\.tmp")
+
+
+def _subfolders(folder: str | Path) -> list[str]:
+    try:
+        return [e.path for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
 
 
 @functools.lru_cache(maxsize=8192)  # asked for when charts start and again when the page is written

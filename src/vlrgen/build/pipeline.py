@@ -1,8 +1,8 @@
 """Build orchestration: gather and check everything, then draw, render and write.
 
 Phases run one way (see README, "How the pipeline is built"). Nothing is written before
-every project has been gathered without errors, and each report is assembled in a staging
-folder that replaces the previous output only when complete.
+every project has been gathered without errors; every report is then assembled in a new site
+version, which replaces the published site in one step only when complete (build/publish.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlrgen import reference
+from vlrgen.build import publish
 from vlrgen.build.cache import CACHE_NAME, ArtifactCache, BuildStats, assets_digest, chart_key, data_key, pdf_key
 from vlrgen.build.executor import Executor, make_executor
+from vlrgen.build.publish import Site, entry_state
+from vlrgen.build.stale import StaleReview, find_stale_reviews
 from vlrgen.charts import jobs as chart_jobs
 from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
@@ -53,6 +56,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int | None = None  # None: one worker per core
     force: bool = False  # ignore the artifact cache
+    with_reviews: bool = False  # also build the reviews that include a member built now and are out of date
     pdf_renderer: PdfRenderer = field(default_factory=WeasyPrintRenderer)  # tests: output.pdf.FakePdfRenderer()
 
 
@@ -61,6 +65,8 @@ class BuildReport:
     problems: Problems = field(default_factory=Problems)
     built: list[Path] = field(default_factory=list)
     stats: BuildStats = field(default_factory=BuildStats)
+    inputs: list[Path] = field(default_factory=list)  # the project folders and data files read (serve watches them)
+    stale: list[StaleReview] = field(default_factory=list)  # reviews now out of date (build/stale.py)
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
@@ -115,59 +121,96 @@ def check_projects(
 
 
 def build_projects(paths: list[Path], options: BuildOptions, progress: Progress = lambda _: None) -> BuildReport:
-    """Check everything, assemble every report in staging folders, then swap them all into place.
+    """Check everything, assemble every report in a new site version, then publish it in one step.
 
-    If any project fails, no report in the output folder changes.
+    A build refused at the check writes nothing into the output folder. If any project fails later, or
+    the build is stopped (a signal, Ctrl-C: any BaseException that is not an Exception), the published
+    site does not change and what the build wrote is removed; worker processes are ended at once when
+    stopped. Publishing and what a killed build leaves behind: see build/publish.py.
     """
     report = BuildReport()
     clock = time.perf_counter()
     cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
+    cache.hold()  # nothing is written before the check has passed
     cold = options.force or not cache.folder.is_dir()
     renderer = options.pdf_renderer
     pdfs = options.formats is None or "pdf" in options.formats
     pdf_modules = (pdf_output.__name__, *renderer.heavy_imports) if pdfs else ()
     executor = make_executor(options.jobs, chart_jobs.WORKER_MODULES + pdf_modules)
-    if cold:  # everything will be made: let the workers start while the project is read
-        executor.warm_up(chart_jobs.warm_up, str(template_root() / "fonts"))
-    elif pdfs:  # perhaps one edited page: keep a PDF maker ready
-        executor.stand_by(pdf_modules)
+    site = Site(options.out_dir)
+    stagings: list[tuple[Path, Path]] = []
+    projects: list[Project] = []
     try:
-        projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
-        report.stats.seconds["gather"] = time.perf_counter() - clock
-        # The projects' data stays alive for the whole build: keep the garbage collector from walking it
-        # again at every collection while pages (and an edited page's PDF, in this process) are made.
-        gc.freeze()
-        report.problems.extend(problems)
-        if problems.errors:
-            return report
-        options.out_dir.mkdir(parents=True, exist_ok=True)
-        stagings: list[tuple[Path, Path]] = []
         try:
-            stagings = _stage_all(projects, options.out_dir, cache, executor, progress, report, renderer)
-        except BuildFailed as failed:
-            report.problems.extend(failed.problems)
-        except BrokenProcessPool:
-            report.problems.add(
-                Location(options.out_dir),
-                "build.worker_died",
-                "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
-                hint="try again with --jobs 1",
-            )
+            if cold:  # everything will be made: let the workers start while the project is read
+                executor.warm_up(chart_jobs.warm_up, str(template_root() / "fonts"))
+            elif pdfs:  # perhaps one edited page: keep a PDF maker ready
+                executor.stand_by(pdf_modules)
+            projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
+            if options.with_reviews and not problems.errors:
+                reviews = [r.project for r in find_stale_reviews(projects, options.out_dir) if r.project]
+                if reviews := [r for r in dict.fromkeys(reviews) if r not in {p.config.root for p in projects}]:
+                    paths = list(paths) + reviews
+                    projects, problems = check_projects(
+                        paths, options.strict, options.languages, options.formats, cache
+                    )
+            report.inputs = [p.config.root for p in projects] + [f for p in projects for f in p.dataset.files]
+            report.inputs += [m for p in projects for m in p.config.member_projects]
+            report.stats.seconds["gather"] = time.perf_counter() - clock
+            # The projects' data stays alive for the whole build: keep the garbage collector from walking it
+            # again at every collection while pages (and an edited page's PDF, in this process) are made.
+            gc.freeze()
+            report.problems.extend(problems)
+            if problems.errors:
+                return report
+            foreign = [p for p in projects if entry_state(options.out_dir, p.config.slug) == "foreign"]
+            if foreign:
+                report.problems.extend([_foreign_folder(p, options.out_dir) for p in foreign])
+                return report
+            publish.checkpoint("checked")
+            try:
+                site.open(progress)
+            except BuildFailed as failed:  # a folder of that name that is not vlrgen's
+                report.problems.extend(failed.problems)
+                return report
+            cache.release()
+            version = site.new_version()
+            try:
+                stagings = _stage_all(projects, options.out_dir, version, cache, executor, progress, report, renderer)
+            except BuildFailed as failed:
+                report.problems.extend(failed.problems)
+            except BrokenProcessPool:
+                report.problems.add(
+                    Location(options.out_dir),
+                    "build.worker_died",
+                    "a worker process making charts or PDFs stopped unexpectedly (out of memory?)",
+                    hint="try again with --jobs 1",
+                )
+        except BaseException as stop:
+            if not isinstance(stop, Exception):  # stopped: end the workers now instead of waiting for them
+                executor.terminate()
+            raise
         finally:
-            if report.problems.errors or len(stagings) < len(projects):
-                executor.close()  # no worker may still be writing into a staging folder
-                for staging in options.out_dir.glob(f".staging-*-{os.getpid()}"):
-                    shutil.rmtree(staging, ignore_errors=True)
-    finally:
-        executor.close()
-        gc.unfreeze()
-    if report.problems.errors or len(stagings) < len(projects):
+            executor.close()  # no worker may still be writing into the new version
+            gc.unfreeze()
+        if report.problems.errors or not projects or len(stagings) < len(projects):
+            return report
+        catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
+        site.publish(version, lambda folder: write_site_index(folder, project_env(projects[0]), catalogs))
+        report.built = [target for _, target in stagings]
+        report.stale = find_stale_reviews(projects, options.out_dir)
         return report
-    for staging, target in stagings:
-        report.built.append(_replace_atomically(staging, target))
-    catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
-    write_site_index(options.out_dir, project_env(projects[0]), catalogs)
-    return report
+    finally:
+        site.close()  # removes an unpublished version, releases the lock
+
+
+def _foreign_folder(project: Project, out_dir: Path) -> Problem:
+    return Problem(
+        project.config.locate("report.slug"),
+        "build.foreign_folder",
+        f"{out_dir / project.config.slug} exists and was not made by vlrgen; refusing to replace it",
+        hint="choose another --out folder or report.slug",
+    )
 
 
 def project_env(project: Project):
@@ -191,6 +234,7 @@ class _Plan:
 def _stage_all(
     projects: list[Project],
     out_dir: Path,
+    version: Path,
     cache: ArtifactCache,
     executor: Executor,
     progress: Progress,
@@ -210,20 +254,8 @@ def _stage_all(
     seen: set[str] = set()
     published = _published_reports(projects, out_dir)
     for project in projects:
-        target = out_dir / project.config.slug
-        if target.exists() and not (target / "manifest.json").is_file():
-            raise BuildFailed(
-                [
-                    Problem(
-                        project.config.locate("report.slug"),
-                        "build.foreign_folder",
-                        f"{target} exists and was not made by vlrgen; refusing to replace it",
-                        hint="choose another --out folder or report.slug",
-                    )
-                ]
-            )
-        plan = _Plan(project, out_dir / f".staging-{project.config.slug}-{os.getpid()}", target)
-        shutil.rmtree(plan.staging, ignore_errors=True)
+        # each report is staged straight into the new site version; `target` is where readers find it
+        plan = _Plan(project, version / project.config.slug, out_dir / project.config.slug)
         _prepare_staging(project, plan.staging)
         assessment = assess_project(project)  # once per project, whatever the number of languages
         plan.views = {lang: _plan_view(project, assessment, lang, published) for lang in project.config.languages}
@@ -237,6 +269,7 @@ def _stage_all(
             ]
         )
     lap("plan")
+    publish.checkpoint("planned")
     progress("charts and PDFs")
     svgs: dict[str, str] = {}
     started: list[_StartedPdf] = []
@@ -245,6 +278,7 @@ def _stage_all(
         for (lang, view), batch in zip(plan.views.items(), batches):  # a page's PDF starts once its charts are in
             _collect_charts(batch, svgs, cache, report.stats)
             _write_page(plan, lang, view, svgs, report.stats)
+            publish.checkpoint("page")
             waiting += _pdf_requests(plan, lang, cache, report.stats, renderer)
             if len(waiting) == 1 and not started and not executor.started:
                 ready = executor.submit_standby(renderer.render_safely, waiting[0].request)
@@ -261,10 +295,12 @@ def _stage_all(
     # worker pool would cost more than it saves.
     started += [_submit_pdf(executor, renderer, w, inline=True) for w in waiting]
     lap("charts_pages")
+    publish.checkpoint("pages")
     _collect_pdfs(started, cache, report)
     lap("pdfs")
     for plan in plans:
         _write_manifest(plan)
+    publish.checkpoint("staged")
     return [(plan.staging, plan.target) for plan in plans]
 
 
@@ -279,7 +315,9 @@ def _published_reports(projects: list[Project], out_dir: Path) -> dict[str, tupl
 def _plan_view(project: Project, assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]):
     config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
     if assessment.entity is not None:
-        return plan_report(config, project.narrative, project.dataset, assessment.entity, language, fonts)
+        return plan_report(
+            config, project.narrative, project.dataset, assessment.entity, language, fonts, project.structured
+        )
     assert assessment.review is not None
     links = {
         m.code: f"../../{m.slug}/{lang}/index.html" if lang in published[m.slug] else f"../../{m.slug}/index.html"
@@ -287,7 +325,15 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
         if m.slug in published
     }
     return plan_review(
-        config, project.narrative, project.dataset, assessment.review, language, fonts, project.survey, links
+        config,
+        project.narrative,
+        project.dataset,
+        assessment.review,
+        language,
+        fonts,
+        project.survey,
+        links,
+        project.structured,
     )
 
 
@@ -479,6 +525,7 @@ def _collect_pdfs(started: list[_StartedPdf], cache: ArtifactCache, report: Buil
         cache.put_file("pdf", job.key, ".pdf", job.request.pdf_path)
         cache.put_text("pdf", job.key, ".json", json.dumps({"pages": result.pages}))
         _record_pages(plan, lang, part, result.pages)
+        publish.checkpoint("pdf")
         report.stats.pdfs_made += 1
         report.stats.pdfs_made_names.append(f"{config.slug}/{lang}" + (f"/{part}" if part else ""))
     if failures:
@@ -501,6 +548,13 @@ def _write_manifest(plan: _Plan) -> None:
         # the page each PDF is laid out from (a review's print version and county annexes differ)
         "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
     }
+    if plan.project.member_data:  # a review: what it used of each member project (build/stale.py)
+        manifest["project"] = os.path.relpath(config.root, plan.target.parent)
+        slugs = {m.code: m.slug or "" for m in plan.project.members}
+        manifest["member_data"] = {
+            code: {"slug": slugs.get(code, ""), "data": digest}
+            for code, digest in sorted(plan.project.member_data.items())
+        }
     if plan.annex_pages:  # a review over several counties: member summaries printed per county
         manifest["annex_pdf"] = {
             lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
@@ -527,6 +581,7 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
     shutil.copytree(root / "static", assets)
     shutil.copytree(root / "fonts", assets / "fonts")
     media = {source: target for section in project.narrative.sections.values() for source, target in section.assets}
+    media.update(project.structured.assets)  # case study pictures
     if project.config.logo:
         media[project.config.logo] = project.config.logo.relative_to(project.config.root).as_posix()
     for source, target in sorted(media.items()):
@@ -535,17 +590,8 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def _replace_atomically(staging: Path, target: Path) -> Path:
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target
-
-
 def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
-    """`output/index.html`: every report in the output folder, from their manifests."""
+    """`index.html` in `out_dir` (a site version): every report in it, from their manifests."""
     manifests = []
     for path in sorted(out_dir.glob("*/manifest.json")):
         manifest = json.loads(path.read_text(encoding="utf-8"))
