@@ -11,7 +11,7 @@ def page(output, slug, lang):
 
 
 def test_dashboard_has_17_tiles_with_text_labels(example_build_fake):
-    for lang, grey in (("nb", "grå: data mangler"), ("en", "grey: information unavailable")):
+    for lang, grey in (("nb", "grå: for lite data"), ("en", "grey: insufficient data")):
         html = page(example_build_fake, "porsgrunn-2025", lang)
         dashboard = html[html.index('id="dashboard"') : html.index("</section>", html.index('id="dashboard"'))]
         assert dashboard.count('<li class="tile') == 17
@@ -26,10 +26,10 @@ def test_dashboard_has_17_tiles_with_text_labels(example_build_fake):
 def test_generated_highlights_name_best_and_worst_goals(example_build_fake):
     nb = page(example_build_fake, "porsgrunn-2025", "nb")
     en = page(example_build_fake, "porsgrunn-2025", "en")
-    assert "av 17 mål har nok data til en samlet vurdering" in nb and "Best resultat har mål" in nb
-    assert "Størst utfordringer har mål 13 Stoppe klimaendringene" in nb
+    assert "av 17 bærekraftsmål har nok data til en samlet vurdering" in nb and "Høyest poengsum har mål" in nb
+    assert "Lavest poengsum har mål 13 (Stoppe klimaendringene) med 25 poeng" in nb
     assert "of 17 goals have enough data for an overall assessment" in en and "Doing best: goal" in en
-    assert "Facing the greatest challenges: goal 13 Climate action" in en
+    assert "Facing the greatest challenges: goal 13 (Climate action) with a score of 25" in en
 
 
 def test_kpi_tables_show_status_and_trend_in_words(example_build_fake):
@@ -38,16 +38,20 @@ def test_kpi_tables_show_status_and_trend_in_words(example_build_fake):
     table = table[: table.index("</table>")]
     assert 'class="status-badge status-red"' in table and "rød" in table
     assert "stagnerer" in table or "går i feil retning" in table or "moderat forbedring" in table
-    assert "Mål 2030: 1,00" in table  # local target with its progress category
+    assert "Lokalt mål 1,00\u00a0tonn CO₂-ekv. per innbygger innen 2030: fremgang, men for sakte" in table
 
 
 def test_generated_sentences_in_both_languages_are_chart_alt_text(example_build_fake):
     nb = page(example_build_fake, "porsgrunn-2025", "nb")
     en = page(example_build_fake, "porsgrunn-2025", "en")
     sentence_nb = (
-        "Barnehagedekning, 1-5 år økte fra 96,6\u00a0% i 2020 til 97,8\u00a0% i 2025; målet for 2030 er 97,0\u00a0%."
+        "Andelen barn i alderen 1–5 år som går i barnehage, økte fra 96,6\u00a0% i 2020 til 97,8\u00a0% i 2025; "
+        "det lokale målet for 2030 er 97,0\u00a0%."
     )
-    sentence_en = "Kindergarten coverage, children aged 1-5 rose from 96.6% in 2020 to 97.8% in 2025; the target for 2030 is 97.0%."
+    sentence_en = (
+        "The share of children aged 1–5 who attend kindergarten rose from 96.6% in 2020 to 97.8% in 2025; "
+        "the local target for 2030 is 97.0%."
+    )
     assert sentence_nb in nb and sentence_en in en
     assert f'aria-label="{sentence_nb}' in nb.replace("&#34;", '"')
     assert f'aria-label="{sentence_en}' in en
@@ -58,7 +62,7 @@ def test_charts_have_status_bands_and_threshold_or_target_lines(example_build_fa
     text = next(svg).read_text(encoding="utf-8")
     for band in ("#dcefdc", "#fbf2c8", "#fde2c6", "#f7d3cf"):
         assert band in text
-    assert "Grønn terskel (0,50" in text and "Mål 2030: 1,00" in text
+    assert "Grønn terskel (0,50" in text and "Lokalt mål 2030: 1,00" in text
 
 
 def test_method_annex_and_coverage(example_build_fake):
@@ -67,7 +71,7 @@ def test_method_annex_and_coverage(example_build_fake):
             "nb",
             (
                 "Metode for vurderingen",
-                "Basisår for trend og avstand til mål: 2015",
+                "Basisår for trend og avstand til lokalt mål: 2015",
                 "SDSN-praksis",
                 "Eksempel",
                 "Nasjonalt mål",
@@ -79,7 +83,7 @@ def test_method_annex_and_coverage(example_build_fake):
             "en",
             (
                 "Assessment method",
-                "Base year for trends and distance to target: 2015",
+                "Base year for trends and distance to local targets: 2015",
                 "SDSN practice",
                 "Example",
                 "National target",
@@ -98,6 +102,6 @@ def test_method_annex_and_coverage(example_build_fake):
 def test_pdf_carries_the_assessment(example_build):
     nb = pdftext(example_build / "porsgrunn-2025" / "porsgrunn-2025-nb.pdf")
     en = pdftext(example_build / "porsgrunn-2025" / "porsgrunn-2025-en.pdf")
-    assert "Bærekraftsmålene på ett blikk" in nb and "Metode for vurderingen" in nb and "Datadekning" in nb
-    assert "The goals at a glance" in en and "Assessment method" in en
-    assert "opprettholder måloppnåelsen" in nb and "maintaining achievement" in en
+    assert "Oversikt over bærekraftsmålene" in nb and "Metode for vurderingen" in nb and "Datadekning" in nb
+    assert "Overview of the goals" in en and "Assessment method" in en
+    assert "holder nivået" in nb and "maintaining the level" in en

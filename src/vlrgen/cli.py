@@ -152,7 +152,12 @@ def main() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core)."
 )
 @click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
-def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
+@click.option(
+    "--with-reviews",
+    is_flag=True,
+    help="Also rebuild the county and national reviews that include these projects and are out of date.",
+)
+def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -> None:
     """Build the reports of PROJECT folders (default: the project here, or every project below here)."""
     options = BuildOptions(
         out_dir=out_dir.resolve(),
@@ -161,6 +166,7 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
         strict=strict,
         jobs=jobs,
         force=force,
+        with_reviews=with_reviews,
     )
     published = published_version(options.out_dir)
     try:
@@ -182,6 +188,75 @@ def build(projects, lang, formats, out_dir, strict, jobs, force) -> None:
         f"[charts {s.charts_drawn} drawn, {s.charts_cached} cached; PDFs {s.pdfs_made} made, {s.pdfs_cached} cached]"
         + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else "")
     )
+    _print_stale(report.stale)
+
+
+def _print_stale(stale) -> None:
+    from vlrgen.build.stale import describe_stale
+
+    for line in describe_stale(stale):
+        click.echo(line, err=True)
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--municipality", metavar="CODE", help="Kommunenummer of the municipality (2024 borders), e.g. 4003.")
+@click.option("--county", metavar="CODE", help="Fylkesnummer of the county (2024 borders), e.g. 40.")
+@click.option("--national", is_flag=True, help="The national review of the local government sector (VSR).")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Year under review (default: from the packaged data).")
+def new(folder, municipality, county, national, year) -> None:
+    """Make a new review project in FOLDER, ready to write and to check."""
+    from vlrgen.build.new import new_project, plan_new_project
+
+    chosen = [(kind, code) for kind, code in (("municipality", municipality), ("county", county)) if code]
+    chosen += [("vsr", "0")] if national else []
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --municipality CODE, --county CODE and --national")
+    problems = Problems()
+    project = plan_new_project(chosen[0][1], chosen[0][0], year, problems)
+    _print_problems(problems)
+    if project is None:
+        sys.exit(2)
+    written = new_project(folder, project)
+    if not written:
+        click.echo(f"vlrgen: {folder} already holds a project or one of its files; nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"vlrgen: made a review project for {project.name} in {folder} ({len(written)} files). "
+        f"Next: write the sections in {folder}/narrative/, add data, then `vlrgen check {folder}` and "
+        f"`vlrgen serve {folder}`."
+    )
+
+
+@main.command()
+@click.argument("project", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve(project, port) -> None:
+    """Preview PROJECT on http://127.0.0.1:PORT/, rebuilding and reloading the page when a file changes."""
+    from vlrgen.build.serve import serve_project
+
+    found = _projects((project,) if project else ())
+    if len(found) != 1:
+        raise click.BadParameter(f"serve previews one project; found {len(found)} here", param_hint="PROJECT")
+
+    def report(result) -> None:
+        _print_problems(result.problems)
+        state = (
+            f"{len(result.problems.errors)} error(s), the page shows the last good build"
+            if result.problems.errors
+            else "rebuilt"
+        )
+        click.echo(f"vlrgen serve: {state} ({sum(result.stats.seconds.values()):.2f} s)", err=True)
+
+    try:
+        serve_project(
+            found[0], port, report=report, started=lambda url: click.echo(f"vlrgen serve: {url} (Ctrl+C stops)")
+        )
+    except OSError as exc:
+        click.echo(f"vlrgen serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command()
@@ -207,10 +282,21 @@ def clean(out_dir) -> None:
 @main.command()
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. untranslated sections) as errors.")
-def check(projects, strict) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder whose reviews are checked for being out of date.",
+)
+def check(projects, strict, out_dir) -> None:
     """Check PROJECT folders without writing anything (default: the project here, or every project below here)."""
-    _, problems = check_projects(_projects(projects), strict)
+    from vlrgen.build.stale import find_stale_reviews
+
+    found, problems = check_projects(_projects(projects), strict)
     _print_problems(problems)
+    _print_stale(find_stale_reviews(found, out_dir.resolve()))
     errors, warnings = len(problems.errors), len(problems.warnings)
     click.echo(f"vlrgen: {errors} error(s), {warnings} warning(s)", err=bool(errors))
     sys.exit(1 if errors else 0)

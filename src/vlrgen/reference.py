@@ -19,6 +19,7 @@ __all__ = [
     "Place",
     "code_changes",
     "counties",
+    "display_name",
     "goals",
     "known_place",
     "municipalities",
@@ -109,9 +110,58 @@ def known_place(code: str) -> Place:
     return found
 
 
+# csdata writes a place with names in several languages as one hyphenated name, Norwegian first or
+# last ("Oslo-Oslove", "Kárášjohka-Karasjok"). Running text in bokmål and English uses the Norwegian
+# form; the Sami and Kven names stay in the reference data (and are accepted in data files).
+NORWEGIAN_FORMS = {
+    "03": "Oslo",
+    "18": "Nordland",
+    "34": "Innlandet",
+    "50": "Trøndelag",
+    "55": "Troms",
+    "56": "Finnmark",
+    "0301": "Oslo",
+    "1841": "Fauske",
+    "1870": "Sortland",
+    "5041": "Snåsa",
+    "5043": "Røyrvik",
+    "5518": "Lavangen",
+    "5538": "Storfjord",
+    "5540": "Kåfjord",
+    "5610": "Karasjok",
+    "5612": "Kautokeino",
+    "5622": "Porsanger",
+    "5628": "Tana",
+    "5636": "Nesseby",
+}
+
+
+def display_name(code: str) -> str:
+    """The name of a municipality or county as running text shows it: the Norwegian form of a place with
+    names in several languages ("Troms", not "Troms-Romssa"), and the county after a municipal name
+    that two municipalities share ("Herøy (Nordland)", "Våler (Innlandet)"). Unknown codes come back as
+    they are; the nation's name is a word of the report language (the catalogs' `review.scope_nation`)."""
+    found = place(code)
+    if found is None or found.kind == "nation":
+        return code if found is None else found.name
+    name = NORWEGIAN_FORMS.get(code, found.name)
+    if found.kind == "municipality" and found.name in _shared_names():
+        name = f"{name} ({NORWEGIAN_FORMS.get(found.county_code, known_place(found.county_code).name)})"
+    return name
+
+
+@functools.cache
+def _shared_names() -> frozenset[str]:
+    seen: dict[str, int] = {}
+    for m in municipalities().values():
+        seen[m.name] = seen.get(m.name, 0) + 1
+    return frozenset(name for name, n in seen.items() if n > 1)
+
+
 @functools.cache
 def target_titles() -> dict[str, dict[str, str]]:
-    """SDG target texts by target and language; the bokmål ones are unofficial draft translations (labels only)."""
+    """SDG target texts by target and language: the official English for all, and unofficial bokmål texts
+    written for the targets the example uses (shown labelled as unofficial; the others in English)."""
     return {r["target"]: _by_language(r, "title") for r in _rows("sdg_targets.csv")}
 
 

@@ -25,6 +25,7 @@ from vlrgen.build import publish
 from vlrgen.build.cache import CACHE_NAME, ArtifactCache, BuildStats, assets_digest, chart_key, data_key, pdf_key
 from vlrgen.build.executor import Executor, make_executor
 from vlrgen.build.publish import Site, entry_state
+from vlrgen.build.stale import StaleReview, find_stale_reviews
 from vlrgen.charts import jobs as chart_jobs
 from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
@@ -56,6 +57,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int | None = None  # None: one worker per core
     force: bool = False  # ignore the artifact cache
+    with_reviews: bool = False  # also build the reviews that include a member built now and are out of date
     pdf_renderer: PdfRenderer = field(default_factory=WeasyPrintRenderer)  # tests: output.pdf.FakePdfRenderer()
 
 
@@ -64,6 +66,8 @@ class BuildReport:
     problems: Problems = field(default_factory=Problems)
     built: list[Path] = field(default_factory=list)
     stats: BuildStats = field(default_factory=BuildStats)
+    inputs: list[Path] = field(default_factory=list)  # the project folders and data files read (serve watches them)
+    stale: list[StaleReview] = field(default_factory=list)  # reviews now out of date (build/stale.py)
 
 
 def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | None) -> Dataset:
@@ -149,6 +153,15 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
             elif pdfs:  # perhaps one edited page: keep a PDF maker ready
                 executor.stand_by(pdf_modules)
             projects, problems = check_projects(paths, options.strict, options.languages, options.formats, cache)
+            if options.with_reviews and not problems.errors:
+                reviews = [r.project for r in find_stale_reviews(projects, options.out_dir) if r.project]
+                if reviews := [r for r in dict.fromkeys(reviews) if r not in {p.config.root for p in projects}]:
+                    paths = list(paths) + reviews
+                    projects, problems = check_projects(
+                        paths, options.strict, options.languages, options.formats, cache
+                    )
+            report.inputs = [p.config.root for p in projects] + [f for p in projects for f in p.dataset.files]
+            report.inputs += [m for p in projects for m in p.config.member_projects]
             report.stats.seconds["gather"] = time.perf_counter() - clock
             # The projects' data stays alive for the whole build: keep the garbage collector from walking it
             # again at every collection while pages (and an edited page's PDF, in this process) are made.
@@ -191,6 +204,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
         site.publish(version, lambda folder: write_site_index(folder, project_env(projects[0]), catalogs))
         report.built = [target for _, target in stagings]
+        report.stale = find_stale_reviews(projects, options.out_dir)
         return report
     finally:
         site.close()  # removes an unpublished version, releases the lock
@@ -307,7 +321,9 @@ def _published_reports(projects: list[Project], out_dir: Path) -> dict[str, tupl
 def _plan_view(project: Project, assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]):
     config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
     if assessment.entity is not None:
-        return plan_report(config, project.narrative, project.dataset, assessment.entity, language, fonts)
+        return plan_report(
+            config, project.narrative, project.dataset, assessment.entity, language, fonts, project.structured
+        )
     assert assessment.review is not None
     links = {
         m.code: f"../../{m.slug}/{lang}/index.html" if lang in published[m.slug] else f"../../{m.slug}/index.html"
@@ -315,7 +331,15 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
         if m.slug in published
     }
     return plan_review(
-        config, project.narrative, project.dataset, assessment.review, language, fonts, project.survey, links
+        config,
+        project.narrative,
+        project.dataset,
+        assessment.review,
+        language,
+        fonts,
+        project.survey,
+        links,
+        project.structured,
     )
 
 
@@ -530,6 +554,13 @@ def _write_manifest(plan: _Plan) -> None:
         # the page each PDF is laid out from (a review's print version and county annexes differ)
         "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
     }
+    if plan.project.member_data:  # a review: what it used of each member project (build/stale.py)
+        manifest["project"] = os.path.relpath(config.root, plan.target.parent)
+        slugs = {m.code: m.slug or "" for m in plan.project.members}
+        manifest["member_data"] = {
+            code: {"slug": slugs.get(code, ""), "data": digest}
+            for code, digest in sorted(plan.project.member_data.items())
+        }
     if plan.annex_pages:  # a review over several counties: member summaries printed per county
         manifest["annex_pdf"] = {
             lang: {part: pdf for _, pdf, part in plan.documents[lang] if part}
@@ -556,6 +587,7 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
     shutil.copytree(root / "static", assets)
     shutil.copytree(root / "fonts", assets / "fonts")
     media = {source: target for section in project.narrative.sections.values() for source, target in section.assets}
+    media.update(project.structured.assets)  # case study pictures
     if project.config.logo:
         media[project.config.logo] = project.config.logo.relative_to(project.config.root).as_posix()
     for source, target in sorted(media.items()):

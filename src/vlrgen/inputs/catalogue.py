@@ -33,7 +33,7 @@ OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation"
 # another, that is a warning and the other report shows those texts empty (never another
 # language's). Columns for languages that are not report languages are accepted and unused.
 TEXT_REQUIRED = {"name": "name", "unit": "unit", "source_name": "source"}
-TEXT_OPTIONAL = {"definition": "definition", "threshold_note": "threshold note"}
+TEXT_OPTIONAL = {"definition": "definition", "threshold_note": "threshold note", "subject": "sentence subject"}
 TEXT_COLUMN = re.compile(rf"({'|'.join([*TEXT_REQUIRED, *TEXT_OPTIONAL])})_({LANGUAGE_CODE.pattern})")
 THRESHOLD_COLUMNS = ("best", "worst", "green", "red")
 ASSESSMENT = THRESHOLD_COLUMNS + ("target", "target_year", "threshold_origin")
@@ -225,6 +225,7 @@ def _make_indicator(
         threshold_origin=c["threshold_origin"],
         threshold_note=texts("threshold_note"),
         weighting=c["weighting"] or "none",
+        subject=texts("subject"),
     )
 
 

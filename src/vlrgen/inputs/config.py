@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vlrgen import reference
+from vlrgen.inputs.outline import OwnSection, read_own_sections
 from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
 from vlrgen.problems import BuildFailed, Location, Problems
 
@@ -47,6 +48,7 @@ SCHEMA: dict[str, str] = {
     "report.title.<lang>": "report title in one report language, e.g. report.title.nb (optional)",
     "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
     "content.templates": "folder with template overrides searched before the defaults (optional)",
+    "content.sections": "own sections: [[content.sections]] with key, after or under, and title.<lang> (optional)",
     "data.indicators": "indicator catalogue CSV",
     "data.observations": "tidy observations CSV (indicator, entity, period, value), optional with data.sources",
     "data.sources": "declared data sources (TOML): raw files mapped to indicators, optional with data.observations",
@@ -106,6 +108,7 @@ class Config:
     member_projects: tuple[Path, ...] = ()
     member_scope: str | None = None  # "all", "in_data" or None (only the member projects)
     survey: Survey | None = None
+    own_sections: tuple[OwnSection, ...] = ()  # sections the project adds to the handbook's (inputs/outline.py)
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
@@ -250,6 +253,11 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
             'members: only a county review or a VSR (entity.kind = "county" or "vsr") has members',
         )
     survey = _survey(values, root, where, bad, problems)
+    own_sections = read_own_sections(
+        values.get("content.sections"),
+        lambda n: locations.get(f"content.sections[{n}]") or where("content.sections"),
+        problems,
+    )
     if survey is not None and not (kind == "vsr" or members or scope):
         problems.add(
             where("survey"),
@@ -283,6 +291,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         member_projects=members,
         member_scope=scope,
         survey=survey,
+        own_sections=own_sections,
     )
 
 

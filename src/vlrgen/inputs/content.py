@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,29 +22,12 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from vlrgen.inputs.confine import confine
+from vlrgen.inputs.outline import SECTION_KEYS, SECTIONS, OwnSection, check_titles, make_outline
+from vlrgen.inputs.shortcodes import Shortcode, extract_shortcodes, placeholder
 from vlrgen.problems import Location, Problems
 
-__all__ = ["SECTIONS", "Narrative", "Section", "load_narrative", "render_markdown"]
+__all__ = ["SECTIONS", "SECTION_KEYS", "Narrative", "Section", "load_narrative", "render_markdown"]
 
-# (key, heading level) in report order; level-2 keys are children of policy_environment.
-SECTIONS: tuple[tuple[str, int], ...] = (
-    ("opening_statement", 1),
-    ("highlights", 1),
-    ("introduction", 1),
-    ("methodology", 1),
-    ("policy_environment", 1),
-    ("ownership", 2),
-    ("local_frameworks", 2),
-    ("three_dimensions", 2),
-    ("leave_no_one_behind", 2),
-    ("institutional_mechanisms", 2),
-    ("structural_issues", 2),
-    ("progress", 1),
-    ("means_of_implementation", 1),
-    ("conclusions", 1),
-    ("annexes", 1),
-)
-SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 FRONT_MATTER_KEYS = {"title", "example"}
 GOAL_FILE = re.compile(r"goal-(\d{2})")
 # Bounds on what one narrative file may ask of the Markdown parser; far above any real report text
@@ -131,11 +114,15 @@ class Section:
     example: bool
     path: Path
     assets: tuple[tuple[Path, str], ...]  # (source file, path under the output's media/)
+    shortcodes: tuple[Shortcode, ...] = ()  # values from the data, as placeholders in `html` (inputs/shortcodes.py)
+    todos: int = 0  # "to be written" blocks still in the text
 
 
 @dataclass(frozen=True)
 class Narrative:
     sections: dict[tuple[str, str], Section]
+    outline: tuple[tuple[str, int], ...] = SECTIONS  # (key, heading level) in report order, own sections included
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # own section key → language → heading
 
     def get(self, key: str, language: str) -> Section | None:
         return self.sections.get((key, language))
@@ -145,9 +132,17 @@ class Narrative:
 
 
 def load_narrative(
-    root: Path, narrative_dir: Path, languages: tuple[str, ...], problems: Problems, media_prefix: str = "../media/"
+    root: Path,
+    narrative_dir: Path,
+    languages: tuple[str, ...],
+    problems: Problems,
+    media_prefix: str = "../media/",
+    own: tuple[OwnSection, ...] = (),
 ) -> Narrative:
-    """Read every narrative file; report missing, untranslated and unknown files."""
+    """Read every narrative file; report missing, untranslated and unknown files. `own`: the project's own sections."""
+    outline = make_outline(own)
+    levels = dict(outline)
+    check_titles(own, languages, problems)
     sections: dict[tuple[str, str], Section] = {}
     for lang in languages:
         folder = narrative_dir / lang
@@ -165,25 +160,37 @@ def load_narrative(
             path = found  # messages name the file where the author put it
             key = path.stem
             goal = GOAL_FILE.fullmatch(key)
-            if key not in SECTION_KEYS and not (goal and 1 <= int(goal[1]) <= 17):
+            if key not in levels and not (goal and 1 <= int(goal[1]) <= 17):
                 _warn_unknown_file(path, problems)
                 continue
-            sections[(key, lang)] = read_section(root, path, key, lang, problems, media_prefix)
-    narrative = Narrative(sections)
+            sections[(key, lang)] = read_section(root, path, key, lang, problems, media_prefix, levels.get(key, 1))
+    narrative = Narrative(sections, outline, {s.key: s.titles for s in own})
     _check_coverage(narrative, narrative_dir, languages, problems)
     return narrative
 
 
-def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems, media_prefix: str) -> Section:
+def read_section(
+    root: Path, path: Path, key: str, lang: str, problems: Problems, media_prefix: str, section_level: int = 1
+) -> Section:
     text = read_text(path, problems)
     if not _within_bounds(path, text, problems):
         text = ""  # reported; the section is left empty rather than parsed for minutes
     meta, body, body_line = _split_front_matter(text, path, problems)
     _check_source(path, body, body_line, problems)
-    level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
+    level = 3 if key.startswith("goal-") else section_level + 1
+    markdown_text, shortcodes, todos = extract_shortcodes(body, Location(path, body_line), problems)
     html, assets, rejected = render_markdown(
-        body, path.parent, root, prefix=key, top_level=level, media_prefix=media_prefix
+        markdown_text, path.parent, root, prefix=key, top_level=level, media_prefix=media_prefix
     )
+    in_addresses = "".join(re.findall(r'(?:href|src)="([^"]*)"', html))
+    for code in shortcodes:
+        if placeholder(code.index) not in html or placeholder(code.index) in in_addresses:
+            problems.add(
+                code.location,
+                "content.shortcode_place",
+                "a shortcode inside a link address or an image path cannot show a value",
+                hint="write {{< value … >}} in the text",
+            )
     for src in rejected:
         _report_image(path, body, src, problems)
     for source, _ in assets:
@@ -203,6 +210,8 @@ def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems
         example=meta.get("example", "").lower() in {"true", "yes", "ja"},
         path=path,
         assets=tuple(assets),
+        shortcodes=shortcodes,
+        todos=todos,
     )
 
 
@@ -238,7 +247,29 @@ def render_markdown(
 
     Returns the HTML, the images to copy (source file, path under media/) and the image
     sources that were removed because they are not files inside the project.
+
+    A text rendered before in this process is not parsed again (`vlrgen serve` rebuilds after every
+    edit, and one edit changes one file), as long as every image it uses is still there.
     """
+    key = (text, base_dir, root, prefix, top_level, media_prefix)
+    known = _RENDERED.get(key)
+    if known is not None and all(source.is_file() for source, _ in known[1]):
+        return known[0], list(known[1]), []
+    html, assets, rejected = _render_markdown(text, base_dir, root, prefix, top_level, media_prefix)
+    if not rejected:  # what is refused depends on the files there: always looked at again
+        if len(_RENDERED) >= RENDERED_MAX:
+            _RENDERED.pop(next(iter(_RENDERED)))
+        _RENDERED[key] = (html, tuple(assets))
+    return html, assets, rejected
+
+
+RENDERED_MAX = 2048
+_RENDERED: dict[tuple, tuple[str, tuple[tuple[Path, str], ...]]] = {}
+
+
+def _render_markdown(
+    text: str, base_dir: Path, root: Path, prefix: str, top_level: int, media_prefix: str
+) -> tuple[str, list[tuple[Path, str]], list[str]]:
     assets: list[tuple[Path, str]] = []
     rejected: list[str] = []
     extension = _ReportExtension(prefix, top_level)
@@ -404,7 +435,8 @@ def _warn_unknown_file(path: Path, problems: Problems) -> None:
     hint = (
         f'did you mean "{guess[0]}.md"?'
         if guess
-        else "section files are named after the section keys in README.md; goal commentary is goal-01.md … goal-17.md"
+        else "section files are named after the section keys in README.md; goal commentary is goal-01.md … goal-17.md; "
+        "a section of your own is declared in vlrgen.toml under [[content.sections]]"
     )
     problems.warn(
         Location(path), "content.unknown_section", f'"{path.name}" is not a known section and is not used', hint=hint
@@ -412,7 +444,7 @@ def _warn_unknown_file(path: Path, problems: Problems) -> None:
 
 
 def _check_coverage(narrative: Narrative, narrative_dir: Path, languages: tuple[str, ...], problems: Problems) -> None:
-    keys = list(SECTION_KEYS) + sorted({k for (k, _) in narrative.sections if k.startswith("goal-")})
+    keys = [k for k, _ in narrative.outline] + sorted({k for (k, _) in narrative.sections if k.startswith("goal-")})
     for key in keys:
         present = narrative.languages_with(key)
         if not present:

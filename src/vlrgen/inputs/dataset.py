@@ -17,7 +17,7 @@ __all__ = ["Dataset", "Indicator", "Observation"]
 
 @dataclass(frozen=True)
 class Indicator:
-    """One catalogue row. Its texts (name, unit, source_name, definition, threshold_note) are keyed by
+    """One catalogue row. Its texts (name, unit, source_name, definition, threshold_note, subject) are keyed by
     language code: the languages the catalogue was read in (the report languages, `catalogue.py`)."""
 
     id: str
@@ -40,6 +40,7 @@ class Indicator:
     threshold_origin: str = ""  # national_target, council_decision, sdsn_practice, ...
     threshold_note: dict[str, str] | None = None
     weighting: str = "none"  # "population": a county or national value is the population-weighted mean
+    subject: dict[str, str] | None = None  # the measure as a sentence's subject in running text, per language
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def _population_and_year(code: str, year: int) -> tuple[int, int] | None:
 def make_member(code: str, year: int, slug: str | None = None) -> Member:
     place = reference.known_place(code)
     population, when = _population_and_year(code, year) or (None, None)
-    return Member(code, place.name, place.county_code, population, size_band(population), slug, when)
+    return Member(code, reference.display_name(code), place.county_code, population, size_band(population), slug, when)
 
 
 def scope_members(scope_code: str) -> list[str]:

@@ -7,15 +7,18 @@ here judges, plans or writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
+from vlrgen.inputs.fingerprint import member_fingerprint
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
+from vlrgen.inputs.shortcodes import check_shortcodes
+from vlrgen.inputs.structured import StructuredContent, load_structured
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
@@ -36,6 +39,8 @@ class Project:
     template_dirs: tuple[Path, ...]
     members: tuple[Member, ...] = ()  # a review's members (empty for a municipal review)
     survey: SurveyData | None = None
+    structured: StructuredContent = field(default_factory=StructuredContent)  # case studies, measures, engagement log
+    member_data: dict[str, str] = field(default_factory=dict)  # a review: member code → fingerprint of its own data
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
@@ -59,10 +64,26 @@ def gather_project(
     datasets: dict | None = None,
     load_data: LoadData = load_config_data,
 ) -> Project | None:
-    """Phase 1: config, narrative, data and catalogs, with every problem collected.
+    """Phase 1: config, narrative, structured content, data and catalogs, with every problem collected.
 
     `datasets` shares loaded data between projects that name the same files (a county's members).
     """
+    project = _gather(path, problems, languages, formats, datasets, load_data)
+    folder = project.config.narrative_dir if project else None
+    if project is None or folder is None:
+        return project
+    structured = load_structured(project.config.root, folder, project.config.languages, problems)
+    return replace(project, structured=structured)
+
+
+def _gather(
+    path: Path,
+    problems: Problems,
+    languages: tuple[str, ...] | None = None,
+    formats: tuple[str, ...] | None = None,
+    datasets: dict | None = None,
+    load_data: LoadData = load_config_data,
+) -> Project | None:
     config = load_config(path, problems)
     if config is None:
         return None
@@ -77,7 +98,7 @@ def gather_project(
     catalogs = load_languages(catalog_dirs, available, problems, report_codes=config.languages)
     check_templates(list(template_dirs), catalogs[config.languages[0]].messages, problems)
     narrative = (
-        load_narrative(config.root, config.narrative_dir, config.languages, problems)
+        load_narrative(config.root, config.narrative_dir, config.languages, problems, own=config.own_sections)
         if config.narrative_dir
         else Narrative({})
     )
@@ -86,6 +107,7 @@ def gather_project(
             return _gather_review(
                 config, narrative, Dataset({}, ()), catalogs, template_dirs, problems, datasets, load_data
             )
+        _check_values(config, narrative, Dataset({}, ()), problems)
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
     key = (config.indicators_path, config.observations_path, config.sources_path, config.languages)
@@ -104,6 +126,7 @@ def gather_project(
     if config.is_review:
         return _gather_review(config, narrative, dataset, catalogs, template_dirs, problems, datasets, load_data)
     _check_goal_commentary(config, narrative, dataset, problems)
+    _check_values(config, narrative, dataset, problems)
     return Project(config, narrative, dataset, catalogs, template_dirs)
 
 
@@ -119,6 +142,7 @@ def _gather_review(
 ) -> Project:
     """A review's members: its member projects (their data joins the review's) and the municipalities in scope."""
     slugs: dict[str, str] = {}
+    fingerprints: dict[str, str] = {}
     for folder in config.member_projects:
         member = load_config(folder, problems)
         if member is None:
@@ -147,9 +171,9 @@ def _gather_review(
                 loaded = load_data(member, problems)
                 if datasets is not None:
                     datasets[key] = loaded
-            dataset = _merge_member_data(
-                dataset, datasets[key] if datasets is not None else loaded, member.entity.code, problems
-            )
+            own = datasets[key] if datasets is not None else loaded
+            fingerprints[member.entity.code] = member_fingerprint(own, member.entity.code)
+            dataset = _merge_member_data(dataset, own, member.entity.code, problems)
     members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
     if not members:
         problems.add(
@@ -157,6 +181,7 @@ def _gather_review(
             "config.no_members",
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
+    _check_values(config, narrative, dataset, problems)
     survey = load_survey(config.survey, config.languages, problems) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
@@ -164,7 +189,7 @@ def _gather_review(
             "survey.no_members",
             f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
-    return Project(config, narrative, dataset, languages, template_dirs, members, survey)
+    return Project(config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints)
 
 
 def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, problems: Problems) -> Dataset:
@@ -207,6 +232,12 @@ def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, proble
             )
     kept = tuple(o for o in dataset.observations if (o.indicator, o.entity, o.period) not in replaced)
     return Dataset({**member_data.indicators, **dataset.indicators}, kept + tuple(added))
+
+
+def _check_values(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:
+    """The indicators the text quotes ({{< value … >}}) against the catalogue and the entity's data."""
+    codes = [code for _, section in sorted(narrative.sections.items()) for code in section.shortcodes]
+    check_shortcodes(codes, dataset, config.entity.code, config.entity.name, problems)
 
 
 def _check_goal_commentary(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:

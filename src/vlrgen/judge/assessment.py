@@ -8,10 +8,10 @@ review's aggregates across members. Planning per language only words and formats
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vlrgen import reference
-from vlrgen.inputs.dataset import Indicator
+from vlrgen.inputs.dataset import Indicator, Observation
 from vlrgen.inputs.members import Member, make_member, scope_members
 from vlrgen.inputs.project import Project
 from vlrgen.judge.aggregate import (
@@ -25,9 +25,27 @@ from vlrgen.judge.aggregate import (
     top_and_bottom,
 )
 from vlrgen.judge.compare import Comparison, compare_entity
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, assess_dataset, summarise_entity
+from vlrgen.judge.rules import (
+    GoalRow,
+    IndicatorResult,
+    KpiSummary,
+    assess_dataset,
+    assess_indicator,
+    summarise_entity,
+    summarise_indicator,
+)
 
-__all__ = ["Assessment", "EntityAssessment", "IndicatorSpread", "ReviewAssessment", "assess_project"]
+__all__ = ["Assessment", "EntityAssessment", "IndicatorSpread", "QuotedValue", "ReviewAssessment", "assess_project"]
+
+
+@dataclass(frozen=True)
+class QuotedValue:
+    """An indicator the narrative quotes ({{< value … >}}), for the report's own entity: the figures of
+    its KPI table row, its judgement and the value the period under review starts from."""
+
+    summary: KpiSummary
+    result: IndicatorResult
+    base: Observation | None  # the first value from the base year on (the first of all when none is)
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,7 @@ class EntityAssessment:
     results: tuple[IndicatorResult, ...]
     goal_rows: tuple[GoalRow, ...]
     comparisons: dict[str, Comparison]  # by indicator id (municipalities only)
+    quoted: dict[str, QuotedValue] = field(default_factory=dict)  # by indicator id
 
     def result(self, indicator: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator.id == indicator)
@@ -71,6 +90,7 @@ class ReviewAssessment:
     results_of: dict[str, tuple[IndicatorResult, ...]]  # member code → its results
     status_of: dict[str, dict[int, str]]  # member code → goal → status
     without_data: tuple[Member, ...]
+    quoted: dict[str, QuotedValue] = field(default_factory=dict)  # the scope's own values, by indicator id
 
     @property
     def distributions(self) -> dict[str, Distribution]:
@@ -101,7 +121,21 @@ def _assess_entity(project: Project) -> EntityAssessment:
     results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
     comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
-    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons)
+    quoted = _quoted_values(project, county)
+    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted)
+
+
+def _quoted_values(project: Project, county: str | None) -> dict[str, QuotedValue]:
+    """The values the narrative quotes, judged like the KPI table's rows (a review: its scope's own values)."""
+    config, dataset = project.config, project.dataset
+    ids = {c.indicator for s in project.narrative.sections.values() for c in s.shortcodes}
+    quoted = {}
+    for indicator in (dataset.indicators[i] for i in sorted(ids) if i in dataset.indicators):
+        summary = summarise_indicator(dataset, indicator, config.entity.code, county, reference.NATION_CODE)
+        result = assess_indicator(config.entity.code, indicator, summary.series, config.base_year)
+        since = [o for o in summary.series if o.period >= config.base_year] or list(summary.series)
+        quoted[indicator.id] = QuotedValue(summary, result, since[0] if since else None)
+    return quoted
 
 
 def _assess_review(project: Project) -> ReviewAssessment:
@@ -144,4 +178,5 @@ def _assess_review(project: Project) -> ReviewAssessment:
         results_of={code: tuple(found) for code, found in results_of.items()},
         status_of=status_of,
         without_data=tuple(m for m, cells in matrix.rows if not any(cells)),
+        quoted=_quoted_values(project, None),
     )

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from vlrgen.inputs.members import band_label
+from vlrgen.report.describe import period_text
 from vlrgen.report.review import ReviewView
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environm
     )
     env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
     env.filters["band_label"] = band_label
+    env.filters["period"] = period_text  # a published period with an en dash for a range
     return env
 
 

@@ -6,13 +6,30 @@ that language's Babel formatter; nothing here decides a status or reads a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from vlrgen.inputs.dataset import Observation
+from vlrgen.inputs.dataset import Indicator, Observation
 from vlrgen.inputs.i18n import Language
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, normalised_score, thresholds_of
 
-__all__ = ["describe_highlights", "describe_indicator", "start_of_period"]
+__all__ = ["describe_highlights", "describe_indicator", "indicator_subject", "period_text", "start_of_period"]
+
+# A hyphen between two digits in a published period ("2022-2025", "2023/24-2025/26") is a range.
+_RANGE_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def period_text(period: object) -> str:
+    """A period as printed: the published label, with an en dash for a range ("2022–2025"). A word joiner
+    after the dash keeps the range on one line (an en dash is a break opportunity; a hyphen was not)."""
+    return _RANGE_HYPHEN.sub("\u2013\u2060", str(period))
+
+
+def indicator_subject(indicator: Indicator, language: Language) -> str:
+    """What a generated sentence says changed, in running text: the catalogue's `subject_<lang>` ("andelen
+    innbyggere som er 80 år eller eldre,"), else a neutral phrase naming the indicator ("verdien for «…»")."""
+    written = (indicator.subject or {}).get(language.code, "")
+    return written or language.t("sentence.fallback_subject", name=indicator.name[language.code])
 
 
 def start_of_period(series: Sequence[Observation], base_year: int) -> Observation | None:
@@ -22,14 +39,18 @@ def start_of_period(series: Sequence[Observation], base_year: int) -> Observatio
 
 
 def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: Language, base_year: int) -> str:
-    """One or two sentences: what happened, the target, and the judgement."""
+    """A few sentences: what happened to the measure, the local target, the status and what the trend means."""
     indicator, lang = summary.indicator, language.code
     unit, decimals = indicator.unit[lang], indicator.decimals
     end = summary.latest
     if end is None or end.value is None:  # only indicators with a latest value are described
         raise ValueError(f"{indicator.id} has no value to describe")
     start = start_of_period(summary.series, base_year)
-    values = dict(name=indicator.name[lang], end=language.quantity(end.value, decimals, unit), end_period=_period(end))
+    values = dict(
+        subject=indicator_subject(indicator, language),
+        end=language.quantity(end.value, decimals, unit),
+        end_period=_period(end),
+    )
     if start is None or start.value is None or start.period == end.period:
         text = language.t("sentence.single", **values)
     else:
@@ -37,6 +58,7 @@ def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: L
         difference = round(end.value - start.value, decimals)
         key = "sentence.rose" if difference > 0 else ("sentence.fell" if difference < 0 else "sentence.unchanged")
         text = language.t(key, **values)
+    text = text[:1].upper() + text[1:]
     if indicator.target is not None:
         text += language.t(
             "sentence.target", year=indicator.target_year, target=language.quantity(indicator.target, decimals, unit)
@@ -44,14 +66,35 @@ def describe_indicator(summary: KpiSummary, result: IndicatorResult, language: L
     text += "."
     if result.method == "sdsn":
         text += " " + language.t(
-            "sentence.judgement",
+            "sentence.status",
             status=language.t(f"status.{result.status}"),
             meaning=language.t(f"status_meaning.{result.status}"),
-            trend=language.t(f"trend.{result.trend}"),
         )
+        text += " " + _trend_sentence(indicator, result, start, end, language)
     if indicator.target is not None:
-        text += " " + language.t("sentence.progress", progress=language.t(f"target_progress.{result.progress}"))
+        text += " " + language.t(f"progress_sentence.{result.progress}")
     return text
+
+
+def _trend_sentence(
+    indicator: Indicator, result: IndicatorResult, start: Observation | None, end: Observation, language: Language
+) -> str:
+    """What the trend means; when both ends lie beyond the same bound, their scores are equal (0 or 100) and
+    the trend word says nothing about the change, so the sentence says that instead of contradicting it."""
+    thresholds = thresholds_of(indicator)
+    if thresholds and start is not None and start.value is not None and end.value is not None:
+        first, last = normalised_score(start.value, thresholds), normalised_score(end.value, thresholds)
+        moved = round(end.value - start.value, indicator.decimals) != 0
+        for score, key, bound in ((0.0, "beyond_worst", thresholds.worst), (100.0, "beyond_best", thresholds.best)):
+            if moved and first == last == score:
+                better = (end.value > start.value) == (indicator.direction == "higher")
+                return language.t(
+                    f"sentence.{key}",
+                    bound=language.quantity(bound, indicator.decimals, indicator.unit[language.code]),
+                    trend=language.t(f"trend.{result.trend}"),
+                    change=language.t("sentence.change_better" if better else "sentence.change_worse"),
+                )
+    return language.t(f"trend_sentence.{result.trend}")
 
 
 def describe_highlights(goals: Sequence[GoalRow], language: Language, goal_names: dict[int, str]) -> list[str]:
@@ -85,4 +128,4 @@ def _join(items: Sequence[str], language: Language) -> str:
 
 
 def _period(observation: Observation) -> str:
-    return observation.period_label or str(observation.period)
+    return period_text(observation.period_label or observation.period)

@@ -17,10 +17,19 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
-from vlrgen.report.describe import describe_highlights, describe_indicator
+from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
+from vlrgen.report.structured import (
+    MeasuresView,
+    plan_engagement,
+    plan_goal_measures,
+    plan_structured,
+    structured_parts,
+)
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import (
     Figure,
     Numbering,
@@ -69,7 +78,7 @@ class GoalView:
     colour: str
     short: str
     title: str
-    targets: tuple[tuple[str, str], ...]
+    targets: tuple[tuple[str, str, str], ...]  # (code, text, language of the text) of the SDG targets
     narrative: Section | None
     narrative_state: str  # "ok", "untranslated" (exists in another language) or "none"
     table_number: int
@@ -104,20 +113,25 @@ def plan_report(
     assessment: EntityAssessment,
     language: Language,
     font_dir: Path,
+    content: StructuredContent | None = None,
 ) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
     entity = config.entity
     county = assessment.county
+    narrative = fill_values(narrative, assessment.quoted, language)
+    content = content or StructuredContent()
     places = {entity.code: entity.name, reference.NATION_CODE: language.t("place.nation")}
     if county:
-        places[county] = reference.known_place(county).name
+        places[county] = reference.display_name(county)
     by_goal = assessment.summaries
     results, goal_rows = assessment.results, assessment.goal_rows
     result_of = {r.indicator.id: r for r in results}
     row_of = {g.goal: g for g in goal_rows}
     comparisons = assessment.comparisons
     goals, numbering = [], Numbering()
+    engagement = plan_engagement(content, language, numbering)  # the methodology chapter comes first
+    goal_measures: dict[int, MeasuresView] = {}
     for number in sorted(by_goal):
         table = numbering.table()
         kpis, figures = [], []
@@ -143,16 +157,24 @@ def plan_report(
                 comparison_table=numbering.table(),
                 comparison_figures=tuple(compare_figures),
             )
+        if measures := plan_goal_measures(content, number, language, numbering):
+            goal_measures[number] = measures
         goals.append(goal)
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
     sections = section_views(narrative, language)
+    annex_tables = (numbering.table(), numbering.table(), numbering.table(), numbering.table())
+    structured = plan_structured(
+        content, language, numbering, tuple(g.number for g in goals), engagement, goal_measures
+    )
+    parts = structured_parts(structured, language)
+    parts["progress"] = [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]
     return MunicipalView(
         config=config,
         language=language,
         sections=sections,
-        contents=plan_contents(sections, {"progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]}),
+        contents=plan_contents(sections, parts),
         cover=plan_cover(
             config,
             language,
@@ -166,7 +188,8 @@ def plan_report(
         goals_without_data=tuple((n, names[n]) for n in reference.goals() if n not in by_goal),
         indicators=used,
         observations=observations,
-        annex_tables=(numbering.table(), numbering.table(), numbering.table(), numbering.table()),
+        annex_tables=annex_tables,
+        structured=structured,
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,
@@ -252,7 +275,7 @@ def _goal_view(
         colour=goal.colour,
         short=language.t(f"goal.{number}.short"),
         title=language.t(f"goal.{number}.title"),
-        targets=tuple((t, language.target_title(t)) for t in targets),
+        targets=tuple(_target_text(t, language) for t in targets),
         narrative=narrative.get(f"goal-{number:02d}", language.code),
         table_number=table,
         narrative_state="ok"
@@ -295,7 +318,8 @@ def _plan_figure(
         reference.goals()[indicator.goal].colour,
         font_dir,
     )
-    shown = [line.label for line in job.lines]
+    in_text = {places[reference.NATION_CODE]: language.t("place.nation_text")}  # "hele landet" mid-sentence
+    shown = [in_text.get(line.label, line.label) for line in job.lines]
     caption = language.t(
         "progress.figure_caption", indicator=indicator.name[lang], unit=indicator.unit[lang], entity=shown[0]
     )
@@ -342,7 +366,7 @@ def _comparison_figure(
         "compare.figure_caption",
         indicator=indicator.name[lang],
         unit=indicator.unit[lang],
-        period=c.label,
+        period=period_text(c.label),
         name=name,
         n=language.number(len(job.values), 0),
     )
@@ -356,7 +380,7 @@ def _comparison_figure(
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     indicator = summary.indicator
     by_line = [dict(line.points) for line in job.lines]
-    labels = {o.period: o.period_label or str(o.period) for o in summary.series}
+    labels = {o.period: period_text(o.period_label or o.period) for o in summary.series}
     periods = sorted(set().union(*by_line))
     rows = tuple(
         (labels.get(p, str(p)),) + tuple(language.number(values.get(p), indicator.decimals) for values in by_line)
@@ -364,6 +388,18 @@ def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):
     )
     columns = (language.t("kpi.period"),) + tuple(line.label for line in job.lines)
     return columns, rows
+
+
+def _target_text(target: str, language: Language) -> tuple[str, str, str]:
+    """(code, text, language of the text): the official English where the report language has no text,
+    and the packaged texts in another language labelled as the unofficial translations they are."""
+    text, packaged = language.target_title(target), reference.target_titles().get(target, {})
+    fallback = reference.FALLBACK_LANGUAGE
+    if language.code != fallback and text == packaged.get(fallback):
+        return target, text, fallback
+    if language.code != fallback and text and text == packaged.get(language.code):
+        return target, f"{text} ({language.t('ui.unofficial_translation')})", language.code
+    return target, text, language.code
 
 
 def _target_key(target: str) -> tuple:

@@ -8,7 +8,7 @@ coverage matrix, survey summaries and one annex page per member. Templates only 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen import __version__, reference
@@ -19,10 +19,20 @@ from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.members import Member, band_label
+from vlrgen.inputs.structured import StructuredContent
 from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_question
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
+from vlrgen.report.describe import period_text
+from vlrgen.report.structured import (
+    MeasuresView,
+    plan_engagement,
+    plan_goal_measures,
+    plan_structured,
+    structured_parts,
+)
+from vlrgen.report.values import fill_values
 from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
@@ -118,6 +128,15 @@ class ReviewView(ReportView):
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
     template: str = "review.html"
+    period_labels: dict[tuple[str, int], str] = field(default_factory=dict)  # (indicator, period) → as published
+
+    def period_of(self, indicator: str, period: object) -> str:
+        """A period of an indicator as its source publishes it ("2023/24–2025/26", not the end year 2025)."""
+        try:
+            key = (indicator, int(str(period)))
+        except ValueError:
+            return period_text(period)
+        return period_text(self.period_labels.get(key) or period)
 
 
 def plan_review(
@@ -129,15 +148,20 @@ def plan_review(
     font_dir: Path,
     survey: SurveyData | None,
     links: dict[str, str],
+    content: StructuredContent | None = None,
 ) -> ReviewView:
     """Word and number the judged review in one language; nothing here judges."""
     lang = language.code
     scope = config.entity.code
     members = assessment.members
-    scope_name = (
-        language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.known_place(scope).name
-    )
+    narrative = fill_values(narrative, assessment.quoted, language)
+    content = content or StructuredContent()
+    scope_name = language.t("review.scope_nation") if scope == reference.NATION_CODE else reference.display_name(scope)
+    if scope == reference.NATION_CODE:  # the nation is named in the report's language ("Norway", not "Norge")
+        config = replace(config, entity=replace(config.entity, name=scope_name))
     numbering = Numbering()
+    engagement = plan_engagement(content, language, numbering)  # the methodology chapter comes first
+    goal_measures: dict[int, MeasuresView] = {}
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     shares = assessment.shares
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
@@ -155,6 +179,8 @@ def plan_review(
                 else None
             )
             blocks.append(IndicatorBlock(spread.indicator, dist, figure, spread.top, spread.bottom))
+        if measures := plan_goal_measures(content, number, language, numbering):
+            goal_measures[number] = measures
         goal = reference.goals()[number]
         key = f"goal-{number:02d}"
         text = narrative.get(key, lang)
@@ -186,6 +212,9 @@ def plan_review(
     )
     without = assessment.without_data
     tables = {"coverage_summary": numbering.table(), "coverage": numbering.table(), "aggregates": numbering.table()}
+    structured = plan_structured(
+        content, language, numbering, tuple(g.number for g in goals), engagement, goal_measures
+    )
     sections = section_views(narrative, language)
     figures = ([overview] if overview else []) + [b.figure for g in goals for b in g.indicators if b.figure]
     annex_parts = [
@@ -194,10 +223,12 @@ def plan_review(
         ("members", language.t("review.members_title")),
         ("review-sources", language.t("ui.sources")),
     ]
+    extra = structured_parts(structured, language)
     parts = {
+        "methodology": extra["methodology"],
         "policy_environment": [("survey", language.t("review.survey_title"))] if survey_blocks else [],
         "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals],
-        "annexes": annex_parts,
+        "annexes": annex_parts[:-1] + extra["annexes"] + annex_parts[-1:],
     }
     kind = config.entity.kind
     return ReviewView(
@@ -232,6 +263,8 @@ def plan_review(
         highlights=_highlights(shares, survey_blocks, survey, members, language),
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
+        period_labels={(o.indicator, o.period): o.period_label for o in dataset.observations if o.period_label},
+        structured=structured,
     )
 
 
@@ -259,7 +292,7 @@ def _annex_parts(pages: tuple[MemberPage, ...], matrix: Coverage) -> tuple[Annex
     parts = []
     for code in counties:
         own = tuple(p for p in pages if p.member.county_code == code)
-        name = reference.known_place(code).name if code else "–"
+        name = reference.display_name(code) if code else "–"
         parts.append(
             AnnexPart(
                 code or "00",
@@ -378,7 +411,7 @@ def _strip_figure(
         "review.strip_caption",
         indicator=indicator.name[lang],
         unit=indicator.unit[lang],
-        period=dist.label,
+        period=period_text(dist.label),
         n=language.number(len(dist.values), 0),
         members=language.number(len(dist.values) + len(dist.missing), 0),
     )
@@ -399,7 +432,7 @@ def _survey_blocks(
         return ()
     groupings = [("band", lambda m: m.band, lambda b: band_label(b, language))]
     if scope == reference.NATION_CODE:
-        groupings.insert(0, ("county", lambda m: m.county_code, lambda c: reference.known_place(c).name))
+        groupings.insert(0, ("county", lambda m: m.county_code, reference.display_name))
     blocks = []
     for index, question in enumerate(survey.questions, start=1):
         figures = []
@@ -470,7 +503,7 @@ def _member_page(
             dist = scope_values.get(result.indicator.id)
             if dist is not None:
                 context.append((result.indicator, result.value, str(result.period), dist.aggregate))
-    county = reference.known_place(member.county_code).name if member.county_code else ""
+    county = reference.display_name(member.county_code) if member.county_code else ""
     return MemberPage(
         member,
         county,

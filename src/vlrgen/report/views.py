@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.content import SECTIONS, Narrative, Section
+from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import Language
 
@@ -105,14 +105,16 @@ class ReportView:
     template: str = "report.html"
     member_pages: tuple[Any, ...] = ()  # a review's member summaries
     annex_parts: tuple[Any, ...] = ()  # a review printed as one PDF per county part
+    structured: Any = None  # a report.structured.StructuredView: case studies, measures, engagement log
 
 
 def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:
     views = []
-    for key, level in SECTIONS:
+    for key, level in narrative.outline:
         section = narrative.get(key, language.code)
         state = "ok" if section else ("untranslated" if narrative.languages_with(key) else "missing")
-        title = (section.title if section and section.title else None) or language.t(f"section.{key}")
+        own = narrative.titles.get(key, {}).get(language.code)  # an own section's heading (inputs/outline.py)
+        title = (section.title if section and section.title else None) or own or language.t(f"section.{key}")
         views.append(SectionView(key, level, title, state, section))
     return tuple(views)
 
