@@ -200,7 +200,8 @@ def test_unknown_keys_in_the_sources_file_are_located(tmp_path):
     (tmp_path / "w.csv").write_text("Område,År,Andel (prosent)\n", encoding="utf-8")
     _, problems = load(tmp_path, water_source("w.csv").replace("period =", "perod ="))
     assert problems == [
-        'sources.toml:4:1: error[source.invalid]: series needs period = "…" (a column name)',
+        'sources.toml:4:1: error[source.invalid]: series needs period = "…" (a column name) '
+        'or period_column = "C" (its place)',
         'sources.toml:7:1: error[source.unknown_key]: unknown series setting "perod" (hint: did you mean "period"?)',
     ]
 

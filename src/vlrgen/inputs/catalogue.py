@@ -15,7 +15,7 @@ from pathlib import Path
 from vlrgen import reference
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import LANGUAGE_CODE
-from vlrgen.inputs.tables import Cell, Row, parse_number, read_tidy
+from vlrgen.inputs.tables import RANGE_HINT, Cell, Row, TableLimits, parse_number, range_problem, read_tidy
 from vlrgen.problems import Location, Problems, Severity
 
 __all__ = ["DIRECTIONS", "RELATIONS", "Catalogue", "load_catalogue"]
@@ -50,7 +50,11 @@ class Catalogue:
 
 
 def load_catalogue(
-    path: Path, problems: Problems, interchange: bool = False, languages: tuple[str, ...] | None = None
+    path: Path,
+    problems: Problems,
+    interchange: bool = False,
+    languages: tuple[str, ...] | None = None,
+    limits: TableLimits | None = None,
 ) -> Catalogue:
     """The catalogue, with its texts in `languages` (the report languages; None: every language the
     catalogue has a name column for).
@@ -67,7 +71,7 @@ def load_catalogue(
         texts_in.extend(dict.fromkeys(names) if languages is None else languages)
         return interchange or _check_text_columns(path, header, texts_in, languages is None, problems)
 
-    table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header)
+    table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header, limits)
     indicators: dict[str, Indicator] = {}
     for row in table.rows if table else ():
         indicator = _indicator(row, required, texts_in, indicators, interchange, problems)
@@ -234,7 +238,9 @@ def tidy_number(
 ) -> tuple[float | None, bool]:
     """(value, ok) of a number in a tidy file: None for an empty cell; not ok after reporting a problem."""
     value, ok = parse_number(Cell(text, at), plain=True)
-    if not ok:
+    if not ok and (why := range_problem(Cell(text, at), plain=True)):
+        problems.add(at, "data.out_of_range", f'"{text}" {why} (column {column})', hint=RANGE_HINT)
+    elif not ok:
         hint = "decimal comma? write 86.8, not 86,8" if re.fullmatch(r"-?\d+,\d+", text) else fallback_hint
         problems.add(at, "data.not_a_number", f'"{text}" is not a number (column {column})', hint=hint)
     return value, ok

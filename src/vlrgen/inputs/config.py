@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from vlrgen import reference
+from vlrgen.inputs.confine import LinkLoop, confine, resolve_strictly
 from vlrgen.inputs.outline import OwnSection, read_own_sections
+from vlrgen.inputs.tables.model import TableLimits
 from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
 from vlrgen.problems import BuildFailed, Location, Problems
 
@@ -53,6 +55,11 @@ SCHEMA: dict[str, str] = {
     "data.observations": "tidy observations CSV (indicator, entity, period, value), optional with data.sources",
     "data.sources": "declared data sources (TOML): raw files mapped to indicators, optional with data.observations",
     "branding.logo": "logo image inside the project folder (optional)",
+    "limits.rows": "most rows read from one table or sheet, default 500 000",
+    "limits.cells": "most cells read from one table or sheet (rows × columns), default 5 000 000",
+    "limits.cell_characters": "most characters in one cell, default 32 767 (Excel's own limit)",
+    "limits.file_megabytes": "largest data file read, in MB (a spreadsheet part unpacked: the same; a sheet: ten times), default 100",
+    "project.shared": 'folders outside this project that it may read data, survey and template files from, e.g. ["../data"]',
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
@@ -66,6 +73,7 @@ SCHEMA: dict[str, str] = {
 TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA}
 PER_LANGUAGE = "<lang>"  # a schema key ending in .<lang> takes one key per language code
 CONFIG_KIND = TomlKind("config", f"{CONFIG_NAME} is not UTF-8 text", hint="save it as UTF-8 in your editor")
+PUBLISHED_FROM_PROJECT = ("content.narrative", "branding.logo")  # copied to media/ by their place in the project
 REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
 
 
@@ -109,12 +117,19 @@ class Config:
     member_scope: str | None = None  # "all", "in_data" or None (only the member projects)
     survey: Survey | None = None
     own_sections: tuple[OwnSection, ...] = ()  # sections the project adds to the handbook's (inputs/outline.py)
+    shared: tuple[Path, ...] = ()  # [project] shared, resolved: folders besides `root` the project may read from
+    limits: TableLimits = field(default_factory=TableLimits)  # [limits]: how much one data table may ask
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
     def is_review(self) -> bool:
         """A review of many members (the national VSR or a county's review of its municipalities)."""
         return self.entity.kind == "vsr" or bool(self.member_projects) or self.member_scope is not None
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """The folders every file the project names must lie in (symbolic links followed)."""
+        return (self.root, *self.shared)
 
     def locate(self, key: str) -> Location:
         return self.key_locations.get(key, Location(self.path, 1, 1))
@@ -131,19 +146,29 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     Returns a Config whenever the entity and year are usable, even if other settings have
     problems, so that later checks still run and an author sees everything in one pass.
     """
-    path = (project / CONFIG_NAME if project.is_dir() else project).resolve()
-    if not path.is_file():
+    given = project / CONFIG_NAME if project.is_dir() else project
+    try:
+        root = given.parent.resolve()
+    except RuntimeError:  # the project folder is a link loop: reported below
+        root = given.parent.absolute()
+    if not given.is_file() and not given.is_symlink():
         problems.add(
-            Location(path),
+            Location(root / given.name),
             "config.missing",
             f"no {CONFIG_NAME} here: a report project is a folder with a {CONFIG_NAME}",
         )
+        return None
+    path = confine(root / given.name, (root,), problems, Location(root / given.name), "the settings file")
+    if path is None:
+        return None
+    if not path.is_file():
+        problems.add(Location(path), "config.missing", f"{CONFIG_NAME} is a link to a file that does not exist")
         return None
     toml = read_toml(path, CONFIG_KIND, problems)
     if toml is None:
         return None
     values = _flatten(toml.data, "", problems, toml.locations, path)
-    return _validate(path, values, toml.locations, problems)
+    return _validate(path, root, values, toml.locations, problems)
 
 
 def load_config_strictly(project: Path) -> Config:
@@ -183,9 +208,9 @@ def _flatten(raw: dict, prefix: str, problems: Problems, locations: dict[str, Lo
     return values
 
 
-def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location], problems: Problems) -> Config | None:
-    root = path.parent
-
+def _validate(
+    path: Path, root: Path, values: dict[str, Any], locations: dict[str, Location], problems: Problems
+) -> Config | None:
     def where(key: str) -> Location:
         table = key.rsplit(".", 1)[0]
         return locations.get(key) or locations.get(table) or Location(path, 1, 1)
@@ -222,16 +247,20 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         bad("assessment.base_year", "a year")
         base_year = 2015
 
+    shared = _shared_folders(values, root, where, problems)
+    limits = _limits(values, bad)
+    roots = (root, *shared)
     paths = {}
-    for key, default, must_exist, inside in (
-        ("content.narrative", "narrative", "dir", True),
-        ("content.templates", None, "dir", True),
-        ("data.indicators", None, "file", False),
-        ("data.observations", None, "file", False),
-        ("data.sources", None, "file", False),
-        ("branding.logo", None, "file", True),
+    for key, default, must_exist in (
+        ("content.narrative", "narrative", "dir"),
+        ("content.templates", None, "dir"),
+        ("data.indicators", None, "file"),
+        ("data.observations", None, "file"),
+        ("data.sources", None, "file"),
+        ("branding.logo", None, "file"),
     ):
-        paths[key] = _path(values, key, default, root, must_exist, inside, where, problems)
+        allowed = (root,) if key in PUBLISHED_FROM_PROJECT else roots
+        paths[key] = _path(values, key, default, allowed, must_exist, where, problems)
 
     if "data.observations" not in values and "data.sources" not in values:
         problems.add(
@@ -252,7 +281,7 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
             "config.invalid",
             'members: only a county review or a VSR (entity.kind = "county" or "vsr") has members',
         )
-    survey = _survey(values, root, where, bad, problems)
+    survey = _survey(values, roots, where, bad, problems)
     own_sections = read_own_sections(
         values.get("content.sections"),
         lambda n: locations.get(f"content.sections[{n}]") or where("content.sections"),
@@ -292,6 +321,8 @@ def _validate(path: Path, values: dict[str, Any], locations: dict[str, Location]
         member_scope=scope,
         survey=survey,
         own_sections=own_sections,
+        shared=shared,
+        limits=limits,
     )
 
 
@@ -348,11 +379,11 @@ def _kind_of(config_file: Path) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _survey(values: dict, root: Path, where, bad, problems: Problems) -> Survey | None:
+def _survey(values: dict, roots: tuple[Path, ...], where, bad, problems: Problems) -> Survey | None:
     if not any(key.startswith("survey.") for key in values):
         return None
-    answers = _path(values, "survey.answers", None, root, "file", True, where, problems)
-    questions = _path(values, "survey.questions", None, root, "file", True, where, problems)
+    answers = _path(values, "survey.answers", None, roots, "file", where, problems)
+    questions = _path(values, "survey.questions", None, roots, "file", where, problems)
     for key in ("survey.answers", "survey.questions"):
         if key not in values:
             problems.add(where("survey"), "config.missing_key", f"{key}: required for a survey ({SCHEMA[key]})")
@@ -395,22 +426,91 @@ def _check_entity(code: str | None, kind: str | None, name: str | None, at: Loca
     return place.county_code
 
 
+def _limits(values: dict, bad) -> TableLimits:
+    """`[limits]`: in vlrgen.toml, not per source, since how much work a build may take is the business
+    of whoever builds the project (a sources file is shared by several projects and describes data)."""
+    given = {}
+    for name in ("rows", "cells", "cell_characters", "file_megabytes"):
+        value = values.get(f"limits.{name}")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            bad(f"limits.{name}", "a whole number from 1")
+        else:
+            given[name] = value
+    return TableLimits(**given)
+
+
+def _shared_folders(values: dict, root: Path, where, problems: Problems) -> tuple[Path, ...]:
+    """`[project] shared`: the folders besides its own that a project may read files from.
+
+    Why each project declares them in its own vlrgen.toml, rather than a group file in a parent
+    folder: what a project may read is then decided by the project's own file alone, and can be
+    read there by whoever reviews or builds it. A group file found by walking up the folders would
+    let any folder above a project (a home folder, /tmp, a CI workspace) widen what every project
+    below it reads, unseen; a project copied elsewhere would silently read other files. Four example
+    projects repeating `shared = ["../data"]` is a small price for that.
+
+    A shared folder must exist, be written relative to the project, and not hold the project itself:
+    `..` or `/` would let the project read everything beside and below it, which is the opposite of
+    declaring one folder. Files inside a shared folder are resolved like all others, so a link in it
+    that leads elsewhere is still refused.
+    """
+    raw = values.get("project.shared")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p for p in raw):
+        problems.add(
+            where("project.shared"),
+            "config.invalid",
+            f'project.shared: expected a list of folders in quotes, like ["../data"], got {_show(raw)}',
+        )
+        return ()
+    found: dict[Path, None] = {}
+    for entry in raw:
+        at = where("project.shared")
+        if Path(entry).is_absolute():
+            problems.add(
+                at, "config.invalid", f"project.shared: {entry} is an absolute path; write it relative to this project"
+            )
+            continue
+        try:
+            folder = resolve_strictly(root / entry)
+        except LinkLoop:
+            problems.add(at, "path.link_loop", f"project.shared: {entry} is a symbolic link that leads to itself")
+            continue
+        if folder is None or not folder.is_dir():
+            problems.add(at, "config.path_missing", f"project.shared: folder {entry} does not exist")
+        elif root.is_relative_to(folder):
+            problems.add(
+                at,
+                "config.invalid",
+                f"project.shared: {entry} holds the project itself, so it would let the project read everything "
+                "beside it",
+                hint='name the shared folder itself, such as "../data"',
+            )
+        else:
+            found[folder] = None
+    return tuple(found)
+
+
 def _path(
-    values: dict, key: str, default: str | None, root: Path, kind: str, inside: bool, where, problems: Problems
+    values: dict, key: str, default: str | None, roots: tuple[Path, ...], kind: str, where, problems: Problems
 ) -> Path | None:
+    """The resolved path a setting names, when it exists and lies inside `roots` (the first is the project)."""
     raw = values.get(key, default)
     if raw is None:
         return None
     if not isinstance(raw, str):
         problems.add(where(key), "config.invalid", f"{key}: expected a path, got {_show(raw)}")
         return None
-    resolved = (root / raw).resolve()
-    if inside and not resolved.is_relative_to(root):
-        problems.add(
-            where(key),
-            "config.outside_project",
-            f"{key}: {raw} lies outside the project folder; report files must live inside it",
-        )
+    hint = (
+        "files published with the report (narrative, logo) must live inside the project folder"
+        if key in PUBLISHED_FROM_PROJECT
+        else 'copy it into the project folder, or add its folder to [project] shared, e.g. shared = ["../data"]'
+    )
+    resolved = confine(roots[0] / raw, roots, problems, where(key), f"{key}:", shown=raw, hint=hint)
+    if resolved is None:
         return None
     exists = resolved.is_dir() if kind == "dir" else resolved.is_file()
     if not exists:

@@ -153,6 +153,8 @@ def load_narrative(
                 f"no narrative folder for language {lang} (expected {folder.name}/ here)",
             )
             continue
+        if confine(folder, (root,), problems, Location(folder), "narrative folder") is None:
+            continue  # a link to a folder elsewhere: not even its file names are listed
         for found in sorted(folder.glob("*.md")):
             path = confine(found, (root,), problems, Location(found, 1, 1), "narrative file")
             if path is None or not path.is_file():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from vlrgen import reference
@@ -16,7 +17,7 @@ from vlrgen.inputs.catalogue import load_catalogue, tidy_number
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.series import read_sources
 from vlrgen.inputs.sources import load_source_specs
-from vlrgen.inputs.tables import Row, read_tidy
+from vlrgen.inputs.tables import Row, TableLimits, read_tidy
 from vlrgen.problems import Location, Problems, Severity
 
 __all__ = ["load_dataset", "load_observations"]
@@ -32,23 +33,28 @@ def load_dataset(
     interchange: bool = False,
     sources_path: Path | None = None,
     languages: tuple[str, ...] | None = None,
+    roots: Sequence[Path] | None = None,
+    limits: TableLimits | None = None,
 ) -> Dataset:
     """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
     languages; None: every language the catalogue has a name column for).
 
+    `roots`: the folders the files a sources file names must lie in (a project's `Config.roots`;
+    by default the sources file's own folder). `limits`: what each table may ask (`[limits]`).
+
     `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
     and entities may be any text (not only Norwegian codes).
     """
-    catalogue = load_catalogue(indicators_path, problems, interchange, languages)
+    catalogue = load_catalogue(indicators_path, problems, interchange, languages, limits)
     indicators, skip = catalogue.indicators, catalogue.rejected
     observations = (
-        load_observations(observations_path, indicators, problems, check_entities=not interchange, skip=skip)
+        load_observations(observations_path, indicators, problems, not interchange, skip, limits)
         if observations_path
         else []
     )
     files = [indicators_path] + ([observations_path] if observations_path else [])
     if sources_path:
-        specs = load_source_specs(sources_path, problems)
+        specs = load_source_specs(sources_path, problems, roots, limits)
         observations += _known(read_sources(specs, problems), indicators, skip, problems)
         files += [sources_path] + [spec.path for spec in specs]
     return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))
@@ -60,9 +66,10 @@ def load_observations(
     problems: Problems,
     check_entities: bool = True,
     skip: frozenset[str] | None = frozenset(),
+    limits: TableLimits | None = None,
 ) -> list[Observation]:
     """`skip`: indicator ids already reported in the catalogue; None when the catalogue could not be read."""
-    table = read_tidy(path, REQUIRED, OPTIONAL, problems)
+    table = read_tidy(path, REQUIRED, OPTIONAL, problems, limits=limits)
     observations: list[Observation] = []
     for row in table.rows if table else ():
         indicator = row.text("indicator")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
+from vlrgen.inputs.confine import confine_tree
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.fingerprint import member_fingerprint
@@ -53,6 +54,8 @@ def load_config_data(config: Config, problems: Problems) -> Dataset:
         problems,
         sources_path=config.sources_path,
         languages=config.languages,
+        roots=config.roots,
+        limits=config.limits,
     )
 
 
@@ -87,6 +90,8 @@ def _gather(
     config = load_config(path, problems)
     if config is None:
         return None
+    if config.templates_dir and not confine_tree(config.templates_dir, config.roots, problems, "template file"):
+        config = replace(config, templates_dir=None)  # reported; nothing in the folder is read
     root = template_root()
     template_dirs = tuple(p for p in (config.templates_dir and config.templates_dir, root / "templates") if p)
     catalog_dirs = [root / "i18n"] + ([config.templates_dir / "i18n"] if config.templates_dir else [])
@@ -110,7 +115,14 @@ def _gather(
         _check_values(config, narrative, Dataset({}, ()), problems)
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
-    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages)
+    key = (
+        config.indicators_path,
+        config.observations_path,
+        config.sources_path,
+        config.languages,
+        config.roots,
+        config.limits,
+    )
     if datasets is not None and key in datasets:
         dataset = datasets[key]
     else:
@@ -166,7 +178,14 @@ def _gather_review(
         # A member's data joins the review, so its texts are read in the review's languages.
         member = replace(member, languages=config.languages)
         if member.indicators_path and (member.observations_path or member.sources_path):
-            key = (member.indicators_path, member.observations_path, member.sources_path, member.languages)
+            key = (
+                member.indicators_path,
+                member.observations_path,
+                member.sources_path,
+                member.languages,
+                member.roots,
+                member.limits,
+            )
             if datasets is None or key not in datasets:
                 loaded = load_data(member, problems)
                 if datasets is not None:
@@ -182,7 +201,7 @@ def _gather_review(
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
     _check_values(config, narrative, dataset, problems)
-    survey = load_survey(config.survey, config.languages, problems) if config.survey else None
+    survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
             config.locate("survey.answers"),

@@ -15,8 +15,20 @@ from dataclasses import dataclass
 from vlrgen import reference
 from vlrgen.inputs.dataset import Observation
 from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.picks import pick_columns
 from vlrgen.inputs.sources import SeriesSpec, SourceSpec
-from vlrgen.inputs.tables import Cell, Row, Table, detect_decimal, parse_number, read_table, reader_named
+from vlrgen.inputs.tables import (
+    RANGE_HINT,
+    Cell,
+    Row,
+    Table,
+    detect_decimal,
+    number_problem,
+    parse_number,
+    range_problem,
+    read_table,
+    reader_named,
+)
 from vlrgen.problems import Location, Problems
 
 __all__ = ["parse_period", "read_sources"]
@@ -49,8 +61,10 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
         table = read_table(spec.path, spec.options, problems, spec.format)
         if table is None:
             continue
-        for series in spec.series:
-            observations.extend(_read_series(spec, table, series, problems))
+        for declared in spec.series:
+            picked = pick_columns(spec, table, declared, problems)  # each column at one place, or reported
+            if picked is not None:
+                observations.extend(_read_series(spec, *picked, problems))
     return observations
 
 
@@ -85,7 +99,11 @@ def _row_value(
     )
     cell = row[series.value]
     value, ok = parse_number(cell, decimal, thousands)
-    if not ok:
+    if not ok and (why := range_problem(cell, decimal, thousands)):
+        problems.add(
+            cell.location, "source.out_of_range", f'"{cell.text}" {why} (column {series.value})', hint=RANGE_HINT
+        )
+    elif not ok:
         problems.add(
             cell.location,
             "source.not_a_number",
@@ -297,6 +315,21 @@ def _add_county_totals(values: dict[Key, _Value]) -> dict[Key, _Value]:
     return result
 
 
+def _without_float_noise(value: float) -> float:
+    """0.942 * 100 → 94.2: ten decimals, which keep six significant digits down to 1e-4; a smaller
+    value keeps fifteen, so that no value is rounded to zero or to a few digits."""
+    return round(value, 10) if abs(value) >= 1e-4 else float(f"{value:.15g}")
+
+
+def _steps(series: SeriesSpec, found: _Value) -> str:
+    """The computations a declared series applied to a value, in words."""
+    steps = [f"{series.aggregate} over rows"] if series.aggregate in ("sum", "mean") else []
+    steps += ["adding up the county's municipalities"] if found.derived == "sum" else []
+    steps += ["dividing by the population"] if series.per_inhabitant else []
+    steps += [f"scale = {series.scale:g}"] if series.scale != 1 else []
+    return ", ".join(steps) or "reading"
+
+
 def _finish(values: dict[Key, _Value], series: SeriesSpec, problems: Problems) -> list[Observation]:
     observations = []
     for (entity, period), found in sorted(values.items(), key=lambda item: item[0]):
@@ -312,7 +345,16 @@ def _finish(values: dict[Key, _Value], series: SeriesSpec, problems: Problems) -
                 continue
             value = value / population
         if value is not None:
-            value = round(value * series.scale, 10)
+            value = _without_float_noise(value * series.scale)
+            if why := number_problem(value):
+                problems.add(
+                    found.location,
+                    "source.out_of_range",
+                    f"{series.indicator} for {entity} in {period} comes to {value:g} after "
+                    f"{_steps(series, found)}, which {why.removeprefix('is ')}",
+                    hint=RANGE_HINT,
+                )
+                continue
         observations.append(
             Observation(series.indicator, entity, period, value, found.label, found.location, found.derived)
         )

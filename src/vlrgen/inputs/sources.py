@@ -9,11 +9,15 @@ inhabitant, scale). See README, "Declared data sources", for every key.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import resolve_entity
-from vlrgen.inputs.tables import FORMATS, ReadOptions, reader_for, reader_named
+from vlrgen.inputs.tables import FORMATS, ReadOptions, TableLimits, reader_for, reader_named
+from vlrgen.inputs.tables.columns import column_position
+from vlrgen.inputs.tables.numbers import MAX_MAGNITUDE
 from vlrgen.inputs.tomlfile import TomlFile, TomlKind, read_toml
 from vlrgen.problems import Location, Problems
 
@@ -45,6 +49,10 @@ SERIES_KEYS = {
     "per_inhabitant",
     "exclude",
 }
+# A column may be picked by its place instead of (or as well as) its name: `value_column = "D"` or `= 4`.
+# Needed where a header names two columns alike; with both, the header at that place must read the name.
+PICKED_BY_PLACE = ("entity", "period", "period_label", "value")
+SERIES_KEYS |= {f"{key}_column" for key in PICKED_BY_PLACE}
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
 SOURCES_KIND = TomlKind("source", "the sources file is not UTF-8 text")
 
@@ -63,6 +71,7 @@ class SeriesSpec:
     aggregate: str = "none"  # AGGREGATES: e.g. "sum" over sectors, "mean" of monthly values
     county_totals: bool = False
     per_inhabitant: bool = False
+    positions: tuple[tuple[str, int], ...] = ()  # (key, 0-based column) picked by place: ("value", 3)
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
 
@@ -77,8 +86,15 @@ class SourceSpec:
     location: Location
 
 
-def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
-    """Read and check the sources file; every problem is reported with its line."""
+def load_source_specs(
+    path: Path, problems: Problems, roots: Sequence[Path] | None = None, limits: TableLimits | None = None
+) -> list[SourceSpec]:
+    """Read and check the sources file; every problem is reported with its line.
+
+    Every `file =` must resolve inside `roots` (the project's allowed folders; by default the sources
+    file's own folder); one that does not is refused at its `file =` line and never opened.
+    """
+    roots = tuple(roots) if roots is not None else (path.parent,)
     toml = read_toml(path, SOURCES_KIND, problems)
     if toml is None:
         return []
@@ -89,7 +105,7 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
         return []
     specs = []
     for index, entry in enumerate(entries, start=1):
-        spec = _source_spec(path.parent, entry, index, toml, problems)
+        spec = _source_spec(path.parent, roots, entry, index, toml, problems, limits or TableLimits())
         if spec:
             specs.append(spec)
     for key in raw:
@@ -103,7 +119,15 @@ def load_source_specs(path: Path, problems: Problems) -> list[SourceSpec]:
     return specs
 
 
-def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: Problems) -> SourceSpec | None:
+def _source_spec(
+    base: Path,
+    roots: tuple[Path, ...],
+    entry: dict,
+    index: int,
+    toml: TomlFile,
+    problems: Problems,
+    limits: TableLimits,
+) -> SourceSpec | None:
     def at(key: str, series: int = 0) -> Location:
         table = f"source[{index}]" + (f".series[{series}]" if series else "")
         return toml.locate_setting(f"{table}.{key}", table, f"source[{index}]")
@@ -113,7 +137,9 @@ def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: 
     if not isinstance(file, str) or not file:
         problems.add(at("file"), "source.invalid", 'every [[source]] needs file = "path/to/file.csv"')
         return None
-    path = (base / file).resolve()
+    path = confine(base / file, roots, problems, at("file"), "file", shown=file)
+    if path is None:
+        return None
     if not path.is_file():
         problems.add(at("file"), "source.missing_file", f"file {file} does not exist")
         return None
@@ -152,6 +178,7 @@ def _source_spec(base: Path, entry: dict, index: int, toml: TomlFile, problems: 
         sheet=entry.get("sheet"),
         cell_range=entry.get("range"),
         required=required,
+        limits=limits,
     )
     return SourceSpec(path, fmt, options, decimal, entry.get("thousands", ""), tuple(series), at("file"))
 
@@ -160,20 +187,23 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     ok = _check_keys(item, SERIES_KEYS, at, "series", problems)
     reader = reader_named(fmt)
     defaults = reader.series_defaults if reader else {}
-    values = {**defaults, **item}
+    values = {**{k: v for k, v in defaults.items() if f"{k}_column" not in item}, **item}
+    positions, picked = _positions(values, at, problems)
+    ok = ok and picked
     for key in ("indicator", "period", "value"):
-        if not isinstance(values.get(key), str) or not values.get(key):
+        if (not isinstance(values.get(key), str) or not values.get(key)) and key not in dict(positions):
             problems.add(
                 at(key),
                 "source.invalid",
-                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})',
+                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})'
+                + (f' or {key}_column = "C" (its place)' if key != "indicator" else ""),
             )
             ok = False
     for key in ("entity", "entity_code", "period_label"):
         if key in values and not isinstance(values[key], str):
             problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {values[key]!r}")
             ok = False
-    if bool(values.get("entity")) == bool(values.get("entity_code")):
+    if bool(values.get("entity") or "entity" in dict(positions)) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
         ok = False
     selections = {}
@@ -194,9 +224,12 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         )
         ok = False
     scale = values.get("scale", 1)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < abs(scale) < MAX_MAGNITUDE:
         problems.add(
-            at("scale"), "source.invalid", f"scale must be a number, e.g. 100 for fraction → percent, got {scale!r}"
+            at("scale"),
+            "source.invalid",
+            f"scale must be a number other than 0 and smaller in size than 1e15, e.g. 100 for fraction → "
+            f"percent, got {scale!r}",
         )
         ok = False
     if not ok:
@@ -214,8 +247,8 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         entity_code = resolved
     return SeriesSpec(
         indicator=values["indicator"],
-        value=values["value"],
-        period=values["period"],
+        value=values.get("value", ""),
+        period=values.get("period", ""),
         entity=values.get("entity"),
         entity_code=entity_code,
         period_label=values.get("period_label"),
@@ -225,8 +258,26 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         aggregate=values.get("aggregate", "none"),
         county_totals=bool(values.get("county_totals", False)),
         per_inhabitant=bool(values.get("per_inhabitant", False)),
+        positions=positions,
         locations={k: at(k) for k in values},
     )
+
+
+def _positions(values: dict, at, problems: Problems) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """The columns a series picks by place (`value_column = "D"` or `4`), and whether every one is valid."""
+    positions, ok = [], True
+    for key in PICKED_BY_PLACE:
+        raw = values.get(f"{key}_column")
+        if raw is None:
+            continue
+        position = column_position(raw)
+        if position is None:
+            message = f'{key}_column must be a column letter like "D" or a number from 1, like 4, got {raw!r}'
+            problems.add(at(f"{key}_column"), "source.invalid", message)
+            ok = False
+        else:
+            positions.append((key, position))
+    return tuple(positions), ok
 
 
 def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problems) -> bool:
@@ -245,6 +296,7 @@ def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problem
 
 
 def _columns_of(series: SeriesSpec) -> list[str]:
+    """The columns a series names (those picked by place only are found by place, not in the header)."""
     columns = [series.value, series.period] + [c for c, _ in series.filters + series.excludes]
-    columns += [c for c in (series.entity, series.period_label) if c]
-    return columns
+    columns += [series.entity or "", series.period_label or ""]
+    return [c for c in columns if c]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from vlrgen.inputs.config import Survey
 from vlrgen.inputs.entities import resolve_entity
-from vlrgen.inputs.tables import ReadOptions, read_table
+from vlrgen.inputs.tables import ReadOptions, Table, TableLimits, read_table
+from vlrgen.inputs.tables.columns import report_duplicates
 from vlrgen.problems import Problems
 
 __all__ = ["GroupSummary", "Question", "SurveyData", "load_survey", "summarise_question"]
@@ -47,14 +48,17 @@ class GroupSummary:
     counts: tuple[int, ...]  # per answer among the surveyed, then "no answer" (an empty cell) last
 
 
-def load_survey(survey: Survey, languages: tuple[str, ...], problems: Problems) -> SurveyData | None:
+def load_survey(
+    survey: Survey, languages: tuple[str, ...], problems: Problems, limits: TableLimits | None = None
+) -> SurveyData | None:
     """The survey, with its questions and answer labels in `languages` (the report languages)."""
-    questions = _load_questions(survey.questions, languages, problems)
+    limits = limits or TableLimits()
+    questions = _load_questions(survey.questions, languages, problems, limits)
     if questions is None:
         return None
     required = (survey.entity_column,) + tuple(q.column for q in questions)
-    table = read_table(survey.answers, ReadOptions(required=required), problems)
-    if table is None:
+    table = read_table(survey.answers, ReadOptions(required=required, limits=limits), problems)
+    if table is None or not _written_once(table, required, problems):
         return None
     answers: dict[str, dict[str, str]] = {}
     first_line: dict[str, int] = {}
@@ -102,10 +106,12 @@ def _answer(row, question: Question, problems: Problems) -> str:
     return by_fold[text.casefold()]
 
 
-def _load_questions(path: Path, languages: tuple[str, ...], problems: Problems) -> tuple[Question, ...] | None:
+def _load_questions(
+    path: Path, languages: tuple[str, ...], problems: Problems, limits: TableLimits
+) -> tuple[Question, ...] | None:
     per_language = tuple(f"{field}_{lang}" for lang in languages for field in ("question", "answers"))
-    table = read_table(path, ReadOptions(required=QUESTION_COLUMNS + per_language), problems)
-    if table is None:
+    table = read_table(path, ReadOptions(required=QUESTION_COLUMNS + per_language, limits=limits), problems)
+    if table is None or not _written_once(table, QUESTION_COLUMNS + per_language, problems):
         return None
     questions = []
     for row in table.rows:
@@ -131,6 +137,11 @@ def _load_questions(path: Path, languages: tuple[str, ...], problems: Problems) 
         texts = {lang: row.text(f"question_{lang}") for lang in languages}
         questions.append(Question(row.text("column"), texts, answers, labels))
     return tuple(questions)
+
+
+def _written_once(table: Table, columns: tuple[str, ...], problems: Problems) -> bool:
+    hint = "a column the survey reads must be written once in the header; rename the other"
+    return report_duplicates(table, columns, problems, "survey.duplicate_column", 'the survey column "{name}"', hint)
 
 
 def summarise_question(

@@ -6,25 +6,37 @@ in one place (`numbers.parse_number`), per the source's decimal mark; SSB's mark
 and `-` mean "missing" and are never read as zero.
 """
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, field_offsets
-from vlrgen.inputs.tables.numbers import MISSING_MARKERS, detect_decimal, parse_number, plain_number
+from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableLimits, TableReader, field_offsets
+from vlrgen.inputs.tables.numbers import (
+    MISSING_MARKERS,
+    RANGE_HINT,
+    detect_decimal,
+    number_problem,
+    parse_number,
+    plain_number,
+    range_problem,
+)
 from vlrgen.inputs.tables.registry import FORMATS, READERS, read_table, reader_for, reader_named
 from vlrgen.inputs.tables.tidy import TIDY, read_tidy
 
 __all__ = [
     "FORMATS",
     "MISSING_MARKERS",
+    "RANGE_HINT",
     "READERS",
     "TIDY",
     "Cell",
     "ReadOptions",
     "Row",
     "Table",
+    "TableLimits",
     "TableReader",
     "detect_decimal",
     "field_offsets",
+    "number_problem",
     "parse_number",
     "plain_number",
+    "range_problem",
     "read_table",
     "read_tidy",
     "reader_for",

@@ -19,6 +19,7 @@ from vlrgen.problems import Location, Problems
 __all__ = ["CsvReader"]
 
 DELIMITERS = (",", ";", "\t", "|")
+SNIFFED = 1_000_000  # characters looked at to find the delimiter
 DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a |"}
 _Record = tuple[int, list[str], str]  # (first line, cells, the physical line when the record has only one)
 
@@ -32,15 +33,14 @@ class CsvReader(TableReader):
         if decoded is None:
             return None
         text, encoding = decoded
-        lines = text.splitlines()
         delimiter = {"tab": "\t", "\\t": "\t"}.get(options.delimiter, options.delimiter)
         if delimiter == "auto":
-            delimiter = _sniff_delimiter(lines, options.required)
+            delimiter = _sniff_delimiter(text[:SNIFFED].splitlines(), options.required)
         if not isinstance(delimiter, str) or len(delimiter) != 1:
             message = f'delimiter must be one character or "tab", got {delimiter!r}'
             problems.add(Location(path), f"{options.code}.delimiter", message)
             return None
-        records = _records(path, text, lines, delimiter, options, problems)
+        records = _records(path, text, delimiter, options, problems)
         if records is None:
             return None
         header_index = find_header(path, [r for _, r, _ in records], options, problems)
@@ -95,27 +95,98 @@ def _sniff_delimiter(lines: list[str], required: tuple[str, ...]) -> str:
     return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
 
 
-def _records(
-    path: Path, text: str, lines: list[str], delimiter: str, options: ReadOptions, problems: Problems
-) -> list[_Record] | None:
-    records = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+class _TooWide(Exception):
+    """A line holds more cells than are left to read."""
+
+
+def _records(path: Path, text: str, delimiter: str, options: ReadOptions, problems: Problems) -> list[_Record] | None:
+    """Every record with the line it starts on and, when it is one line, that line as written.
+
+    The file is refused at the first record past `limits.rows` or `limits.cells` (a file with more lines
+    than rows allowed is first counted without keeping its records, and a line is measured before it is
+    split, so neither costs memory), and at a cell longer than `limits.cell_characters` (the csv
+    module's own field limit, set for this read only).
+    """
+    limits = options.limits
+    if text.count("\n") >= limits.rows and not _count_within(path, text, delimiter, options, problems):
+        return None
+    last = [""]  # the physical line the reader took last
+    left = [limits.cells]  # cells still allowed
+
+    def physical_lines():
+        for line in io.StringIO(text, newline=""):
+            if line.count(delimiter) >= left[0]:
+                raise _TooWide
+            last[0] = line
+            yield line
+
+    records: list[_Record] = []
+    reader = csv.reader(physical_lines(), delimiter=delimiter)
     previous_end = 0
+    field_limit = csv.field_size_limit(limits.cell_characters)
     try:
         for record in reader:
             start = previous_end + 1
             previous_end = reader.line_num
-            raw = lines[start - 1] if start == previous_end and start <= len(lines) else ""
-            records.append((start, record, raw))
-    except csv.Error as exc:
-        problems.add(
-            Location(path, reader.line_num, 1),
-            f"{options.code}.csv",
-            f"the file cannot be read as CSV: {exc}",
-            hint="check for an unclosed double quote",
-        )
+            left[0] -= len(record)
+            if left[0] < 0:
+                _too_many(path, start, False, options, problems)
+                return None
+            records.append((start, record, last[0].rstrip("\r\n") if start == previous_end else ""))
+    except _TooWide:
+        _too_many(path, reader.line_num + 1, False, options, problems)
         return None
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            _cell_too_long(path, reader.line_num, last[0], delimiter, options, problems)
+        else:
+            problems.add(
+                Location(path, reader.line_num, 1),
+                f"{options.code}.csv",
+                f"the file cannot be read as CSV: {exc}",
+                hint="check for an unclosed double quote",
+            )
+        return None
+    finally:
+        csv.field_size_limit(field_limit)
     return records
+
+
+def _count_within(path: Path, text: str, delimiter: str, options: ReadOptions, problems: Problems) -> bool:
+    """False, after the problem, when the file holds more records than `limits.rows` (none is kept)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    field_limit = csv.field_size_limit(options.limits.cell_characters)
+    try:
+        for count, _ in enumerate(reader, start=1):
+            if count > options.limits.rows:
+                _too_many(path, reader.line_num, True, options, problems)
+                return False
+    except csv.Error:
+        pass  # the reading pass reports it, with its line
+    finally:
+        csv.field_size_limit(field_limit)
+    return True
+
+
+def _too_many(path: Path, line: int, rows: bool, options: ReadOptions, problems: Problems) -> None:
+    limits = options.limits
+    what, setting = (f"{limits.rows:,} rows", "rows") if rows else (f"{limits.cells:,} cells", "cells")
+    message = f"the file has more than {what}; it is not read".replace(",", " ")
+    problems.add(Location(path, line, 1), f"{options.code}.too_many_{setting}", message, hint=limits.hint(setting))
+
+
+def _cell_too_long(path: Path, line: int, text: str, delimiter: str, options: ReadOptions, problems: Problems) -> None:
+    """A cell longer than the limit, located at the start of the first long field on its line."""
+    limit = options.limits.cell_characters
+    column, start = 1, 1
+    for field in text.split(delimiter):
+        if len(field) > limit:
+            column = start
+            break
+        start += len(field) + 1
+    message = f"a cell is longer than {limit:,} characters; the file is not read".replace(",", " ")
+    hint = "an unclosed double quote makes the rest of the file one cell; " + options.limits.hint("cell_characters")
+    problems.add(Location(path, line, column), f"{options.code}.cell_too_long", message, hint=hint)
 
 
 def _rows(

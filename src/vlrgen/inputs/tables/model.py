@@ -7,14 +7,25 @@ header is the first row holding every column the caller needs, unless `header_ro
 
 from __future__ import annotations
 
+import copy
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from vlrgen.problems import Location, Problems
 
-__all__ = ["Cell", "ReadOptions", "Row", "Table", "TableReader", "field_offsets", "find_header"]
+__all__ = [
+    "Cell",
+    "ReadOptions",
+    "Row",
+    "Table",
+    "TableLimits",
+    "TableReader",
+    "column_letter",
+    "field_offsets",
+    "find_header",
+]
 
 HEADER_SEARCH = 50  # rows searched for the header (title rows above it are skipped)
 
@@ -27,9 +38,25 @@ class Cell:
 
 
 class Row:
-    """One data row. Texts are read without building locations; `row[column]` gives a located Cell."""
+    """One data row. Texts are read without building locations; `row[column]` gives a located Cell.
 
-    __slots__ = ("_cells", "_delimiter", "_index", "_line", "_offsets", "_path", "_raw", "_texts")
+    A CSV row finds a cell's column from its raw line; a spreadsheet row (`sheet` set) holds the numbers
+    the sheet stored, and names a cell `Sheet!C14` from the row's first column; other readers give cells.
+    """
+
+    __slots__ = (
+        "_cells",
+        "_delimiter",
+        "_first_column",
+        "_index",
+        "_line",
+        "_numbers",
+        "_offsets",
+        "_path",
+        "_raw",
+        "_sheet",
+        "_texts",
+    )
 
     def __init__(
         self,
@@ -40,9 +67,13 @@ class Row:
         raw: str = "",
         delimiter: str = ",",
         cells: list[Cell] | None = None,
+        sheet: str | None = None,
+        numbers: list[float | None] | None = None,
+        first_column: int = 1,
     ):
         self._path, self._line, self._texts, self._index = path, line, texts, index
         self._raw, self._delimiter, self._cells = raw, delimiter, cells
+        self._sheet, self._numbers, self._first_column = sheet, numbers, first_column
         self._offsets: list[int] | None = None
 
     @property
@@ -59,14 +90,38 @@ class Row:
     def texts(self) -> dict[str, str]:
         return {column: self._texts[i] for column, i in self._index.items()}
 
+    def with_index(self, index: dict[str, int]) -> Row:
+        """The same row, its columns found through `index` (a table with columns picked by place)."""
+        row = copy.copy(self)
+        row._index = index
+        return row
+
     def __getitem__(self, column: str) -> Cell:
-        position = self._index[column]
+        return self.cell_at(self._index[column])
+
+    def cell_at(self, position: int) -> Cell:
+        """The cell at a 0-based position of the row (a spreadsheet row: with its stored number)."""
         if self._cells is not None:
             return self._cells[position]
+        text = self._texts[position] if position < len(self._texts) else ""
+        if self._sheet is not None:
+            column = self._first_column + position
+            number = self._numbers[position] if self._numbers and position < len(self._numbers) else None
+            reference = f"{self._sheet}!{column_letter(column)}{self._line}"
+            return Cell(text, Location(self._path, self._line, column, cell=reference), number)
         if self._offsets is None:
             self._offsets = field_offsets(self._raw, self._delimiter) if self._raw else []
         column_number = self._offsets[position] if position < len(self._offsets) else 1
-        return Cell(self._texts[position], Location(self._path, self._line, column_number))
+        return Cell(text, Location(self._path, self._line, column_number))
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA: a spreadsheet's name for a column."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -80,6 +135,26 @@ class Table:
     header_cells: tuple[Cell, ...] = ()  # one per column, where each name is written
     left_out: tuple[Row, ...] = ()  # rows reported as malformed and not in `rows`
 
+    def with_names(self, names: dict[str, int]) -> Table:
+        """The table with more names for columns (`"Andel [D]"` → 3), for a series that picks by place."""
+        index = {column: i for i, column in reversed(list(enumerate(self.columns)))} | names
+        return replace(self, rows=tuple(row.with_index(index) for row in self.rows))
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """How much one table may ask of a reader; past a limit the table is refused with the place where it
+    was passed. A project raises them in vlrgen.toml, `[limits]` (see `inputs/config.py`)."""
+
+    rows: int = 500_000  # six times the example's largest file (80 000 rows); Excel's own limit is 1 048 576
+    cells: int = 5_000_000  # rows × columns, as read; bounds a few very wide rows too
+    cell_characters: int = 32_767  # Excel's own limit for the text of one cell
+    file_megabytes: int = 100  # the file, and each part of a spreadsheet once unpacked
+
+    def hint(self, setting: str, wanted: int | None = None) -> str:
+        current = getattr(self, setting)
+        return f"if the file is right, raise the limit in vlrgen.toml: [limits] {setting} = {wanted or current * 2}"
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -92,6 +167,7 @@ class ReadOptions:
     code: str = "source"  # problem code prefix: source.encoding, data.encoding…
     exact_width: bool = False  # a row with fewer cells than the header is a problem too
     encoding_hint: str = 'leave encoding out to detect it, or set encoding = "cp1252" for Excel files from Windows'
+    limits: TableLimits = TableLimits()
 
 
 class TableReader:

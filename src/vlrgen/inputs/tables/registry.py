@@ -14,7 +14,7 @@ from vlrgen.inputs.tables.jsonstat import JsonStatReader
 from vlrgen.inputs.tables.model import ReadOptions, Table, TableReader
 from vlrgen.inputs.tables.opensdg import OpenSdgReader
 from vlrgen.inputs.tables.xlsxfile import XlsxReader
-from vlrgen.problems import Problems
+from vlrgen.problems import Location, Problems
 
 __all__ = ["FORMATS", "READERS", "read_table", "reader_for", "reader_named"]
 
@@ -37,5 +37,18 @@ def reader_for(path: Path, format: str | None = None) -> TableReader:
 
 
 def read_table(path: Path, options: ReadOptions, problems: Problems, format: str | None = None) -> Table | None:
-    """Read `path` with the reader for `format` (or its file name ending); None after reporting why not."""
+    """Read `path` with the reader for `format` (or its file name ending); None after reporting why not.
+
+    A file larger than `options.limits.file_megabytes` is refused before anything of it is read.
+    """
+    limit = options.limits.file_megabytes
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.add(Location(path), f"{options.code}.unreadable", f"the file cannot be read: {exc.strerror}")
+        return None
+    if size > limit * 1_000_000:
+        message = f"the file is {size / 1_000_000:,.0f} MB; files of at most {limit} MB are read".replace(",", " ")
+        problems.add(Location(path), f"{options.code}.too_large", message, hint=options.limits.hint("file_megabytes"))
+        return None
     return reader_for(path, format).read(path, options, problems)
