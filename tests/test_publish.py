@@ -370,3 +370,31 @@ def test_never_publishes_into_a_site_folder_vlrgen_did_not_make(scene, tmp_path)
     report = build_projects([scene["projects"]["c"]], BuildOptions(out_dir=out, jobs=1, pdf_renderer=FakePdfRenderer()))
     assert [p.code for p in report.problems.errors] == ["build.foreign_folder"]
     assert sorted(p.name for p in (out / SITE_NAME).iterdir()) == ["mine.txt"]
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first(scene, tmp_path):
+    """One build at a time per output folder: the lock is held from the first write to the end."""
+    import threading
+
+    out = tmp_path / "out"
+    shutil.copytree(scene["base"], out, symlinks=True)
+    first = Site(out)
+    first.open()  # a build in progress (its version not yet published)
+    unpublished = first.new_version() / "unpublished.txt"
+    unpublished.write_text("the first build's work", encoding="utf-8")
+    waiting: list[str] = []
+    second = threading.Thread(
+        target=lambda: build_projects(
+            [scene["projects"]["d"]], BuildOptions(out_dir=out, jobs=1, pdf_renderer=FakePdfRenderer()), waiting.append
+        )
+    )
+    second.start()
+    deadline = time.monotonic() + 60
+    while not waiting and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting == [f"waiting for another build into {out}"] and unpublished.is_file()  # not swept as a leftover
+    assert visible(out) == scene["old"]
+    first.close()  # the first build ends without publishing
+    second.join(timeout=60)
+    assert not second.is_alive() and not unpublished.exists() and leftovers(out) == []
+    assert "bamble-2025/nb/index.html" in visible(out)
