@@ -295,3 +295,32 @@ def test_a_shared_folder_must_be_one_named_folder_beside_the_project(make_projec
 def test_the_example_projects_declare_their_shared_data_folder():
     for config in sorted(EXAMPLE.glob("*/vlrgen.toml")):
         assert 'shared = ["../data"]' in config.read_text(encoding="utf-8"), config
+
+
+def test_projects_sharing_a_data_folder_load_it_once(monkeypatch):
+    from conftest import example_projects
+
+    import vlrgen.inputs.project as project_module
+
+    calls = []
+    original = project_module.load_dataset
+    monkeypatch.setattr(project_module, "load_dataset", lambda *a, **k: calls.append(a) or original(*a, **k))
+    _, problems = check_projects(example_projects())
+    assert not problems.errors and len(calls) == 1, (problems.errors, len(calls))
+
+
+def test_data_read_for_one_project_is_not_reused_for_a_project_not_allowed_to_read_it(tmp_path, make_project):
+    from conftest import INDICATORS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "indicators.csv").write_text(INDICATORS, encoding="utf-8")
+    (data / "sources.toml").write_text(SOURCES.format(file="../a/raw.csv"), encoding="utf-8")
+    config = CONFIG.replace('"data/indicators.csv"', '"../data/indicators.csv"')
+    config = config.replace('observations = "data/observations.csv"', 'sources = "../data/sources.toml"')
+    config = config.replace("[data]", '[project]\nshared = ["../data"]\n\n[data]')
+    a = make_project({"vlrgen.toml": config, "raw.csv": "Kommune,År,Andel\nPorsgrunn,2023,5\n"}, name="a")
+    b = make_project({"vlrgen.toml": config.replace('name = "Porsgrunn"', 'name = "Porsgrunn B"')}, name="b")
+    _, problems = check_projects([a, b])
+    refused = [p for p in problems.errors if p.code == "path.outside_project"]
+    assert [str(p.location.path) for p in refused] == [str((data / "sources.toml").resolve())], problems.errors

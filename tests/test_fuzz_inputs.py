@@ -284,6 +284,12 @@ markdown_alphabet = st.sampled_from(
         "---\n",
         "javascript:",
         "file:///etc/passwd",
+        "{{< value water >}}",
+        "{{< value water change >}}",
+        "{{< todo >}}",
+        "{{< /todo >}}",
+        "{{<",
+        ">}}",
         "../../",
     ]
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen.inputs.config import Config, load_config
-from vlrgen.inputs.confine import confine_tree
+from vlrgen.inputs.confine import confine_tree, inside
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.fingerprint import member_fingerprint
@@ -115,20 +115,7 @@ def _gather(
         _check_values(config, narrative, Dataset({}, ()), problems)
         return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
     before = len(problems.errors)
-    key = (
-        config.indicators_path,
-        config.observations_path,
-        config.sources_path,
-        config.languages,
-        config.roots,
-        config.limits,
-    )
-    if datasets is not None and key in datasets:
-        dataset = datasets[key]
-    else:
-        dataset = load_data(config, problems)
-        if datasets is not None:
-            datasets[key] = dataset
+    dataset = _shared_dataset(config, problems, datasets, load_data)
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
         problems.warn(
             config.locate("data.observations"),
@@ -178,19 +165,7 @@ def _gather_review(
         # A member's data joins the review, so its texts are read in the review's languages.
         member = replace(member, languages=config.languages)
         if member.indicators_path and (member.observations_path or member.sources_path):
-            key = (
-                member.indicators_path,
-                member.observations_path,
-                member.sources_path,
-                member.languages,
-                member.roots,
-                member.limits,
-            )
-            if datasets is None or key not in datasets:
-                loaded = load_data(member, problems)
-                if datasets is not None:
-                    datasets[key] = loaded
-            own = datasets[key] if datasets is not None else loaded
+            own = _shared_dataset(member, problems, datasets, load_data)
             fingerprints[member.entity.code] = member_fingerprint(own, member.entity.code)
             dataset = _merge_member_data(dataset, own, member.entity.code, problems)
     members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
@@ -209,6 +184,21 @@ def _gather_review(
             f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
     return Project(config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints)
+
+
+def _shared_dataset(config: Config, problems: Problems, datasets: dict | None, load_data: LoadData) -> Dataset:
+    """The project's data, loaded once for all projects naming the same files (the example's four share
+    one data folder). Another project's load is reused only when every file it read lies inside this
+    project's own allowed folders too, and that load refused no file as lying outside its own."""
+    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages, config.limits)
+    cached = datasets.get(key) if datasets is not None else None
+    if cached is not None and all(inside(path, config.roots) for path in cached.files):
+        return cached
+    before = len(problems.items)
+    dataset = load_data(config, problems)
+    if datasets is not None and not any(p.code.startswith("path.") for p in problems.items[before:]):
+        datasets[key] = dataset
+    return dataset
 
 
 def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, problems: Problems) -> Dataset:

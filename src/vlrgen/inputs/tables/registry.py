@@ -49,6 +49,8 @@ def read_table(path: Path, options: ReadOptions, problems: Problems, format: str
         return None
     if size > limit * 1_000_000:
         message = f"the file is {size / 1_000_000:,.0f} MB; files of at most {limit} MB are read".replace(",", " ")
-        problems.add(Location(path), f"{options.code}.too_large", message, hint=options.limits.hint("file_megabytes"))
+        wanted = max(limit * 2, -(-size // 1_000_000))
+        hint = options.limits.hint("file_megabytes", wanted)
+        problems.add(Location(path), f"{options.code}.too_large", message, hint=hint)
         return None
     return reader_for(path, format).read(path, options, problems)

@@ -110,12 +110,14 @@ def _open_sheet(path: Path, options: ReadOptions, problems: Problems) -> tuple[s
     if not isinstance(name, str) or name not in book.sheetnames:
         hint = "sheets: " + ", ".join(book.sheetnames)
         problems.add(Location(path), f"{code}.sheet", f'no sheet named "{name}"', hint=hint)
+        book.close()
         return None
     try:
         bounds = range_boundaries(options.cell_range) if options.cell_range else (1, 1, None, None)
     except (ValueError, TypeError):
         message = f'range must look like "A3:F200", got {options.cell_range!r}'
         problems.add(Location(path), f"{code}.range", message)
+        book.close()
         return None
     worksheet = book[name]
     worksheet.reset_dimensions()  # read to the last row written, whatever <dimension> claims
