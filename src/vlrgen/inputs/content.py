@@ -165,7 +165,8 @@ def read_section(root: Path, path: Path, key: str, lang: str, problems: Problems
     text = read_text(path, problems)
     meta, body, body_line = _split_front_matter(text, path, problems)
     _check_source(path, body, body_line, problems)
-    level = 3 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 1
+    # Headings nest under the page's: one h1 (the title), sections at level + 1, goals at h3.
+    level = 4 if key.startswith("goal-") else dict(SECTIONS).get(key, 1) + 2
     html, assets, rejected = render_markdown(
         body, path.parent, root, prefix=key, top_level=level, media_prefix=media_prefix
     )
@@ -367,6 +368,8 @@ class _ReportTreeprocessor(Treeprocessor):
         shift = self.ext.top_level - min((int(h.tag[1]) for h in headings), default=self.ext.top_level)
         for heading in headings:
             heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+        for cell in root.iter("th"):  # Markdown tables have header cells in the first row only
+            cell.set("scope", "col")
         local = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
             if own_id := el.get("id"):
