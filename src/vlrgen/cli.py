@@ -158,8 +158,22 @@ def clean(out_dir) -> None:
 @main.command()
 @click.argument("projects", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. untranslated sections) as errors.")
-def check(projects, strict) -> None:
-    """Check PROJECT folders without writing anything (default: the example content)."""
+@click.option(
+    "--accessibility",
+    is_flag=True,
+    help="Check a built OUTPUT folder instead: every PDF's structure (PDF/UA essentials) and every HTML page "
+    "(WCAG 2.1 AA with axe-core in headless Chromium).",
+)
+def check(projects, strict, accessibility) -> None:
+    """Check PROJECT folders without writing anything (default: the example content).
+
+    With --accessibility, check the built output folder given instead (default: output)."""
+    if accessibility:
+        from vlrgen.output.accessibility import run_check
+
+        if len(projects) > 1:
+            raise click.UsageError("--accessibility checks one output folder")
+        sys.exit(run_check(projects[0] if projects else Path("output")))
     _, problems = check_projects(_projects(projects), strict)
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
