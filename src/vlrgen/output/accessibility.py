@@ -70,13 +70,31 @@ def check_output(
     out_dir = Path(out_dir)
     findings: list[Finding] = []
     if pdf:
-        for path in _files(out_dir, "*.pdf"):
-            if progress:
-                progress(path.relative_to(out_dir).as_posix())
-            findings += check_pdf(path, path.relative_to(out_dir).as_posix(), pdf_ua=pdf_ua)
+        findings += _check_pdfs(_files(out_dir, "*.pdf"), out_dir, pdf_ua, progress)
     if html:
         findings += check_html(_files(out_dir, "*.html"), out_dir, progress)
     return sorted(findings)
+
+
+def _check_pdfs(paths: list[Path], out_dir: Path, pdf_ua: bool, progress) -> list[Finding]:
+    """Reading a PDF's structure is pure CPU: the PDFs are shared out over the cores, largest first."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = sorted(paths, key=lambda p: -p.stat().st_size)
+    names = [p.relative_to(out_dir).as_posix() for p in paths]
+    if len(paths) < 2:
+        return [f for path, name in zip(paths, names) for f in check_pdf(path, name, pdf_ua=pdf_ua)]
+    findings: list[Finding] = []
+    with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
+        for name, found in zip(names, pool.map(_check_one_pdf, paths, names, [pdf_ua] * len(paths))):
+            if progress:
+                progress(name)
+            findings += found
+    return findings
+
+
+def _check_one_pdf(path: Path, name: str, pdf_ua: bool) -> list[Finding]:
+    return check_pdf(path, name, pdf_ua=pdf_ua)
 
 
 def _files(out_dir: Path, pattern: str) -> list[Path]:

@@ -80,46 +80,56 @@ def check_pdf(path: Path, name: str | None = None, *, pdf_ua: bool = True) -> li
 
     document = name or str(path)
     reader = PdfReader(path)
+    found = _document_findings(reader, pdf_ua) + _structure_findings(structure_elements(reader))
+    return [Finding(document, element, rule, message) for element, rule, message in found] + _pdfua_findings(
+        path, document
+    )
+
+
+def _document_findings(reader, pdf_ua: bool) -> list[tuple[str, str, str]]:
+    """Language, tagging, title and PDF/UA identification: (element, rule, message) each."""
     catalog: Any = reader.trailer["/Root"]  # a pypdf dictionary (typed as any PDF object)
-    findings: list[Finding] = []
-
-    def add(element: str, rule: str, message: str) -> None:
-        findings.append(Finding(document, element, rule, message))
-
-    if not str(catalog.get("/Lang", "")).strip():
-        add("catalog", "pdf.lang", "no document language (/Lang): a screen reader cannot choose its voice")
-    if not _true(catalog.get("/MarkInfo", {}).get("/Marked")):
-        add("catalog", "pdf.marked", "/MarkInfo /Marked is not true: the PDF does not declare itself tagged")
     xmp = _xmp(catalog)
+    found = []
+    if not str(catalog.get("/Lang", "")).strip():
+        found.append(("catalog", "pdf.lang", "no document language (/Lang): a screen reader cannot choose its voice"))
+    if not _true(catalog.get("/MarkInfo", {}).get("/Marked")):
+        found.append(("catalog", "pdf.marked", "/MarkInfo /Marked is not true: the PDF does not declare itself tagged"))
     if not (reader.metadata and (reader.metadata.title or "").strip()) and not xmp.get(DC_TITLE):
-        add("metadata", "pdf.title", "no document title")
+        found.append(("metadata", "pdf.title", "no document title"))
     if not _true(catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle")):
-        add("catalog", "pdf.display_title", "/DisplayDocTitle is not true: readers show the file name, not the title")
+        found.append(("catalog", "pdf.display_title", "/DisplayDocTitle is not true: readers show the file name"))
     if pdf_ua and not xmp.get(PDFUA_PART):
-        add("metadata", "pdf.pdfua_id", "the XMP metadata has no PDF/UA identification (pdfuaid:part)")
-    elements = structure_elements(reader)
-    if not elements:
-        add("catalog", "pdf.structure", "no structure tree (/StructTreeRoot): the PDF is not tagged")
+        found.append(("metadata", "pdf.pdfua_id", "the XMP metadata has no PDF/UA identification (pdfuaid:part)"))
+    if "/StructTreeRoot" not in catalog:
+        found.append(("catalog", "pdf.structure", "no structure tree (/StructTreeRoot): the PDF is not tagged"))
+    return found
+
+
+def _structure_findings(elements: list[_Element]) -> list[tuple[str, str, str]]:
+    """Figures without alternative text; tables without rows, header cells or header association."""
+    found = []
     figures = [e for e in elements if e.role == "Figure"]
     for number, figure in enumerate(figures, start=1):
-        alt = str(figure.node.get("/Alt") or figure.node.get("/ActualText") or "").strip()
-        if not alt:
-            add(_where(figure, number, len(figures)), "pdf.figure_alt", "figure without alternative text (/Alt)")
+        if not str(figure.node.get("/Alt") or figure.node.get("/ActualText") or "").strip():
+            found.append(
+                (_where(figure, number, len(figures)), "pdf.figure_alt", "figure without alternative text (/Alt)")
+            )
     cells: dict[int, list[_Element]] = {}
     for element in elements:
-        table = element.nearest("Table") if element.role in ("TH", "TD") else None
-        if table is not None:
-            cells.setdefault(table, []).append(element)
+        holder = element.nearest("Table") if element.role in ("TH", "TD") else None
+        if holder is not None:
+            cells.setdefault(holder, []).append(element)
     tables = [(i, e) for i, e in enumerate(elements) if e.role == "Table"]
     for number, (position, table) in enumerate(tables, start=1):
-        own = cells.get(position, [])
+        own, where = cells.get(position, []), _where(table, number, len(tables))
         if not own:
-            add(_where(table, number, len(tables)), "pdf.table_rows", "table without rows")
+            found.append((where, "pdf.table_rows", "table without rows"))
         elif not any(c.role == "TH" for c in own):
-            add(_where(table, number, len(tables)), "pdf.table_headers", "table without header cells (TH)")
+            found.append((where, "pdf.table_headers", "table without header cells (TH)"))
         elif any(c.role == "TD" and not _headers(c.node) for c in own):
-            add(_where(table, number, len(tables)), "pdf.table_headers", "data cells not tied to their headers")
-    return findings + _pdfua_findings(path, document)
+            found.append((where, "pdf.table_headers", "data cells not tied to their headers"))
+    return found
 
 
 def _where(element: _Element, number: int, total: int) -> str:
