@@ -60,7 +60,7 @@ def test_a_third_language_builds_from_its_catalog_and_columns_alone(make_project
     landing = (out / "porsgrunn-2025" / "index.html").read_text(encoding="utf-8")
     assert '<li lang="xx"><a href="xx/index.html">' in landing and "(Xish)" in landing
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert '<span lang="xx">/ ' in index and 'hreflang="xx">Xish</a>' in index
+    assert '<span lang="xx">/ ' in index and 'hreflang="xx" lang="xx">Xish</a>' in index
     assert (out / "porsgrunn-2025" / "manifest.json").read_text(encoding="utf-8").count('"xx"') >= 1
 
 
