@@ -138,7 +138,7 @@ def test_images_and_logo_are_copied_into_the_report(make_project, tmp_path):
     report = out / "porsgrunn-2025"
     nb = (report / "nb" / "index.html").read_text(encoding="utf-8")
     assert '<img alt="Kart over kommunen" src="../media/media/kart.png">' in nb
-    assert 'class="cover-logo" src="../media/media/logo.png"' in nb and "--accent: #aa3300" in nb
+    assert 'class="cover-logo" src="../media/media/logo.png" alt="Porsgrunn"' in nb and "--accent: #aa3300" in nb
     assert (report / "media" / "media" / "kart.png").read_bytes() == PNG
     assert (report / "media" / "media" / "logo.png").is_file()
 

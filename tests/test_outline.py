@@ -77,10 +77,10 @@ def test_own_sections_in_the_report_contents_and_both_languages(make_project, tm
         < toc.index('href="#three_dimensions"')
     )
     assert 'class="toc-level-2"><a href="#youth_panel">Ungdomspanelet' in toc
-    assert '<h2 id="climate_budget-title" class="section-title">Klimabudsjettet</h2>' in nb
-    assert '<h3 id="climate_budget--tall">Tall</h3>' in nb
-    assert '<h1 id="reading-title" class="section-title">Les mer</h1>' in nb  # front matter title wins
-    assert '<h1 id="reading-title" class="section-title">Further reading</h1>' in en
+    assert '<h3 id="climate_budget-title" class="section-title">Klimabudsjettet</h3>' in nb
+    assert '<h4 id="climate_budget--tall">Tall</h4>' in nb
+    assert '<h2 id="reading-title" class="section-title">Les mer</h2>' in nb  # front matter title wins
+    assert '<h2 id="reading-title" class="section-title">Further reading</h2>' in en
     reading = en[en.index('id="reading"') :]
     assert "not yet been translated" in reading[: reading.index("</section>")]
 

@@ -45,7 +45,7 @@ def assert_figures_are_numbered_and_drawable(figures, lang: str, kinds: tuple[ty
     for figure in figures:
         assert re.fullmatch(rf"fig-{figure.number:02d}-[a-z0-9_-]+", figure.name), figure.name
         assert isinstance(figure.job, kinds) and figure.job.name == figure.name and figure.job.language == lang
-        assert figure.caption and figure.alt and figure.columns and figure.rows, figure.name
+        assert figure.caption and figure.description and figure.columns and figure.rows, figure.name
 
 
 def assert_sources_are_cited(sources) -> None:

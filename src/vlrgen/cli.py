@@ -290,8 +290,22 @@ def clean(out_dir) -> None:
     show_default=True,
     help="Output folder whose reviews are checked for being out of date.",
 )
-def check(projects, strict, out_dir) -> None:
-    """Check PROJECT folders without writing anything (default: the project here, or every project below here)."""
+@click.option(
+    "--accessibility",
+    is_flag=True,
+    help="Check a built OUTPUT folder instead: every PDF's structure (PDF/UA essentials) and every HTML page "
+    "(WCAG 2.1 AA with axe-core in headless Chromium).",
+)
+def check(projects, strict, out_dir, accessibility) -> None:
+    """Check PROJECT folders without writing anything (default: the project here, or every project below here).
+
+    With --accessibility, check the built output folder given instead (default: the --out folder)."""
+    if accessibility:
+        from vlrgen.output.accessibility import run_check
+
+        if len(projects) > 1:
+            raise click.UsageError("--accessibility checks one output folder")
+        sys.exit(run_check(projects[0] if projects else out_dir))
     from vlrgen.build.stale import find_stale_reviews
 
     found, problems = check_projects(_projects(projects), strict)

@@ -34,6 +34,7 @@ MARKER_STYLES = {
 WIDTH = 460.8  # points: 6.4 inches, like the time-series charts
 FONT = "'Noto Sans', 'DejaVu Sans', sans-serif"  # DejaVu covers the minus sign Noto Sans lacks
 INK, AXIS = "#262626", "#3a3a3a"
+DOT = "#5c5c5c"  # 85 % opaque: at least 3:1 against white and the status bands, overlaps still show
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class StripJob:
                 svg.rect(x(a), top, x(b) - x(a), bottom - top, BAND_COLOURS[status])
         # A fixed, evenly spread vertical offset per dot keeps equal values apart without randomness.
         for i, value in enumerate(self.values):
-            svg.circle(x(value), y(((i * 0.618034) % 1.0) - 0.5), 1.87, "#8a8a8a", opacity=0.75)
+            svg.circle(x(value), y(((i * 0.618034) % 1.0) - 0.5), 1.87, DOT, opacity=0.85)
         for _label, value, role in self.markers:
             colour, dashes = MARKER_STYLES[role]
             svg.line(x(value), top, x(value), bottom, colour, 1.4, dashes)

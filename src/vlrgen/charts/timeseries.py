@@ -28,7 +28,7 @@ __all__ = [
 
 FONT_FAMILY = ["Noto Sans", "DejaVu Sans"]  # DejaVu covers the minus sign Noto Sans lacks
 GREY_COUNTY = "#6b6b6b"
-GREY_NATION = "#9a9a9a"
+GREY_NATION = "#767676"  # at least 3:1 against white and every status band (WCAG 1.4.11)
 BAND_COLOURS = {"green": "#dcefdc", "yellow": "#fbf2c8", "orange": "#fde2c6", "red": "#f7d3cf"}
 GREEN_LINE = "#2f7d32"
 TARGET_LINE = "#1d1d1d"

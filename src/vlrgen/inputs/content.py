@@ -179,7 +179,8 @@ def read_section(
         text = ""  # reported; the section is left empty rather than parsed for minutes
     meta, body, body_line = _split_front_matter(text, path, problems)
     _check_source(path, body, body_line, problems)
-    level = 3 if key.startswith("goal-") else section_level + 1
+    # Headings nest under the page's: one h1 (the title), sections at level + 1, goals at h3.
+    level = 4 if key.startswith("goal-") else section_level + 2
     markdown_text, shortcodes, todos = extract_shortcodes(body, Location(path, body_line), problems)
     html, assets, rejected = render_markdown(
         markdown_text, path.parent, root, prefix=key, top_level=level, media_prefix=media_prefix
@@ -479,6 +480,8 @@ class _ReportTreeprocessor(Treeprocessor):
         shift = self.ext.top_level - min((int(h.tag[1]) for h in headings), default=self.ext.top_level)
         for heading in headings:
             heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+        for cell in root.iter("th"):  # Markdown tables have header cells in the first row only
+            cell.set("scope", "col")
         local = {el.get("id") for el in root.iter() if el.get("id")}
         for el in root.iter():
             if own_id := el.get("id"):

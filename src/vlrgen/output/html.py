@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from vlrgen.inputs.members import band_label
 from vlrgen.report.describe import period_text
@@ -16,7 +16,7 @@ from vlrgen.report.review import ReviewView
 if TYPE_CHECKING:
     from vlrgen.report.views import ReportView
 
-__all__ = ["make_environment", "render_index", "render_member_pages", "render_report"]
+__all__ = ["label_svg", "make_environment", "mark_foreign", "render_index", "render_member_pages", "render_report"]
 
 
 def make_environment(search_path) -> jinja2.Environment:
@@ -39,6 +39,7 @@ def _environment(search_path: tuple[Path, ...], state: tuple) -> jinja2.Environm
     env.filters["safe_html"] = lambda html: Markup(html)  # only for sanitised or generated HTML
     env.filters["band_label"] = band_label
     env.filters["period"] = period_text  # a published period with an en dash for a range
+    env.filters["foreign"] = mark_foreign
     return env
 
 
@@ -49,6 +50,14 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):  # no usable (or no safe) temporary folder: compile each run
         return None
+
+
+def mark_foreign(text: str, phrase: str, phrase_lang: str, page_lang: str) -> Markup:
+    """`text` with `phrase` marked as written in another language, so a screen reader switches voice."""
+    escaped = escape(text)
+    if phrase_lang == page_lang or phrase not in text:
+        return escaped
+    return Markup(escaped.replace(escape(phrase), Markup(f'<span lang="{phrase_lang}">{escape(phrase)}</span>')))
 
 
 def render_report(
@@ -64,7 +73,7 @@ def render_report(
         view=view,
         L=view.language,
         cfg=view.config,
-        svgs={k: Markup(_inline(v)) for k, v in svgs.items()},
+        svgs=_inline_charts(view, svgs),
         pdf_name=pdf_name,
         languages=view.config.languages,
         part=extra.pop("part", None),
@@ -88,7 +97,27 @@ def render_index(env: jinja2.Environment, template: str, **context) -> str:
     return env.get_template(template).render(**context)
 
 
-def _inline(svg: str) -> str:
-    """Drop the XML prologue so the SVG can sit inside the HTML page."""
+def _inline_charts(view: ReportView, svgs: dict[str, str]) -> dict[str, Markup]:
+    """Each chart's SVG ready to sit in the page, named and described by its figure."""
+    figures = {f.name: f for f in view.figures}
+    return {
+        name: Markup(label_svg(svg, name, figures[name].caption, figures[name].description) if name in figures else svg)
+        for name, svg in svgs.items()
+    }
+
+
+def label_svg(svg: str, name: str, title: str, description: str) -> str:
+    """The SVG without its XML prologue, as an image named by a <title> and described by a <desc>.
+
+    WeasyPrint takes a PDF figure's /Alt from an inline SVG's <title>; browsers name the image from
+    it and describe it from <desc>. The chart artifact itself stays free of words, so changing a
+    description never redraws a chart."""
     start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+    end = svg.find(">", start)
+    if start < 0 or end < 0:
+        raise ValueError(f"chart {name} is not an SVG document")
+    opening = svg[start:end]
+    words = f'<title id="{name}-title">{escape(title)}</title><desc id="{name}-desc">{escape(description)}</desc>'
+    return (
+        f'{opening} role="img" aria-labelledby="{name}-title" aria-describedby="{name}-desc">' + words + svg[end + 1 :]
+    )

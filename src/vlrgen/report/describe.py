@@ -13,7 +13,18 @@ from vlrgen.inputs.dataset import Indicator, Observation
 from vlrgen.inputs.i18n import Language
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, normalised_score, thresholds_of
 
-__all__ = ["describe_highlights", "describe_indicator", "indicator_subject", "period_text", "start_of_period"]
+__all__ = [
+    "STATUS_ORDER",
+    "describe_goal_statuses",
+    "describe_highlights",
+    "describe_indicator",
+    "goal_status_labels",
+    "indicator_subject",
+    "period_text",
+    "start_of_period",
+]
+
+STATUS_ORDER = ("green", "yellow", "orange", "red", "grey")
 
 # A hyphen between two digits in a published period ("2022-2025", "2023/24-2025/26") is a range.
 _RANGE_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
@@ -111,6 +122,48 @@ def describe_highlights(goals: Sequence[GoalRow], language: Language, goal_names
     if worst:
         sentences.append(language.t("highlights.worst", goals=_goal_list(worst, language, goal_names)))
     return sentences
+
+
+def goal_status_labels(language: Language) -> dict[tuple[int, str], str]:
+    """A goal tile's label for a screen reader, per goal and status: "Mål 1 Utrydde fattigdom: grå (for lite data)"."""
+    return {
+        (number, status): language.t(
+            "review.tile_label",
+            goal=number,
+            name=language.t(f"goal.{number}.short"),
+            status=language.t(f"status.{status}"),
+            meaning=language.t(f"status_meaning.{status}"),
+        )
+        for number in range(1, 18)
+        for status in STATUS_ORDER
+    }
+
+
+def describe_goal_statuses(status_of: dict[int, str], language: Language) -> str:
+    """The goals by status in words, so the coloured tiles never carry the status alone:
+    "Mål etter status – grønn: 3 og 6; grå: 1, 2, 4, 5 og 7–17."."""
+    parts = []
+    for status in STATUS_ORDER:
+        goals = [n for n in range(1, 18) if status_of.get(n, "grey") == status]
+        if goals:
+            parts.append(
+                language.t("review.status_part", status=language.t(f"status.{status}"), goals=_runs(goals, language))
+            )
+    return language.t("review.member_statuses", parts="; ".join(parts))
+
+
+def _runs(numbers: Sequence[int], language: Language) -> str:
+    """1, 2, 4, 5 og 7–17: three or more consecutive numbers as a range."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    items: list[str] = []
+    for run in runs:
+        items += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(n) for n in run]
+    return _join(items, language)
 
 
 def _goal_list(goals: Sequence[GoalRow], language: Language, names: dict[int, str]) -> str:

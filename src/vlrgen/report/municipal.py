@@ -21,7 +21,9 @@ from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
+from vlrgen.report.alttext import describe_strip, describe_timeseries
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
+from vlrgen.report.palette import ink_on_white, plan_palette
 from vlrgen.report.structured import (
     MeasuresView,
     plan_engagement,
@@ -142,9 +144,7 @@ def plan_report(
                 continue
             sentence = describe_indicator(summary, result, language, config.base_year)
             kpis.append(KpiView(summary, result, sentence))
-            figures.append(
-                _plan_figure(numbering.figure(), summary, sentence, dataset, county, places, language, font_dir)
-            )
+            figures.append(_plan_figure(numbering.figure(), summary, dataset, county, places, language, font_dir))
         compared = tuple(comparisons[k.summary.indicator.id] for k in kpis if k.summary.indicator.id in comparisons)
         compare_figures = []
         for c in (c for c in compared if c.spread):
@@ -193,6 +193,7 @@ def plan_report(
         place_names=places,
         sources=cited_sources(used, lang),
         version=__version__,
+        palette=plan_palette(config.accent),
         tiles=_tiles(row_of, by_goal, names),
         highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
@@ -290,7 +291,6 @@ def _goal_view(
 def _plan_figure(
     number: int,
     summary: KpiSummary,
-    sentence: str,
     dataset: Dataset,
     county: str | None,
     places: dict[str, str],
@@ -315,7 +315,7 @@ def _plan_figure(
         nation_series,
         labels,
         language,
-        reference.goals()[indicator.goal].colour,
+        ink_on_white(reference.goals()[indicator.goal].colour),  # a line in the goal colour that reads on white
         font_dir,
     )
     in_text = {places[reference.NATION_CODE]: language.t("place.nation_text")}  # "hele landet" mid-sentence
@@ -327,7 +327,11 @@ def _plan_figure(
         others = f" {language.t('progress.and')} ".join(shown[1:])
         caption += ", " + language.t("progress.figure_compared", others=others)
     columns, rows = _figure_table(summary, job, language)
-    return Figure(number, name, caption, sentence, job, columns, rows, indicator)
+    period_labels = {
+        o.period: o.period_label for s in (summary.series, county_series, nation_series) for o in s if o.period_label
+    }
+    description = describe_timeseries(job, indicator, language, period_labels)
+    return Figure(number, name, caption, description, job, columns, rows, indicator)
 
 
 def _comparison_strip(c: Comparison, language: Language, font_dir: Path, names: dict[str, str]) -> StripJob:
@@ -374,7 +378,8 @@ def _comparison_figure(
     rows = ((name, language.cell(c.value, indicator.decimals, indicator.unit[lang])),) + tuple(
         (label, language.cell(value, indicator.decimals, indicator.unit[lang])) for label, value, _ in job.markers
     )
-    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
+    description = describe_strip(job, indicator, language, c.label)
+    return Figure(number, job.name, caption, description, job, columns, rows, indicator)
 
 
 def _figure_table(summary: KpiSummary, job: ChartJob, language: Language):

@@ -24,7 +24,9 @@ from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_q
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
-from vlrgen.report.describe import period_text
+from vlrgen.report.alttext import describe_shares, describe_strip
+from vlrgen.report.describe import describe_goal_statuses, goal_status_labels, period_text
+from vlrgen.report.palette import plan_palette
 from vlrgen.report.structured import (
     MeasuresView,
     plan_engagement,
@@ -77,7 +79,8 @@ class MemberPage:
     member: Member
     county: str
     band: str
-    statuses: tuple[tuple[int, str, str], ...]  # (goal, colour, status) for all 17 goals
+    statuses: tuple[tuple[int, str, str], ...]  # (goal, status, label for a screen reader) for all 17 goals
+    status_words: str  # the goals by status in words (the tiles show it in colour)
     best: tuple[IndicatorResult, ...]
     worst: tuple[IndicatorResult, ...]
     context: tuple[tuple[Indicator, float, str, Aggregate], ...]  # context indicators: value, period label, scope value
@@ -124,7 +127,6 @@ class ReviewView(ReportView):
     without_data: tuple[Member, ...]
     members_with_data: int
     tables: dict[str, int]
-    goal_colours: tuple[tuple[int, str], ...] = ()
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
     template: str = "review.html"
@@ -199,6 +201,7 @@ def plan_review(
         )
     matrix = assessment.coverage
     scope_values = assessment.distributions
+    labels = goal_status_labels(language)
     pages = tuple(
         _member_page(
             m,
@@ -207,6 +210,7 @@ def plan_review(
             scope_values,
             language,
             links,
+            labels,
         )
         for m in members
     )
@@ -259,7 +263,7 @@ def plan_review(
         sources=cited_sources(tuple(indicators), lang),
         tables=tables,
         version=__version__,
-        goal_colours=tuple((n, g.colour) for n, g in reference.goals().items()),
+        palette=plan_palette(config.accent),
         highlights=_highlights(shares, survey_blocks, survey, members, language),
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
@@ -372,7 +376,8 @@ def _overview_figure(
     columns = (language.t("review.goal"),) + labels
     table_rows = tuple((label,) + tuple(language.number(c, 0) for c in counts) for label, counts in rows)
     caption = language.t("review.shares_caption", members=language.number(total, 0))
-    return Figure(number, job.name, caption, caption, job, columns, table_rows)
+    description = describe_shares(job, language, language.t("alt.shares_goals"))
+    return Figure(number, job.name, caption, description, job, columns, table_rows)
 
 
 def _strip_figure(
@@ -417,7 +422,8 @@ def _strip_figure(
     )
     columns = (language.t("review.municipality"), language.t("kpi.value"))
     rows = tuple((m.name, language.cell(v, indicator.decimals, indicator.unit[lang])) for m, v in dist.values)
-    return Figure(number, job.name, caption, caption, job, columns, rows, indicator)
+    description = describe_strip(job, indicator, language, dist.label)
+    return Figure(number, job.name, caption, description, job, columns, rows, indicator)
 
 
 def _survey_blocks(
@@ -484,7 +490,8 @@ def _survey_figure(
         + tuple(language.number(c, 0) for c in s.counts)
         for s in summaries
     )
-    return Figure(number, job.name, caption, caption, job, columns, rows)
+    description = describe_shares(job, language, language.t("alt.shares_survey"))
+    return Figure(number, job.name, caption, description, job, columns, rows)
 
 
 def _member_page(
@@ -494,8 +501,9 @@ def _member_page(
     scope_values: dict[str, Distribution],
     language: Language,
     links: dict[str, str],
+    labels: dict[tuple[int, str], str],
 ) -> MemberPage:
-    statuses = tuple((n, g.colour, status.get(n, "grey")) for n, g in reference.goals().items())
+    statuses = tuple((n, s, labels[n, s]) for n in reference.goals() for s in [status.get(n, "grey")])
     best, worst = best_and_worst_indicators(own)
     context = []
     for result in own:
@@ -509,6 +517,7 @@ def _member_page(
         county,
         band_label(member.band, language),
         statuses,
+        describe_goal_statuses(status, language),
         tuple(best),
         tuple(worst),
         tuple(context),

@@ -16,6 +16,7 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import Language
+from vlrgen.report.palette import Palette
 
 __all__ = [
     "ContentsEntry",
@@ -42,16 +43,22 @@ class SectionView:
 
 @dataclass(frozen=True)
 class Figure:
-    """One numbered chart with its caption, its alternative text and its data as a table."""
+    """One numbered chart with its caption (also the chart's short title), a generated description of
+    what it draws (its alternative text, `report.alttext`) and its data as a table."""
 
     number: int
     name: str
     caption: str
-    alt: str
+    description: str
     job: Any  # a chart job from vlrgen.charts (time series, strip or shares)
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     indicator: Indicator | None = None  # the indicator it shows, when it shows one
+
+    @property
+    def long_list(self) -> bool:
+        """A table of names and values too long to print in one column (one row per municipality)."""
+        return len(self.columns) <= 2 and len(self.rows) > 24
 
 
 class Numbering:
@@ -88,6 +95,7 @@ class CoverView:
     year_line: str
     generator: str
     logo_src: str | None  # relative to the language folder
+    logo_alt: str = ""  # the organisation the logo stands for
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +110,7 @@ class ReportView:
     figures: tuple[Figure, ...]
     sources: tuple[tuple[str, str], ...]
     version: str
+    palette: Palette  # colours with readable text on and in them (report.palette)
     template: str = "report.html"
     member_pages: tuple[Any, ...] = ()  # a review's member summaries
     annex_parts: tuple[Any, ...] = ()  # a review printed as one PDF per county part
@@ -151,6 +160,7 @@ def plan_cover(
         year_line=language.t("report.year_line", year=config.year),
         generator=language.t("report.generated_by", version=version),
         logo_src=logo,
+        logo_alt=config.author or config.entity.name,
     )
 
 
