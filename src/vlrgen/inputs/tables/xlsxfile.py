@@ -7,11 +7,13 @@ location is `file:Sheet!C14`.
 
 from __future__ import annotations
 
+import itertools
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, find_header
+from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, find_header, header_names
 from vlrgen.inputs.tables.numbers import plain_number
 from vlrgen.problems import Location, Problems
 
@@ -34,7 +36,7 @@ class XlsxReader(TableReader):
         if header_index is None:
             return None
         header = records[header_index]
-        columns = tuple(c.text for c in header)
+        columns = tuple(header_names(texts, header_index, options.header_rows))
         index = {name: i for i, name in reversed(list(enumerate(columns)))}
         rows = tuple(
             Row(path, r[0].location.line, [c.text for c in r], index, cells=list(r))
@@ -52,7 +54,7 @@ def _records(path: Path, options: ReadOptions, problems: Problems) -> tuple[list
     code = options.code
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         hint = "vlrgen reads .xlsx; save an old .xls file as .xlsx first"
         problems.add(Location(path), f"{code}.xlsx", f"the spreadsheet cannot be read: {exc}", hint=hint)
@@ -70,13 +72,38 @@ def _records(path: Path, options: ReadOptions, problems: Problems) -> tuple[list
         return None
     min_col, min_row, max_col, max_row = bounds
     window = dict(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
+    raw_rows = formulas[name].iter_rows(**window) if formulas else itertools.repeat(itertools.repeat(None))
     records = [
         [_cell(path, name, cell, raw, problems, code) for cell, raw in zip(row, raw_row)]
-        for row, raw_row in zip(book[name].iter_rows(**window), formulas[name].iter_rows(**window))
+        for row, raw_row in zip(book[name].iter_rows(**window), raw_rows)
     ]
     book.close()
-    formulas.close()
+    if formulas:
+        formulas.close()
     return records, min_row
+
+
+def _has_formulas(path: Path) -> bool:
+    """Does any sheet hold a formula? Only then is the workbook read a second time for them (large
+    exports hold none, and reading one twice doubles the time)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            return any(_holds_formula(archive, n) for n in sheets)
+    except (OSError, zipfile.BadZipFile):
+        return True  # let openpyxl say what is wrong
+
+
+def _holds_formula(archive: zipfile.ZipFile, name: str, chunk: int = 1 << 20) -> bool:
+    """Search a sheet's XML for a formula element in chunks (never the whole sheet in memory at once)."""
+    tail = b""
+    with archive.open(name) as stream:
+        while data := stream.read(chunk):
+            window = tail + data
+            if b"<f>" in window or b"<f " in window:
+                return True
+            tail = window[-3:]
+    return False
 
 
 def _cell(path: Path, sheet: str, cell: Any, raw: Any, problems: Problems, code: str) -> Cell:
