@@ -20,8 +20,10 @@ __all__ = [
     "code_changes",
     "counties",
     "county_names",
+    "framework_size",
     "goals",
     "historic_names",
+    "jrc_indicators",
     "known_place",
     "municipalities",
     "place",
@@ -30,6 +32,7 @@ __all__ = [
     "renumbered",
     "successors",
     "target_titles",
+    "u4ssc_kpis",
 ]
 
 NATION_CODE = "0"
@@ -197,3 +200,33 @@ def county_names() -> dict[str, tuple[str, ...]]:
     for county in counties().values():
         found.setdefault(county.code, []).append(county.name)
     return {code: tuple(dict.fromkeys(names)) for code, names in found.items()}
+
+
+@dataclass(frozen=True)
+class FrameworkIndicator:
+    code: str  # U4SSC: the KPI code as KS writes it ("SC: SH: SI: 4C"); JRC: KS's id ("2787")
+    title: str  # English, as in KS's list
+
+
+@functools.cache
+def u4ssc_kpis() -> dict[str, FrameworkIndicator]:
+    """The U4SSC KPIs in KS's list, by code (some codes name several KPIs: the first title is kept)."""
+    found: dict[str, FrameworkIndicator] = {}
+    for r in _rows("u4ssc_kpis.csv"):
+        found.setdefault(r["notation"], FrameworkIndicator(r["notation"], r["title"]))
+    return found
+
+
+@functools.cache
+def jrc_indicators() -> dict[str, FrameworkIndicator]:
+    """The 72 indicators of the EU JRC VLR handbook (2022) in KS's list, by KS's id."""
+    return {
+        r["local_id"]: FrameworkIndicator(r["local_id"], r["title"])
+        for r in _rows("jrc_vlr_handbook_indicators_2022.csv")
+    }
+
+
+def framework_size(framework: str) -> int:
+    """How many indicators the framework's list (as KS mapped it) has: rows, not distinct codes."""
+    name = {"u4ssc": "u4ssc_kpis.csv", "jrc2022": "jrc_vlr_handbook_indicators_2022.csv"}[framework]
+    return len(_rows(name))

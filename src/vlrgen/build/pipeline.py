@@ -28,8 +28,7 @@ from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.i18n import Language
-from vlrgen.inputs.observations import load_dataset
-from vlrgen.inputs.project import Project, gather_project
+from vlrgen.inputs.project import Project, gather_project, load_config_data
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
 from vlrgen.output import pdf as pdf_output
@@ -70,9 +69,9 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     The entry is found by the files the config names and the report languages; it is used only if every
     file the input phase read for it (the raw files a sources file names, too) is still the same.
     """
-    assert config.indicators_path is not None  # called only for a config that names a catalogue
     paths = (config.indicators_path, config.observations_path, config.sources_path)
-    key = hashlib.sha256(f"{data_key(*paths)}|{','.join(config.languages)}".encode()).hexdigest() if cache else None
+    named = f"{data_key(*paths)}|{','.join(config.languages)}|{config.library or ''}"
+    key = hashlib.sha256(named.encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if cache and key else None
     if stored:
         try:
@@ -83,13 +82,7 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
         except Exception:  # a damaged or old cache entry: read the files again
             pass
     found = Problems()
-    dataset = load_dataset(
-        config.indicators_path,
-        config.observations_path,
-        found,
-        sources_path=config.sources_path,
-        languages=config.languages,
-    )
+    dataset = load_config_data(config, found)
     problems.extend(found)
     if cache and key and not found.errors:
         cache.put_bytes("data", key, ".pickle", pickle.dumps((dataset, found.items, data_key(*dataset.files))))

@@ -69,6 +69,8 @@ def resolve_entity(text: str, year: int | None = None, borders: int | None = Non
     found = _historic(name, county, structure, raw)
     if found is not None:
         return found
+    if year is not None:  # a series asks for the suggestion only when it reports the place (year None)
+        return Resolution(None)
     guess = difflib.get_close_matches(key, list(_names()), n=1, cutoff=0.75)
     return Resolution(None, suggestion=_display_names()[guess[0]] if guess else "")
 

@@ -115,7 +115,9 @@ def _points(row: Row, table: Table, series: SeriesSpec, problems: Problems) -> l
         ]
     if series.period_value is not None:
         return [_Point((series.period_value, ""), row[series.value])]
-    return [_Point(parse_period(row[series.period], problems), row[series.value])]
+    cell = row[series.period]
+    known = _periods.get(cell.text) if cell.number is None else None
+    return [_Point(known or parse_period(cell, problems), row[series.value])]
 
 
 def _row_values(
@@ -350,6 +352,9 @@ def _check_splits(places: _Places, values: dict[Key, Value], series: SeriesSpec,
         )
 
 
+_periods: dict[str, tuple[int, str]] = {}  # period texts already understood (files repeat a few thousand times)
+
+
 def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
     """(year, label): 2024, 2024-01-01, 2004-2010 or 2011_2013 (end year), 2019/2020 or 2019/20 (school year)."""
     text = cell.text.strip()
@@ -367,7 +372,10 @@ def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
     for pattern, result in patterns:
         match = re.fullmatch(pattern, text)
         if match:
-            return result(match)
+            found = result(match)
+            if cell.number is None and len(_periods) < 100_000:
+                _periods[cell.text] = found
+            return found
     problems.add(
         cell.location,
         "source.invalid_period",
