@@ -8,6 +8,7 @@ coverage matrix, survey summaries and one annex page per member. Templates only 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,16 @@ from vlrgen.inputs.survey import GroupSummary, Question, SurveyData, summarise_q
 from vlrgen.judge.aggregate import Aggregate, Coverage, Distribution, best_and_worst_indicators
 from vlrgen.judge.assessment import ReviewAssessment
 from vlrgen.judge.rules import IndicatorResult
-from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
+from vlrgen.report.views import (
+    Figure,
+    Numbering,
+    ReportView,
+    cited_sources,
+    plan_contents,
+    plan_cover,
+    plan_frameworks,
+    section_views,
+)
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
 
@@ -53,6 +63,7 @@ class GoalBlock:
     indicators: tuple[IndicatorBlock, ...]
     narrative: Section | None = None  # the review's own goal-NN.md commentary
     narrative_state: str = "none"  # "ok", "untranslated" or "none"
+    outdated: int = 0  # members whose colour for the goal rests on outdated figures alone
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,7 @@ def plan_review(
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
     survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
     goals = []
+    outdated = Counter(r.goal for r in assessment.goal_rows if r.outdated and r.result.status != "grey")
     for number, spreads in assessment.spreads.items():
         blocks = []
         for spread in spreads:
@@ -169,6 +181,7 @@ def plan_review(
                 tuple(blocks),
                 text,
                 state,
+                outdated[number],
             )
         )
     matrix = assessment.coverage
@@ -232,6 +245,7 @@ def plan_review(
         highlights=_highlights(shares, survey_blocks, survey, members, language),
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
+        frameworks=plan_frameworks([b.indicator for g in goals for b in g.indicators if b.distribution.values], lang),
     )
 
 
