@@ -9,8 +9,8 @@ reviews) in a temporary folder (the repository is not touched):
   cold full build, no-change rebuild, one-section edit, --jobs 1 vs --jobs N, peak memory per
   process, and the overhead ratio = cold build wall time ÷ the time WeasyPrint alone needs to render
   the same final HTML files with the same number of workers. The national-scale run builds a sample
-  of synthetic municipal projects (real structure, the Notodden example's values copied to other
-  municipality codes: for timing only, never published) and extrapolates to 357 municipalities.
+  of municipal projects (the Notodden example's narrative, each with the national library's real data
+  for its own code: for timing only, never published) and extrapolates to 357 municipalities.
 """
 
 from __future__ import annotations
@@ -135,20 +135,17 @@ def weasyprint_alone(htmls: list[Path], jobs: int, scratch: Path) -> float:
 
 
 def synthetic_projects(root: Path, count: int) -> list[Path]:
-    """`count` municipal projects shaped like the Notodden example, for timing only."""
+    """`count` municipal projects shaped like the Notodden example (its narrative), each on the national
+    library's real data for its own code, for timing only."""
     sys.path.insert(0, str(REPO / "src"))
     from vlrgen import reference
 
     codes = sorted(reference.municipalities())[:: max(1, 357 // count)][:count]
     data = root / "data"
-    shutil.copytree(REPO / "content" / "data" / "sources", data / "sources")
+    data.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "content" / "data" / "indicators.csv", data / "indicators.csv")
-    source_rows = list((REPO / "content" / "data" / "sources.toml").read_text(encoding="utf-8").splitlines())
-    (data / "sources.toml").write_text("\n".join(source_rows) + "\n", encoding="utf-8")
-    observations = ["indicator,entity,period,value,period_label"]
     projects = []
     base = (REPO / "content" / "notodden" / "vlrgen.toml").read_text(encoding="utf-8")
-    example = _example_values()
     for code in codes:
         place = reference.municipalities()[code]
         folder = root / f"m{code}"
@@ -156,40 +153,11 @@ def synthetic_projects(root: Path, count: int) -> list[Path]:
         (folder / "vlrgen.toml").write_text(
             base.replace('"Notodden"', f'"{place.name}"')
             .replace('"4005"', f'"{code}"')
-            .replace("year = 2025", f'year = 2025\nslug = "m{code}-2025"')
-            .replace('sources = "../data/sources.toml"', 'observations = "../data/synthetic.csv"'),
+            .replace("year = 2025", f'year = 2025\nslug = "m{code}-2025"'),
             encoding="utf-8",
         )
-        for indicator, period, value, label in example:
-            observations.append(f"{indicator},{code},{period},{value},{label}")
         projects.append(folder)
-    for indicator, period, value, label in _example_values(("40", "0")):
-        observations.append(f"{indicator},{period[0]},{period[1]},{value},{label}")
-    (data / "synthetic.csv").write_text("\n".join(observations) + "\n", encoding="utf-8")
     return projects
-
-
-def _example_values(entities: tuple[str, ...] | None = None):
-    from vlrgen.inputs.observations import load_dataset
-    from vlrgen.problems import Problems
-
-    dataset = load_dataset(
-        REPO / "content" / "data" / "indicators.csv",
-        None,
-        Problems(),
-        sources_path=REPO / "content" / "data" / "sources.toml",
-    )
-    rows = []
-    for o in dataset.observations:
-        if o.value is None:
-            continue
-        if entities is None and o.entity == "4005":
-            rows.append((o.indicator, o.period, repr(o.value), f'"{o.period_label}"' if o.period_label else ""))
-        elif entities and o.entity in entities:
-            rows.append(
-                (o.indicator, (o.entity, o.period), repr(o.value), f'"{o.period_label}"' if o.period_label else "")
-            )
-    return rows
 
 
 EXAMPLE = ("norge", "telemark", "porsgrunn", "notodden")

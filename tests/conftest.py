@@ -21,6 +21,7 @@ from vlrgen.output.pdf import FakePdfRenderer
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "content"
+LIBRARY = REPO / "src" / "vlrgen" / "library" / "national"
 
 CONFIG = """\
 [entity]
@@ -90,6 +91,24 @@ def example_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(EXAMPLE, target)
     return target
+
+
+def own_source(content: Path, projects: tuple[str, ...], library_file: str, declaration: str) -> Path:
+    """Make a copy of one of the library's raw files the own source of some example projects (a project's own
+    data of an indicator replace the library's), so that a test can change it; returns the copy."""
+    raw = content / "data" / "sources" / Path(library_file).name
+    raw.parent.mkdir(exist_ok=True)
+    shutil.copy(LIBRARY / "sources" / library_file, raw)
+    sources = content / "data" / "sources.toml"
+    before = sources.read_text(encoding="utf-8") if sources.exists() else ""
+    sources.write_text(before + f'[[source]]\nfile = "sources/{raw.name}"\n\n{declaration}\n', encoding="utf-8")
+    for name in projects:
+        config = content / name / "vlrgen.toml"
+        text = config.read_text(encoding="utf-8")
+        if "sources =" not in text:
+            text = text.replace("\nindicators =", '\nsources = "../data/sources.toml"\nindicators =', 1)
+        config.write_text(text, encoding="utf-8")
+    return raw
 
 
 def example_projects() -> list[Path]:

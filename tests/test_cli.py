@@ -1,6 +1,7 @@
 """The command line, in-process: exit codes, problem lines and the broken-example scenario."""
 
 from click.testing import CliRunner
+from conftest import own_source
 
 from vlrgen.cli import main
 
@@ -9,15 +10,34 @@ def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_check_example_is_clean(example_copy):
-    result = run("check", str(example_copy / "porsgrunn"), str(example_copy / "notodden"), "--strict")
+def test_check_example_has_no_errors_and_only_real_data_signals(example_copy):
+    """The example is clean but for the two real signals in the shipped data: Porsgrunn's drinking water reads
+    0 % in 2023 between two years at 100 %, and the population file has 1 January 2026 for a 2025 report."""
+    result = run("check", str(example_copy / "porsgrunn"), str(example_copy / "notodden"))
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
+    lines = result.output.splitlines()
+    assert "0 error(s), 2 warning(s)" in lines[-1]
+    assert (
+        "drinking_water_quality_telemark.csv:86:108: warning[data.implausible_jump]: drinking_water_quality "
+        in (lines[1])
+    )
+    assert "warning[data.after_report_year]: age80_share has values for 2026" in lines[0]
+    assert run("check", str(example_copy / "notodden"), "--strict").exit_code == 1  # age80_share 2026 is shown
+
+
+OWN_WATER = """[[source.series]]
+indicator = "drinking_water_quality"
+entity = "Kommune"
+period = "År"
+value = "Andel"
+filter = { Parameter = "hygienisk kvalitet og leveringsstabilitet", "Måltall" = "prosent" }
+scale = 100
+"""
 
 
 def test_broken_example_reports_every_problem_with_file_and_line(example_copy, tmp_path, monkeypatch):
     project = example_copy / "porsgrunn"
-    raw = example_copy / "data" / "sources" / "drinking_water_quality_telemark.csv"
+    raw = own_source(example_copy, ("porsgrunn",), "telemark/drinking_water_quality_telemark.csv", OWN_WATER)
     lines = raw.read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("Porsgrunn,2020-01-01,hygienisk kvalitet og lev"))
     lines[row] = lines[row].replace(",prosent,1.0,", ",prosent,høy,")

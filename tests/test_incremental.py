@@ -7,7 +7,7 @@ which check that real WeasyPrint output is byte-identical across worker counts a
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG, OBSERVATIONS
+from conftest import CONFIG, OBSERVATIONS, own_source
 
 from vlrgen.build.pipeline import BuildOptions, build_projects
 from vlrgen.output.pdf import FakePdfRenderer, PdfRenderer, WeasyPrintRenderer
@@ -127,9 +127,10 @@ def test_a_changed_raw_source_file_is_read_again(example_copy, tmp_path):
 
     cache = ArtifactCache(tmp_path / "cache")
     project = example_copy / "notodden"
+    declaration = '[[source.series]]\nindicator = "kindergarten_coverage"\nentity = "Kommune"\nperiod = "År"\nvalue = "Andel"\nscale = 100\n'
+    raw = own_source(example_copy, ("notodden",), "telemark/kindergarten_coverage_telemark.csv", declaration)
     projects, _ = check_projects([project], cache=cache)
     before = {(o.indicator, o.period): o.value for o in projects[0].dataset.series("kindergarten_coverage", "4005")}
-    raw = example_copy / "data" / "sources" / "kindergarten_coverage_telemark.csv"
     edit(raw, "4005,Notodden,2025-01-01,0.962", "4005,Notodden,2025-01-01,0.5")
     projects, _ = check_projects([project], cache=cache)
     after = {(o.indicator, o.period): o.value for o in projects[0].dataset.series("kindergarten_coverage", "4005")}

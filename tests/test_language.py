@@ -71,7 +71,7 @@ EXAMPLE_VALUES = {
     },
 }
 NUMBERS = {"n", "members", "assessed", "total", "surveyed", "with_data", "peers", "rank", "table", "goal", "number"}
-NUMBERS |= {"score", "year", "base_year", "version"}
+NUMBERS |= {"score", "year", "base_year", "version", "u4ssc", "u4ssc_total", "jrc", "jrc_total", "years", "cutoff"}
 QUANTITIES = {"start", "end", "target", "value", "bound", "low", "high", "share", "first", "last", "period"}
 QUANTITIES |= {"start_period", "end_period"}
 

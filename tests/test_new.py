@@ -23,6 +23,8 @@ def test_new_project_is_ready_and_flagged_until_written(tmp_path, options, name,
     assert result.exit_code == 0, result.output
     config = (folder / "vlrgen.toml").read_text(encoding="utf-8")
     assert f'name = "{name}"' in config and f'kind = "{kind}"' in config and "year = 2025" in config
+    assert '\nlibrary = "national"\n' in config  # the packaged national library, not empty data files
+    assert not (folder / "data").exists()
     for lang in ("nb", "en"):
         for key in SECTION_KEYS:
             text = (folder / "narrative" / lang / f"{key}.md").read_text(encoding="utf-8")
@@ -33,8 +35,12 @@ def test_new_project_is_ready_and_flagged_until_written(tmp_path, options, name,
     workflow = (folder / ".github" / "workflows" / "vlrgen.yml").read_text(encoding="utf-8")
     assert "pull_request" in workflow and "vlrgen check --strict" in workflow and "upload-artifact" in workflow
 
-    _, problems = check_projects([folder])
+    projects, problems = check_projects([folder])
     assert not problems.errors
+    if kind == "municipality":  # real figures for Skien from the library, on several goals
+        dataset = projects[0].dataset
+        goals = {dataset.indicators[o.indicator].goal for o in dataset.observations if o.entity == "4003"}
+        assert len(goals) >= 5, goals
     todo = [p for p in problems.warnings if p.code == "content.to_be_written"]
     assert len(todo) == 2 * len(SECTION_KEYS)
     _, strict = check_projects([folder], strict=True)
@@ -48,6 +54,7 @@ def test_new_project_is_ready_and_flagged_until_written(tmp_path, options, name,
         en = (out / "skien-2025" / "en" / "index.html").read_text(encoding="utf-8")
         assert nb.count('class="todo"') == len(SECTION_KEYS) and "Skal skrives" in nb
         assert "To be written" in en and "{{&lt;" not in en
+        assert 'id="goal-' in nb or "goal-" in nb
 
 
 def test_new_refuses_to_overwrite_and_unknown_codes(tmp_path):

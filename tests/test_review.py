@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, REPO
+from conftest import EXAMPLE, LIBRARY, REPO, own_source
 
 from vlrgen.build.pipeline import check_projects
 from vlrgen.inputs.members import SIZE_BANDS, size_band
@@ -19,7 +19,7 @@ from vlrgen.judge.assessment import assess_project
 from vlrgen.problems import Problems, format_problem
 from vlrgen.report.review import plan_review
 
-SOURCES = EXAMPLE / "data" / "sources"
+SOURCES = LIBRARY / "sources"
 POPULATION = REPO / "src" / "vlrgen" / "reference" / "norway_population_2005_2026_b2024.csv"
 
 
@@ -49,7 +49,9 @@ def block(view, indicator):
 def test_national_refugee_share_is_the_population_weighted_value_of_the_raw_files(vsr_and_county):
     """Recomputed from the raw SSB file and the population file, independently of vlrgen's readers."""
     refugees, codes = 0, set()
-    with open(SOURCES / "immigrants_by_reason_all_municipalities_2006_2021.csv", encoding="utf-8") as handle:
+    with open(
+        SOURCES / "all_municipalities" / "immigrants_by_reason_all_municipalities_2006_2021.csv", encoding="utf-8"
+    ) as handle:
         for row in csv.DictReader(handle):
             if (
                 row["year"] == "2021"
@@ -75,7 +77,7 @@ def test_national_refugee_share_is_the_population_weighted_value_of_the_raw_file
 def test_goal_share_of_the_county_review_matches_the_raw_drinking_water_file(vsr_and_county):
     """Goal 6 has one indicator: a municipality is green when its latest value reaches 99 % (the catalogue)."""
     latest: dict[str, tuple[int, float]] = {}
-    with open(SOURCES / "drinking_water_quality_telemark.csv", encoding="utf-8") as handle:
+    with open(SOURCES / "telemark" / "drinking_water_quality_telemark.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if (
                 row["Parameter"] == "hygienisk kvalitet og leveringsstabilitet"
@@ -391,9 +393,13 @@ def test_a_member_value_remakes_the_review_and_only_that_county_annex(example_bu
     shutil.copytree(EXAMPLE, content)
     shutil.copytree(example_build_fake, out)
     options = BuildOptions(out_dir=out, pdf_renderer=FakePdfRenderer())
+    declaration = (
+        '[[source.series]]\nindicator = "bullying_grade7"\nentity = "Kommune"\nperiod = "År"\nperiod_label = "Skoleår"\n'
+        'value = "Andel"\nfilter = { "Kjønn" = "Kjønn samlet", Klassetrinn = "7. trinn" }\nscale = 100\n'
+    )
+    source = own_source(content, ("norge",), "telemark/bullying_grade7_telemark.csv", declaration)
     unchanged = build_projects([content / "norge"], options)
     assert not unchanged.problems.errors and unchanged.stats.pdfs_made == 0
-    source = content / "data" / "sources" / "bullying_grade7_telemark.csv"
     row = 'Skien,2023/24-2025/26,2025-01-01,2025/26,Kjønn samlet,spm. om mobbing,7. trinn,"andel (prosent, standardisert)",'
     text = source.read_text(encoding="utf-8")
     assert text.count(row + "0.084,") == 1

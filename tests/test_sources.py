@@ -172,7 +172,9 @@ scale = 100
     ]
     # 0805 and 3806 were only new numbers for Porsgrunn: nothing to say. In 2016 Larvik (0709) was one of
     # two municipalities now in 3909, so its value is not the whole of today's Larvik: the author is told.
-    assert problems == ["f.csv:5:1: warning[source.entity_mapped]: historic code 0709 mapped to 3909"]
+    assert problems == [
+        "f.csv:5:1: warning[source.entity_mapped]: code 0709 was in 2016 one of several units now merged into 3909"
+    ]
 
 
 def test_duplicates_need_a_filter_or_aggregate_and_filters_must_match(tmp_path):
@@ -200,7 +202,7 @@ def test_unknown_keys_in_the_sources_file_are_located(tmp_path):
     (tmp_path / "w.csv").write_text("Område,År,Andel (prosent)\n", encoding="utf-8")
     _, problems = load(tmp_path, water_source("w.csv").replace("period =", "perod ="))
     assert problems == [
-        'sources.toml:4:1: error[source.invalid]: series needs period = "…" (a column name) '
+        'sources.toml:4:1: error[source.invalid]: series needs period = "…" (a column name, or a year) '
         'or period_column = "C" (its place)',
         'sources.toml:7:1: error[source.unknown_key]: unknown series setting "perod" (hint: did you mean "period"?)',
     ]

@@ -7,11 +7,23 @@ from vlrgen.build.stale import describe_stale, find_stale_reviews
 
 
 def change_porsgrunn(content):
-    data = content / "data" / "sources" / "kindergarten_coverage_telemark.csv"
-    text = data.read_text(encoding="utf-8")
-    assert "4001,Porsgrunn,2020-01-01,0.966" in text
-    data.write_text(
-        text.replace("4001,Porsgrunn,2020-01-01,0.966", "4001,Porsgrunn,2020-01-01,0.955"), encoding="utf-8"
+    """Porsgrunn's own value of a library indicator for a year the library lacks (own observations replace
+    the library's for Porsgrunn; no value differs from the review's own, so the review stays buildable)."""
+    project = content / "porsgrunn"
+    (project / "data").mkdir(exist_ok=True)
+    (project / "data" / "observations.csv").write_text(
+        "indicator,entity,period,value\nkindergarten_coverage,4001,2010,95.5\n", encoding="utf-8"
+    )
+    config = project / "vlrgen.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'indicators = "../data/indicators.csv"' in text
+    config.write_text(
+        text.replace(
+            'indicators = "../data/indicators.csv"',
+            'indicators = "../data/indicators.csv"\nobservations = "data/observations.csv"',
+            1,
+        ),
+        encoding="utf-8",
     )
 
 

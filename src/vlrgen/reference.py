@@ -19,14 +19,21 @@ __all__ = [
     "Place",
     "code_changes",
     "counties",
+    "county_names",
     "display_name",
+    "framework_size",
     "goals",
+    "historic_names",
+    "jrc_indicators",
     "known_place",
     "municipalities",
     "place",
     "populations",
+    "predecessors",
     "renumbered",
+    "successors",
     "target_titles",
+    "u4ssc_kpis",
 ]
 
 NATION_CODE = "0"
@@ -197,3 +204,79 @@ def renumbered(old: str, new: str, year: int) -> bool:
     """Was `old` in `year` the whole of what is now `new`, under another number (no merge, no split)?"""
     valid = [(code, weight) for code, weight, first, last in _predecessors().get(new, ()) if first <= year <= last]
     return len(valid) == 1 and valid[0][0] == old and valid[0][1] >= 0.99
+
+
+@functools.cache
+def _changes_by_old() -> dict[str, list[tuple[str, float, int, int]]]:
+    found: dict[str, list[tuple[str, float, int, int]]] = {}
+    for r in _rows("norway_code_changes_2000_2024_to_b2024.csv"):
+        found.setdefault(r["code_original"], []).append(
+            (r["code_2024"], float(r["weighting"]), int(r["first_year"]), int(r["last_year"]))
+        )
+    return found
+
+
+LAST_STRUCTURE_YEAR = 2024  # the code table ends with the 2024 structure; later years use it
+
+
+def successors(old: str, year: int) -> dict[str, float]:
+    """The 2024 codes that the unit with code `old` in `year` became (part of), with the share of its
+    population each received; empty when the code was not in use that year."""
+    year = min(year, LAST_STRUCTURE_YEAR)
+    return {new: weight for new, weight, first, last in _changes_by_old().get(old, ()) if first <= year <= last}
+
+
+def predecessors(new: str, year: int) -> dict[str, float]:
+    """The codes in use in `year` whose territory (all, or the share given) lies in the 2024 unit `new`."""
+    year = min(year, LAST_STRUCTURE_YEAR)
+    return {old: weight for old, weight, first, last in _predecessors().get(new, ()) if first <= year <= last}
+
+
+@functools.cache
+def historic_names() -> dict[str, tuple[str, ...]]:
+    """Municipality names of the 2009–2021 structures (election results), casefolded → the codes that bore them."""
+    found: dict[str, list[str]] = {}
+    for r in _rows("norway_municipality_names_2009_2021.csv"):
+        found.setdefault(r["name"].casefold(), []).append(r["code"])
+    return {name: tuple(dict.fromkeys(codes)) for name, codes in found.items()}
+
+
+@functools.cache
+def county_names() -> dict[str, tuple[str, ...]]:
+    """Every name a county code has had (2000–2024), by code: `07` → ("Vestfold",), `38` → ("Vestfold og Telemark",)."""
+    found: dict[str, list[str]] = {}
+    for r in _rows("norway_county_names_2000_2023.csv"):
+        found.setdefault(r["code"], []).append(r["name"])
+    for county in counties().values():
+        found.setdefault(county.code, []).append(county.name)
+    return {code: tuple(dict.fromkeys(names)) for code, names in found.items()}
+
+
+@dataclass(frozen=True)
+class FrameworkIndicator:
+    code: str  # U4SSC: the KPI code as KS writes it ("SC: SH: SI: 4C"); JRC: KS's id ("2787")
+    title: str  # English, as in KS's list
+
+
+@functools.cache
+def u4ssc_kpis() -> dict[str, FrameworkIndicator]:
+    """The U4SSC KPIs in KS's list, by code (some codes name several KPIs: the first title is kept)."""
+    found: dict[str, FrameworkIndicator] = {}
+    for r in _rows("u4ssc_kpis.csv"):
+        found.setdefault(r["notation"], FrameworkIndicator(r["notation"], r["title"]))
+    return found
+
+
+@functools.cache
+def jrc_indicators() -> dict[str, FrameworkIndicator]:
+    """The 72 indicators of the EU JRC VLR handbook (2022) in KS's list, by KS's id."""
+    return {
+        r["local_id"]: FrameworkIndicator(r["local_id"], r["title"])
+        for r in _rows("jrc_vlr_handbook_indicators_2022.csv")
+    }
+
+
+def framework_size(framework: str) -> int:
+    """How many indicators the framework's list (as KS mapped it) has: rows, not distinct codes."""
+    name = {"u4ssc": "u4ssc_kpis.csv", "jrc2022": "jrc_vlr_handbook_indicators_2022.csv"}[framework]
+    return len(_rows(name))

@@ -21,11 +21,6 @@ from vlrgen.problems import Location, Problems
 
 __all__ = ["NewProject", "data_section", "new_project", "plan_new_project"]
 
-CATALOGUE_HEADER = (
-    "id,goal,targets,name_nb,name_en,unit_nb,unit_en,decimals,direction,source_name_nb,source_name_en,source_url,"
-    "framework_ref,sdg_relation,sdg_indicator,definition_nb,definition_en,best,worst,green,red,target,target_year,"
-    "threshold_origin,threshold_note_nb,threshold_note_en,weighting\n"
-)
 GITIGNORE = "# vlrgen: built reports and the artifact cache\noutput/\n.vlrgen-cache/\n__pycache__/\n"
 
 
@@ -82,23 +77,23 @@ def new_project(folder: Path, project: NewProject) -> list[Path]:
 
 
 def data_section(kind: str) -> tuple[str, dict[str, str]]:
-    """The [data] table of a new project and the files it names: an empty catalogue and observations table.
+    """The [data] table of a new project and the files it names: the packaged national indicator library
+    (`[data] library = "national"`), so a new project has public figures for its place from the start.
 
-    The one place a new project's data is decided: when the packaged national indicator library exists
-    (`[data] library = "national"`), this is where a new project switches to it.
+    The one place a new project's data is decided. Own data builds on the library: a catalogue
+    (data.indicators) whose rows override the library's indicators or add new ones, and observations or
+    declared sources whose values of an indicator replace the library's.
     """
     table = (
         "[data]\n"
-        '# Describe your indicators in the catalogue and add their values (see README.md, "Add an indicator"),\n'
-        "# or declare raw files in a sources file (data.sources) and fetch SSB tables with `vlrgen fetch ssb`.\n"
-        'indicators = "data/indicators.csv"\n'
-        'observations = "data/observations.csv"\n'
+        "# The packaged national indicator library: public figures for every municipality and county (README.md).\n"
+        'library = "national"\n'
+        '# Add your own indicators and values on top of it (see README.md, "Add an indicator"): a catalogue row\n'
+        "# with a library id overrides that indicator, and your values of an indicator replace the library's.\n"
+        '# indicators = "data/indicators.csv"\n'
+        '# observations = "data/observations.csv"\n'
     )
-    files = {
-        "data/indicators.csv": CATALOGUE_HEADER,
-        "data/observations.csv": "indicator,entity,period,value,period_label\n",
-    }
-    return table, files
+    return table, {}
 
 
 def _config(name: str, code: str, kind: str, year: int) -> str:

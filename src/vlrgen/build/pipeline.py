@@ -75,10 +75,10 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     The entry is found by the files the config names and the report languages; it is used only if every
     file the input phase read for it (the raw files a sources file names, too) is still the same.
     """
-    assert config.indicators_path is not None  # called only for a config that names a catalogue
     paths = (config.indicators_path, config.observations_path, config.sources_path)
     scope = f"{','.join(config.languages)}|{','.join(map(str, config.roots))}|{config.limits}"  # what may be read
-    key = hashlib.sha256(f"{data_key(*paths)}|{scope}".encode()).hexdigest() if cache else None
+    named = f"{data_key(*paths)}|{scope}|{config.library or ''}"
+    key = hashlib.sha256(named.encode()).hexdigest() if cache else None
     stored = cache.get("data", key, ".pickle") if cache and key else None
     if stored:
         try:

@@ -25,7 +25,19 @@ DIRECTIONS = ("higher", "lower", "none")  # "none": a context indicator, neither
 WEIGHTINGS = ("population", "none")
 ORIGINS = ("national_target", "council_decision", "sdsn_practice", "international_target", "example")
 REQUIRED = ("id", "goal", "direction")
-OPTIONAL = ("targets", "decimals", "source_url", "framework_ref", "sdg_relation", "sdg_indicator", "weighting")
+OPTIONAL = (
+    "targets",
+    "decimals",
+    "source_url",
+    "framework_ref",
+    "sdg_relation",
+    "sdg_indicator",
+    "weighting",
+    "scope",
+    "u4ssc",
+    "jrc2022",
+    "breakdowns",
+)
 # Texts: one column `<field>_<lang>` per report language. Without a name, unit or source column
 # for a report language the catalogue is refused (an error): that report would otherwise show
 # another language's words, or none, unannounced. The optional texts (definition and threshold
@@ -47,6 +59,7 @@ Fail = Callable[..., None]
 class Catalogue:
     indicators: dict[str, Indicator]
     rejected: frozenset[str] | None  # ids of rows with a problem; None when the file itself failed
+    cells: dict[str, dict[str, str]] | None = None  # each row's texts by column (what an override builds on)
 
 
 def load_catalogue(
@@ -55,33 +68,42 @@ def load_catalogue(
     interchange: bool = False,
     languages: tuple[str, ...] | None = None,
     limits: TableLimits | None = None,
+    base: Catalogue | None = None,
 ) -> Catalogue:
     """The catalogue, with its texts in `languages` (the report languages; None: every language the
     catalogue has a name column for).
 
     `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required.
+    `base`: a library catalogue this one builds on; a row with a library id overrides that indicator,
+    its empty cells keeping the library's (so a row may give only thresholds), and only `id` is required.
     """
     before = len(problems.items)
-    required = INTERCHANGE_REQUIRED if interchange else REQUIRED
+    required = INTERCHANGE_REQUIRED if interchange else ("id",) if base else REQUIRED
     optional = tuple(c for c in COLUMNS if c not in required)
     texts_in: list[str] = []  # the languages the texts are read in, known once the header is
 
     def check_header(header: tuple[Cell, ...]) -> bool:
         names = [m[2] for cell in header if (m := TEXT_COLUMN.fullmatch(cell.text)) and m[1] == "name"]
         texts_in.extend(dict.fromkeys(names) if languages is None else languages)
-        return interchange or _check_text_columns(path, header, texts_in, languages is None, problems)
+        return interchange or bool(base) or _check_text_columns(path, header, texts_in, languages is None, problems)
 
     table = read_tidy(path, required, optional, problems, TEXT_COLUMN, check_header, limits)
     indicators: dict[str, Indicator] = {}
+    cells: dict[str, dict[str, str]] = {}
+    inherited = base.cells or {} if base else {}
     for row in table.rows if table else ():
-        indicator = _indicator(row, required, texts_in, indicators, interchange, problems)
+        indicator = _indicator(
+            row, REQUIRED if base else required, texts_in, indicators, interchange, problems, inherited
+        )
+        cells[row.text("id")] = row.texts()
         if indicator is not None:
             indicators[indicator.id] = indicator
     found = [p for p in problems.items[before:] if p.location.path == path]
     if table is None or any(p.location.line in (0, 1) for p in found if p.severity is Severity.ERROR):
-        return Catalogue(indicators, None)
+        return Catalogue(indicators, None, cells)
     lines = {p.location.line for p in found}
-    return Catalogue(indicators, frozenset(r.text("id") for r in table.rows + table.left_out if r.line in lines))
+    rejected = frozenset(r.text("id") for r in table.rows + table.left_out if r.line in lines)
+    return Catalogue(indicators, rejected, cells)
 
 
 def _indicator(
@@ -91,10 +113,14 @@ def _indicator(
     known: dict[str, Indicator],
     interchange: bool,
     problems: Problems,
+    inherited: dict[str, dict[str, str]] | None = None,
 ) -> Indicator | None:
     columns = COLUMNS + tuple(f"{field}_{lang}" for field in (*TEXT_REQUIRED, *TEXT_OPTIONAL) for lang in languages)
     c = {column: row.text(column) if column in row else "" for column in columns}
     at = {column: row[column if column in row else "id"].location for column in columns}
+    library = (inherited or {}).get(c["id"])
+    if library is not None:  # a library indicator overridden: empty cells keep the library's texts and numbers
+        c = {column: c[column] or library.get(column, "") for column in columns}
     if interchange:  # `vlrgen assess` needs no names; its output names indicators by id
         for lang in languages:
             c[f"name_{lang}"] = c[f"name_{lang}"] or c["id"]
@@ -190,6 +216,13 @@ def _check_choices(c: dict[str, str], fail: Fail) -> None:
         fail("sdg_relation", f'sdg_relation must be one of {", ".join(RELATIONS)}, got "{c["sdg_relation"]}"')
     if not re.fullmatch(r"[0-6]", c["decimals"] or "1"):
         fail("decimals", f'decimals must be a whole number from 0 to 6, got "{c["decimals"]}"')
+    if c["u4ssc"] and c["u4ssc"] not in reference.u4ssc_kpis():
+        fail("u4ssc", f'u4ssc: "{c["u4ssc"]}" is not a U4SSC KPI code in KS\'s list (e.g. "SC: SH: SI: 4C")')
+    if c["jrc2022"] and c["jrc2022"] not in reference.jrc_indicators():
+        fail("jrc2022", f'jrc2022: "{c["jrc2022"]}" is not an indicator id of the JRC handbook 2022 in KS\'s list')
+    for county in _listed(c["scope"]):
+        if not (reference.place(county) and reference.known_place(county).kind == "county"):
+            fail("scope", f'scope: "{county}" is not a county code (2024 structure); leave it empty for all of Norway')
     if c["threshold_origin"] and c["threshold_origin"] not in ORIGINS:
         fail(
             "threshold_origin",
@@ -230,7 +263,15 @@ def _make_indicator(
         threshold_note=texts("threshold_note"),
         weighting=c["weighting"] or "none",
         subject=texts("subject"),
+        scope=_listed(c["scope"]),
+        u4ssc=c["u4ssc"],
+        jrc2022=c["jrc2022"],
+        breakdowns=_listed(c["breakdowns"]),
     )
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in text.split(";") if t.strip())
 
 
 def tidy_number(

@@ -14,6 +14,7 @@ from typing import Any
 
 from vlrgen import reference
 from vlrgen.inputs.confine import LinkLoop, confine, resolve_strictly
+from vlrgen.inputs.library import available_libraries
 from vlrgen.inputs.outline import OwnSection, read_own_sections
 from vlrgen.inputs.tables.model import TableLimits
 from vlrgen.inputs.tomlfile import TomlKind, peek_toml, read_toml
@@ -54,6 +55,7 @@ SCHEMA: dict[str, str] = {
     "data.indicators": "indicator catalogue CSV",
     "data.observations": "tidy observations CSV (indicator, entity, period, value), optional with data.sources",
     "data.sources": "declared data sources (TOML): raw files mapped to indicators, optional with data.observations",
+    "data.library": 'a packaged indicator library used with (or instead of) your own data, e.g. "national"',
     "branding.logo": "logo image inside the project folder (optional)",
     "limits.rows": "most rows read from one table or sheet, default 500 000",
     "limits.cells": "most cells read from one table or sheet (rows × columns), default 5 000 000",
@@ -63,6 +65,7 @@ SCHEMA: dict[str, str] = {
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
     "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
+    "assessment.outdated_after": "years before the report year after which a latest value counts as outdated, default 5",
     "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../kommuner/*"]',
     "members.municipalities": '"all" (every municipality of the county, or of Norway for a VSR) or "in_data"',
     "survey.answers": "survey answers (CSV), one row per municipality, optional for a review",
@@ -74,7 +77,7 @@ TABLES = {key.rsplit(".", 1)[0] for key in SCHEMA}
 PER_LANGUAGE = "<lang>"  # a schema key ending in .<lang> takes one key per language code
 CONFIG_KIND = TomlKind("config", f"{CONFIG_NAME} is not UTF-8 text", hint="save it as UTF-8 in your editor")
 PUBLISHED_FROM_PROJECT = ("content.narrative", "branding.logo")  # copied to media/ by their place in the project
-REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year", "data.indicators")
+REQUIRED = ("entity.name", "entity.code", "entity.kind", "report.year")  # and data.indicators or data.library
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Config:
     accent: str | None
     pdf_variant: str | None
     base_year: int = 2015
+    library: str | None = None  # a packaged indicator library (inputs/library.py), e.g. "national"
+    outdated_after: int = 5  # a latest value older than this many years before report.year is outdated
     member_projects: tuple[Path, ...] = ()
     member_scope: str | None = None  # "all", "in_data" or None (only the member projects)
     survey: Survey | None = None
@@ -262,11 +267,22 @@ def _validate(
         allowed = (root,) if key in PUBLISHED_FROM_PROJECT else roots
         paths[key] = _path(values, key, default, allowed, must_exist, where, problems)
 
-    if "data.observations" not in values and "data.sources" not in values:
+    library = _library(values, bad, where, problems)
+    outdated_after = values.get("assessment.outdated_after", 5)
+    if isinstance(outdated_after, bool) or not isinstance(outdated_after, int) or not 0 <= outdated_after <= 50:
+        bad("assessment.outdated_after", "a number of years from 0 to 50")
+        outdated_after = 5
+    if "data.indicators" not in values and "data.library" not in values:
         problems.add(
             where("data"),
             "config.missing_key",
-            "data.observations or data.sources: the project needs at least one of them",
+            f"data.indicators: required setting is missing ({SCHEMA['data.indicators']}), unless data.library names a library",
+        )
+    if "data.observations" not in values and "data.sources" not in values and "data.library" not in values:
+        problems.add(
+            where("data"),
+            "config.missing_key",
+            "data.observations, data.sources or data.library: the project needs at least one of them",
         )
     slug = _text(values, "report.slug", bad)
     if slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
@@ -316,6 +332,8 @@ def _validate(
         accent=accent,
         pdf_variant=None if variant == "none" else variant,
         base_year=base_year,
+        library=library,
+        outdated_after=outdated_after,
         key_locations=locations,
         member_projects=members,
         member_scope=scope,
@@ -324,6 +342,18 @@ def _validate(
         shared=shared,
         limits=limits,
     )
+
+
+def _library(values: dict, bad, where, problems: Problems) -> str | None:
+    name = _text(values, "data.library", bad)
+    if name is not None and name not in available_libraries():
+        problems.add(
+            where("data.library"),
+            "config.invalid",
+            f'data.library: there is no library "{name}"; available: {", ".join(available_libraries()) or "none"}',
+        )
+        return None
+    return name
 
 
 def _member_projects(values: dict, root: Path, path: Path, where, problems: Problems) -> tuple[Path, ...]:

@@ -41,6 +41,14 @@ class Indicator:
     threshold_note: dict[str, str] | None = None
     weighting: str = "none"  # "population": a county or national value is the population-weighted mean
     subject: dict[str, str] | None = None  # the measure as a sentence's subject in running text, per language
+    scope: tuple[str, ...] = ()  # county codes where the indicator is collected; empty: all of Norway
+    u4ssc: str = ""  # the U4SSC KPI it matches (code as in KS's list, e.g. "SC: SH: SI: 4C")
+    jrc2022: str = ""  # the EU JRC VLR handbook 2022 indicator it matches (KS's id, e.g. "2787")
+    breakdowns: tuple[str, ...] = ()  # dimensions the source can break it down by (sex, immigrant_category…)
+
+    def in_scope(self, county: str) -> bool:
+        """Is the indicator collected where a place of this county lies (any county when it has no scope)?"""
+        return not self.scope or county in self.scope
 
 
 @dataclass(frozen=True)

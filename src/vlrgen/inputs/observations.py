@@ -8,17 +8,20 @@ indicator whose catalogue row was already reported is not reported again for eac
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from vlrgen import reference
-from vlrgen.inputs.catalogue import load_catalogue, tidy_number
+from vlrgen.inputs.catalogue import Catalogue, load_catalogue, tidy_number
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
+from vlrgen.inputs.library import Library
 from vlrgen.inputs.series import read_sources
 from vlrgen.inputs.sources import load_source_specs
 from vlrgen.inputs.tables import Row, TableLimits, read_tidy
-from vlrgen.problems import Location, Problems, Severity
+from vlrgen.problems import Location, Problem, Problems, Severity
 
 __all__ = ["load_dataset", "load_observations"]
 
@@ -27,7 +30,7 @@ OPTIONAL = ("period_label",)
 
 
 def load_dataset(
-    indicators_path: Path,
+    indicators_path: Path | None,
     observations_path: Path | None,
     problems: Problems,
     interchange: bool = False,
@@ -35,6 +38,7 @@ def load_dataset(
     languages: tuple[str, ...] | None = None,
     roots: Sequence[Path] | None = None,
     limits: TableLimits | None = None,
+    library: Library | None = None,
 ) -> Dataset:
     """Load a catalogue and observations, with the catalogue's texts in `languages` (the report
     languages; None: every language the catalogue has a name column for).
@@ -43,21 +47,63 @@ def load_dataset(
     by default the sources file's own folder). `limits`: what each table may ask (`[limits]`).
 
     `interchange=True` reads the `vlrgen assess` format: only id, goal and direction are required
-    and entities may be any text (not only Norwegian codes).
+    and entities may be any text (not only Norwegian codes). `library`: a packaged library the
+    project's own catalogue and data build on (see inputs/library.py).
     """
-    catalogue = load_catalogue(indicators_path, problems, interchange, languages, limits)
-    indicators, skip = catalogue.indicators, catalogue.rejected
+    shared = _library_data(library, languages) if library else None
+    base = shared.catalogue if shared else None
+    if shared:
+        problems.extend(list(shared.problems))
+    catalogue = (
+        load_catalogue(indicators_path, problems, interchange, languages, limits, base)
+        if indicators_path
+        else Catalogue({}, frozenset())
+    )
+    indicators = {**(base.indicators if base else {}), **catalogue.indicators}
+    rejected = [catalogue.rejected] + ([base.rejected] if base else [])
+    skip = None if any(r is None for r in rejected) else frozenset().union(*(r for r in rejected if r is not None))
     observations = (
         load_observations(observations_path, indicators, problems, not interchange, skip, limits)
         if observations_path
         else []
     )
-    files = [indicators_path] + ([observations_path] if observations_path else [])
+    files = ([indicators_path] if indicators_path else []) + ([observations_path] if observations_path else [])
     if sources_path:
         specs = load_source_specs(sources_path, problems, roots, limits)
         observations += _known(read_sources(specs, problems), indicators, skip, problems)
         files += [sources_path] + [spec.path for spec in specs]
+    if shared:
+        own = {o.indicator for o in observations}  # the project's own data of an indicator replaces the library's
+        observations += _known([o for o in shared.observations if o.indicator not in own], indicators, skip, problems)
+        files += shared.files
     return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))
+
+
+@dataclass(frozen=True)
+class _LibraryData:
+    catalogue: Catalogue
+    observations: tuple[Observation, ...]
+    problems: tuple[Problem, ...]
+    files: tuple[Path, ...]
+
+
+def _library_data(library: Library, languages: tuple[str, ...] | None) -> _LibraryData:
+    """A library's catalogue and observations, read once per process for the same files and languages
+    (a county review and its members, or a check followed by a build, all use the same library)."""
+    stamp = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(library.folder.rglob("*")) if p.is_file()
+    )
+    return _read_library(library, languages, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_library(library: Library, languages: tuple[str, ...] | None, stamp: tuple) -> _LibraryData:
+    found = Problems()
+    catalogue = load_catalogue(library.indicators, found, languages=languages)
+    specs = load_source_specs(library.sources, found, (library.folder,))  # the library folder is its own root
+    observations = tuple(read_sources(specs, found))
+    files = (library.indicators, library.sources, *(spec.path for spec in specs))
+    return _LibraryData(catalogue, observations, tuple(found.items), files)
 
 
 def load_observations(

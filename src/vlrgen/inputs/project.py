@@ -10,21 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vlrgen import reference
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.confine import confine_tree, inside
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.fingerprint import member_fingerprint
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
+from vlrgen.inputs.library import library_named
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
+from vlrgen.inputs.quality import check_data_quality
 from vlrgen.inputs.shortcodes import check_shortcodes
 from vlrgen.inputs.structured import StructuredContent, load_structured
 from vlrgen.inputs.survey import SurveyData, load_survey
 from vlrgen.inputs.templates import check_templates, template_root
 from vlrgen.problems import Location, Problems
 
-__all__ = ["LoadData", "Project", "gather_project", "load_config_data"]
+__all__ = ["LoadData", "Project", "data_key", "gather_project", "has_data", "load_config_data"]
 
 LoadData = Callable[[Config, Problems], Dataset]
 
@@ -46,8 +49,7 @@ class Project:
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
     """The data a project's config names, with text in its report languages (the build passes a loader
-    that reuses cached results). Called only for a config that names a catalogue."""
-    assert config.indicators_path is not None
+    that reuses cached results). Called only for a config with data (`has_data`)."""
     return load_dataset(
         config.indicators_path,
         config.observations_path,
@@ -56,7 +58,31 @@ def load_config_data(config: Config, problems: Problems) -> Dataset:
         languages=config.languages,
         roots=config.roots,
         limits=config.limits,
+        library=library_named(config.library) if config.library else None,
     )
+
+
+def has_data(config: Config) -> bool:
+    """Does the config name a catalogue with data, or a library?"""
+    return bool(config.library) or (
+        config.indicators_path is not None and (config.observations_path or config.sources_path) is not None
+    )
+
+
+def data_key(config: Config, with_roots: bool = True) -> tuple:
+    """What a project's data depends on: projects with the same key share one loaded data set.
+
+    Without roots, the key lets projects with different allowed folders share a load that read only
+    files inside both (see `_shared_dataset`)."""
+    key = (
+        config.indicators_path,
+        config.observations_path,
+        config.sources_path,
+        config.library,
+        config.languages,
+        config.limits,
+    )
+    return (*key, config.roots) if with_roots else key
 
 
 def gather_project(
@@ -107,7 +133,7 @@ def _gather(
         if config.narrative_dir
         else Narrative({})
     )
-    if config.indicators_path is None or (config.observations_path is None and config.sources_path is None):
+    if not has_data(config):
         if config.is_review:  # a review may rely on its member projects' data alone
             return _gather_review(
                 config, narrative, Dataset({}, ()), catalogs, template_dirs, problems, datasets, load_data
@@ -126,6 +152,8 @@ def _gather(
         return _gather_review(config, narrative, dataset, catalogs, template_dirs, problems, datasets, load_data)
     _check_goal_commentary(config, narrative, dataset, problems)
     _check_values(config, narrative, dataset, problems)
+    places = {config.entity.code, config.entity.county_code, reference.NATION_CODE} - {""}
+    check_data_quality(config, dataset, places, problems)
     return Project(config, narrative, dataset, catalogs, template_dirs)
 
 
@@ -164,7 +192,7 @@ def _gather_review(
         slugs[member.entity.code] = member.slug
         # A member's data joins the review, so its texts are read in the review's languages.
         member = replace(member, languages=config.languages)
-        if member.indicators_path and (member.observations_path or member.sources_path):
+        if has_data(member):
             own = _shared_dataset(member, problems, datasets, load_data)
             fingerprints[member.entity.code] = member_fingerprint(own, member.entity.code)
             dataset = _merge_member_data(dataset, own, member.entity.code, problems)
@@ -176,6 +204,8 @@ def _gather_review(
             'the review has no members: list member projects or set members.municipalities = "all"',
         )
     _check_values(config, narrative, dataset, problems)
+    places = {config.entity.code, reference.NATION_CODE} | set(slugs)  # the scope, the nation, member projects
+    check_data_quality(config, dataset, places, problems)
     survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
@@ -190,9 +220,11 @@ def _shared_dataset(config: Config, problems: Problems, datasets: dict | None, l
     """The project's data, loaded once for all projects naming the same files (the example's four share
     one data folder). Another project's load is reused only when every file it read lies inside this
     project's own allowed folders too, and that load refused no file as lying outside its own."""
-    key = (config.indicators_path, config.observations_path, config.sources_path, config.languages, config.limits)
+    key = data_key(config, with_roots=False)
     cached = datasets.get(key) if datasets is not None else None
-    if cached is not None and all(inside(path, config.roots) for path in cached.files):
+    library = library_named(config.library) if config.library else None
+    allowed = (*config.roots, library.folder) if library else config.roots  # a library is its own root
+    if cached is not None and all(inside(path, allowed) for path in cached.files):
         return cached
     before = len(problems.items)
     dataset = load_data(config, problems)

@@ -1,20 +1,24 @@
 """Declared series: each `[[source.series]]` of a read table becomes the indicator's observations.
 
-Rows are filtered, places resolved to 2024 codes, periods and numbers parsed as published, rows
-sharing a place and period combined (`aggregate`), county totals added, values divided per
-inhabitant and scaled. Every problem names the file and cell.
+Rows are filtered, places resolved to 2024 codes in the municipal structure the file uses, periods
+and numbers parsed as published (also wide tables with one column per period), rows sharing a place
+and period combined (`aggregate`), parts of units later merged added up or left out (`merged`),
+county totals added, values divided by a denominator or per inhabitant and scaled. Every problem
+names the file and cell.
 """
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vlrgen import reference
 from vlrgen.inputs.dataset import Observation
-from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.entities import Resolution, normalise_name, resolve_entity
+from vlrgen.inputs.merging import Key, Value, combine_values
 from vlrgen.inputs.picks import pick_columns
 from vlrgen.inputs.sources import SeriesSpec, SourceSpec
 from vlrgen.inputs.tables import (
@@ -33,19 +37,6 @@ from vlrgen.problems import Location, Problems
 
 __all__ = ["parse_period", "read_sources"]
 
-Key = tuple[str, int]  # (entity code, year)
-
-
-@dataclass(frozen=True)
-class _Value:
-    """A value for one place and period, from one row (or combined from several)."""
-
-    value: float | None
-    label: str  # the published period text, or ""
-    location: Location
-    valid_until: int = 9999  # the last year the row's place code was in use: older codes give way
-    derived: str = ""  # "sum": a county total added up from the municipalities
-
 
 @dataclass
 class _Places:
@@ -53,6 +44,20 @@ class _Places:
 
     unknown: dict[str, list[Location]]
     notes: dict[str, tuple[Location, str]]
+    touched: dict[int, set[str]]  # period → 2024 codes some row names (also refused and left-out rows)
+    refused: set[tuple[str, int]]  # (split unit's code, period) named by a row
+    checks: list[tuple[Key, Value, str]]  # 2024 names read for a year when their unit was part of a split one
+
+
+_Lookup = dict[tuple[str, int], float | None]  # (place as written, year) → a number from another row
+
+
+@dataclass(frozen=True)
+class _Point:
+    """One value cell of a row, with its period: a row of a wide table has one per period column."""
+
+    period: tuple[int, str] | None
+    cell: Cell
 
 
 def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observation]:
@@ -61,6 +66,8 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
         table = read_table(spec.path, spec.options, problems, spec.format)
         if table is None:
             continue
+        if spec.fill_down:
+            table = _filled_down(table, spec.fill_down)
         for declared in spec.series:
             picked = pick_columns(spec, table, declared, problems)  # each column at one place, or reported
             if picked is not None:
@@ -68,55 +75,214 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
     return observations
 
 
+def _filled_down(table: Table, columns: tuple[str, ...]) -> Table:
+    """Empty cells of `columns` repeat the cell above (exports write a group's name on its first row only)."""
+    index = {name: i for i, name in reversed(list(enumerate(table.columns)))}
+    above: dict[str, Cell] = {}
+    rows = []
+    for row in table.rows:
+        cells = [
+            row[name] if index[name] == i else Cell("", row[name].location) for i, name in enumerate(table.columns)
+        ]
+        for column in columns:
+            position = index[column]
+            if cells[position].text:
+                above[column] = cells[position]
+            elif column in above:
+                cells[position] = above[column]
+        rows.append(Row(table.path, row.line, [c.text for c in cells], index, cells=cells))
+    return replace(table, rows=tuple(rows))
+
+
 def _read_series(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Observation]:
-    rows = _filtered(spec, table, series, problems)
-    decimal = (
-        spec.decimal
-        if spec.decimal != "auto"
-        else detect_decimal([r.text(series.value) for r in rows], table.delimiter)
+    rows, excluded = _filtered(spec, table, series, problems)
+    decimal = spec.decimal
+    if decimal == "auto":
+        decimal = detect_decimal([r.text(series.value) for r in rows] if series.value else [], table.delimiter)
+    counts = _lookup(spec, table, series, series.count_filter, decimal, problems) if series.count_filter else {}
+    below = (
+        _lookup(spec, table, series, series.denominator_filter, decimal, problems) if series.denominator_filter else {}
     )
-    places = _Places(defaultdict(list), {})
-    grouped: dict[Key, list[_Value]] = defaultdict(list)
+    places = _Places(defaultdict(list), {}, defaultdict(set), set(), [])
+    grouped: dict[Key, list[Value]] = defaultdict(list)
     for row in rows:
-        found = _row_value(row, series, decimal, spec.thousands, places, problems)
-        if found is not None:
-            grouped[found[0]].append(found[1])
+        for key, found in _row_values(row, table, spec, series, decimal, (counts, below), places, problems):
+            grouped[key].append(found)
+    for row in excluded:  # rows left out on purpose still tell which places the file covers (`absent`)
+        _touch(row, table, spec, series, places)
     _report_places(places, series, problems)
-    values = _combine(grouped, series, problems)
+    values = combine_values(grouped, series, problems)
+    _check_splits(places, values, series, problems)
+    if series.absent is not None:
+        values = _add_absent(values, places, series)
     if series.county_totals:
         values = _add_county_totals(values)
     return _finish(values, series, problems)
 
 
-def _row_value(
-    row: Row, series: SeriesSpec, decimal: str, thousands: str, places: _Places, problems: Problems
-) -> tuple[Key, _Value] | None:
-    period = parse_period(row[series.period], problems)
-    entity, valid_until = (
-        (series.entity_code, 9999)
-        if series.entity_code
-        else _entity(row[series.entity or ""], places, period[0] if period else None)
-    )
-    cell = row[series.value]
+def _points(row: Row, table: Table, series: SeriesSpec, problems: Problems) -> list[_Point]:
+    if series.period_columns:
+        at = {name: cell.location for name, cell in zip(table.columns, table.header_cells)}
+        return [
+            _Point(parse_period(Cell(column, at.get(column, table.header)), problems), row[column])
+            for column in series.period_columns
+        ]
+    if series.period_value is not None:
+        return [_Point((series.period_value, ""), row[series.value])]
+    cell = row[series.period]
+    known = _periods.get(cell.text) if cell.number is None else None
+    return [_Point(known or parse_period(cell, problems), row[series.value])]
+
+
+def _row_values(
+    row: Row,
+    table: Table,
+    spec: SourceSpec,
+    series: SeriesSpec,
+    decimal: str,
+    lookups: tuple[_Lookup, _Lookup],
+    places: _Places,
+    problems: Problems,
+) -> list[tuple[Key, Value]]:
+    found = []
+    counts, below = lookups
+    for point in _points(row, table, series, problems):
+        value, ok = _number(point.cell, decimal, spec.thousands, series.value or "period", problems)
+        denominator, denominator_ok = (None, True)
+        if series.denominator:
+            denominator, denominator_ok = _number(
+                row[series.denominator], decimal, spec.thousands, series.denominator, problems
+            )
+        if point.period is None or not ok or not denominator_ok:
+            continue
+        year = point.period[0]
+        text, resolution = _resolve(row, spec, series, year)
+        if series.denominator_filter:
+            denominator = below.get((text, year))
+        code = _accepted(resolution, text, _cell_of(row, series), year, value, series, places, spec.borders)
+        if code is None:
+            continue
+        label = row[series.period_label].text if series.period_label else point.period[1]
+        item = Value(
+            value,
+            label,
+            point.cell.location,
+            resolution.valid_until,
+            denominator=denominator,
+            count=counts.get((text, year)),
+            part=resolution.old_code or text if resolution.part else "",
+            text=text,
+        )
+        if resolution.split_check:
+            places.checks.append(((code, year), item, resolution.split_check))
+        found.append(((code, year), item))
+    return found
+
+
+def _resolve(row: Row, spec: SourceSpec, series: SeriesSpec, year: int) -> tuple[str, Resolution]:
+    if series.entity_code:
+        return series.entity_code, Resolution(series.entity_code)
+    text = _entity_text(row, series)
+    meant = spec.aliases.get(normalise_name(text), text) if spec.aliases else text
+    borders = year if spec.borders == "period" else spec.borders if isinstance(spec.borders, int) else None
+    return text, resolve_entity(meant, year, borders)
+
+
+def _entity_text(row: Row, series: SeriesSpec) -> str:
+    if series.entity_columns:  # "38" + "16" = 3816: a code written over two columns
+        return "".join(row.text(c) for c in series.entity_columns)
+    return row.text(series.entity or "")
+
+
+def _cell_of(row: Row, series: SeriesSpec) -> Cell:
+    column = series.entity_columns[0] if series.entity_columns else series.entity
+    return row[column] if column else Cell(series.entity_code or "", Location(row[series.value].location.path))
+
+
+def _accepted(
+    resolution: Resolution,
+    text: str,
+    cell: Cell,
+    year: int,
+    value: float | None,
+    series: SeriesSpec,
+    places: _Places,
+    borders: int | str | None = None,
+) -> str | None:
+    """The 2024 code a row's value goes to, or None (an unknown place is reported, a refused one noted)."""
+    if not resolution.in_use and value is None:  # a placeholder row for a code the declared structure lacked
+        return None
+    if resolution.split:
+        places.touched[year].update(reference.successors(resolution.split, year) or {})
+        places.refused.add((resolution.split, year))
+        if value is None or series.merged:  # nothing lost, or left out as declared
+            return None
+    if resolution.code is None:
+        if resolution.in_use or value is not None:  # an empty row for a code no table knows loses nothing
+            places.unknown[text].append(cell.location)
+        return None
+    places.touched[year].add(resolution.code)
+    mapped = resolution.note and resolution.in_use and not (resolution.part and series.merged)
+    structure = borders if isinstance(borders, int) else year
+    if mapped and not (resolution.old_code and reference.renumbered(resolution.old_code, resolution.code, structure)):
+        places.notes.setdefault(text, (cell.location, resolution.note))
+    return resolution.code
+
+
+def _touch(row: Row, table: Table, spec: SourceSpec, series: SeriesSpec, places: _Places) -> None:
+    for point in _points(row, table, series, Problems()):
+        if point.period is None:
+            continue
+        year = point.period[0]
+        _, resolution = _resolve(row, spec, series, year)
+        if resolution.code:
+            places.touched[year].add(resolution.code)
+        elif resolution.split:
+            places.touched[year].update(reference.successors(resolution.split, year))
+
+
+def _number(cell: Cell, decimal: str, thousands: str, column: str, problems: Problems) -> tuple[float | None, bool]:
+    text = cell.text
+    if decimal == "either" and cell.number is None:  # a file mixing 98,86 and 76.875: one mark, no grouping
+        cell = Cell(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text, cell.location)
+        decimal = "."
     value, ok = parse_number(cell, decimal, thousands)
     if not ok and (why := range_problem(cell, decimal, thousands)):
-        problems.add(
-            cell.location, "source.out_of_range", f'"{cell.text}" {why} (column {series.value})', hint=RANGE_HINT
-        )
+        problems.add(cell.location, "source.out_of_range", f'"{cell.text}" {why} (column {column})', hint=RANGE_HINT)
     elif not ok:
         problems.add(
             cell.location,
             "source.not_a_number",
-            f'"{cell.text}" is not a number (column {series.value})',
-            hint=_number_hint(cell.text, decimal),
+            f'"{text}" is not a number (column {column})',
+            hint=_number_hint(text, decimal),
         )
-    if entity is None or period is None or not ok:
-        return None
-    label = row[series.period_label].text if series.period_label else period[1]
-    return (entity, period[0]), _Value(value, label, cell.location, valid_until)
+    return value, ok
 
 
-def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Row]:
+def _lookup(
+    spec: SourceSpec,
+    table: Table,
+    series: SeriesSpec,
+    instead: tuple[tuple[str, tuple[str, ...]], ...],
+    decimal: str,
+    problems: Problems,
+) -> _Lookup:
+    """Numbers from other rows of the same place and period: those matching the series' filters with
+    `instead` in place of the filters on its columns (the counts behind shares, a denominator)."""
+    columns = {c for c, _ in instead}
+    wanted = [(c, w) for c, w in series.filters if c not in columns] + list(instead)
+    found: dict[tuple[str, int], float | None] = {}
+    for row in table.rows:
+        if all(row.text(c) in w for c, w in wanted):
+            for point in _points(row, table, series, Problems()):
+                if point.period is not None:
+                    value, _ = _number(point.cell, decimal, spec.thousands, series.value, problems)
+                    found[(_entity_text(row, series), point.period[0])] = value
+    return found
+
+
+def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> tuple[list[Row], list[Row]]:
+    """The rows the series reads, and those its `exclude` leaves out on purpose."""
     rows = list(table.rows)
     for column, wanted in series.filters:
         present = {r.text(column) for r in rows}
@@ -130,33 +296,26 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
                     hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file",
                 )
         rows = [r for r in rows if r.text(column) in wanted]
+    excluded: list[Row] = []
     for column, unwanted in series.excludes:
-        kept = [r for r in rows if r.text(column) not in unwanted]
+        kept = [r for r in rows if not _matches(r.text(column), unwanted)]
         if len(kept) == len(rows):  # a declared exclusion is deliberate; one that finds nothing is a typo
             problems.warn(
                 series.locations.get("exclude", spec.location),
                 "source.exclude_matches_nothing",
                 f"exclude: no row of {spec.path.name} has {column} = {' or '.join(unwanted)}",
             )
+        excluded += [r for r in rows if _matches(r.text(column), unwanted)]
         rows = kept
     reader = reader_named(spec.format)
     if reader is not None:  # e.g. Open SDG: only the headline rows, whose other columns are empty
         rows = reader.select(rows, {series.period, series.value} | {c for c, _ in series.filters})
-    return rows
+    return rows, excluded
 
 
-def _entity(cell: Cell, places: _Places, period: int | None) -> tuple[str | None, int]:
-    """The 2024 code; a historic code is noted unless it was a plain renumbering in that year."""
-    resolution = resolve_entity(cell.text)
-    if resolution.code is None:
-        places.unknown[cell.text].append(cell.location)
-    elif resolution.note and not (
-        resolution.old_code
-        and period is not None
-        and reference.renumbered(resolution.old_code, resolution.code, period)
-    ):
-        places.notes.setdefault(cell.text, (cell.location, resolution.note))
-    return resolution.code, resolution.valid_until
+def _matches(text: str, patterns: tuple[str, ...]) -> bool:
+    """`exclude` values match exactly, or as a pattern with * (`Bydel *`)."""
+    return any(text == p or ("*" in p and fnmatch.fnmatchcase(text, p)) for p in patterns)
 
 
 def _report_places(places: _Places, series: SeriesSpec, problems: Problems) -> None:
@@ -182,12 +341,38 @@ def _report_places(places: _Places, series: SeriesSpec, problems: Problems) -> N
             message,
             hint=f'did you mean "{resolution.suggestion}"?'
             if resolution.suggestion
-            else "use the 2024 name or kommunenummer",
+            else "use the 2024 name or kommunenummer, or declare the borders the file uses",
         )
 
 
+def _check_splits(places: _Places, values: dict[Key, Value], series: SeriesSpec, problems: Problems) -> None:
+    """A 2024 name read for a year when its unit was part of a later split one (Ålesund in 2022, then with
+    Haram) is that 2024 municipality only when the file is on 2024 borders: it must also give a value for
+    every other successor that year, and must not name the split unit itself."""
+    for (code, year), item, split in places.checks:
+        others = set(reference.successors(split, year)) - {code}
+        missing = [o for o in sorted(others) if (values.get((o, year)) or Value(None, "", item.location)).value is None]
+        if not missing and (split, year) not in places.refused:
+            continue
+        values.pop((code, year), None)
+        if series.merged:
+            continue
+        names = ", ".join(f"{reference.known_place(o).name} ({o})" for o in missing) or "the later successors"
+        problems.add(
+            item.location,
+            "source.split_entity",
+            f'"{item.text}" in {year} is read as today\'s {reference.known_place(code).name} ({code}), but in {year} '
+            f"that place was part of {split}, later split; the file gives no value for {names} that year, so it "
+            "seems to use the borders of that time and its value cannot be given to one successor",
+            hint='declare borders = <year> for the file, or leave these rows out with exclude or merged = "leave_out"',
+        )
+
+
+_periods: dict[str, tuple[int, str]] = {}  # period texts already understood (files repeat a few thousand times)
+
+
 def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
-    """(year, label): 2024, 2024-01-01, 2004-2010 (end year), 2019/2020 or 2019/20 (school year)."""
+    """(year, label): 2024, 2024-01-01, 2004-2010 or 2011_2013 (end year), 2019/2020 or 2019/20 (school year)."""
     text = cell.text.strip()
     if cell.number is not None and float(cell.number).is_integer():
         text = str(int(cell.number))
@@ -196,13 +381,17 @@ def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
         (r"(\d{4})-\d{2}-\d{2}(?:[ T].*)?", lambda m: (int(m[1]), "")),
         (r"(\d{4})(?:-\d{2}|M\d{2}|K\d|Q\d)", lambda m: (int(m[1]), "")),  # month or quarter: its year
         (r"(\d{4})\s*[-–]\s*(\d{4})", lambda m: (int(m[2]), text)),
+        (r"(\d{4})_(\d{4})", lambda m: (int(m[2]), f"{m[1]}-{m[2]}")),  # IMDi's pooled years
         (r"(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
         (r"\d{4}/\d{2,4}\s*[-–]\s*(\d{4})/(\d{2}|\d{4})", lambda m: (int(m[1]) + 1, text)),
     )
     for pattern, result in patterns:
         match = re.fullmatch(pattern, text)
         if match:
-            return result(match)
+            found = result(match)
+            if cell.number is None and len(_periods) < 100_000:
+                _periods[cell.text] = found
+            return found
     problems.add(
         cell.location,
         "source.invalid_period",
@@ -221,83 +410,18 @@ def _number_hint(text: str, decimal: str) -> str:
     return "a missing value may be empty, .., : or -"
 
 
-def _combine(grouped: dict[Key, list[_Value]], series: SeriesSpec, problems: Problems) -> dict[Key, _Value]:
-    """One value per entity and period; rows under older codes give way to rows under newer codes."""
-    combined: dict[Key, _Value] = {}
-    replaced = 0
-    duplicates: list[tuple[Key, list[_Value]]] = []
-    incomplete: list[tuple[Key, list[_Value]]] = []
-    for key, items in grouped.items():
-        newest = max(item.valid_until for item in items)
-        if any(item.valid_until < newest for item in items):  # a file with both old and new codes for one place
-            replaced += sum(item.valid_until < newest for item in items)
-            items = [item for item in items if item.valid_until == newest]
-        if len(items) > 1 and series.aggregate == "none":
-            duplicates.append((key, items))
-            continue
-        present = [item.value for item in items if item.value is not None]
-        if len(items) > 1 and len(present) < len(items) and series.aggregate in ("sum", "mean"):
-            incomplete.append((key, items))
-            present = []  # a total over incomplete rows would look real but be too small
-        label = items[-1].label if series.aggregate == "last" else items[0].label
-        combined[key] = _Value(_aggregate(present, items, series.aggregate), label, items[0].location)
-    _report_duplicates(duplicates, series, problems)
-    _report_incomplete(incomplete, series, problems)
-    if replaced:
-        first = min((item.location for items in grouped.values() for item in items), key=lambda loc: loc.line)
-        problems.warn(
-            first,
-            "source.older_codes_replaced",
-            f"{replaced} rows under older codes were left out because the file also has rows for the same "
-            f"places under newer codes ({series.indicator})",
-        )
-    return combined
+def _add_absent(values: dict[Key, Value], places: _Places, series: SeriesSpec) -> dict[Key, Value]:
+    """`absent`: a municipality that no row names, under any code or name, has this value (a complete register)."""
+    result = dict(values)
+    at = series.locations.get("absent")
+    for period in sorted({period for _, period in values}):
+        for code in reference.municipalities():
+            if code not in places.touched[period] and (code, period) not in values and at is not None:
+                result[(code, period)] = Value(series.absent, "", at, derived="absent")
+    return result
 
 
-def _aggregate(present: list[float], items: list[_Value], aggregate: str) -> float | None:
-    if not present:
-        return None
-    if aggregate == "mean":
-        return sum(present) / len(present)
-    if aggregate == "last":
-        return items[-1].value
-    return sum(present)
-
-
-def _report_incomplete(incomplete: list[tuple[Key, list[_Value]]], series: SeriesSpec, problems: Problems) -> None:
-    if not incomplete:
-        return
-    (entity, period), items = min(incomplete, key=lambda d: d[1][0].location.line)
-    missing = next(item for item in items if item.value is None)
-    more = f" and {len(incomplete) - 1} more" if len(incomplete) > 1 else ""
-    problems.warn(
-        missing.location,
-        "source.incomplete_total",
-        f"{series.indicator} for {entity} in {period}{more} is left missing: some of the rows to "
-        f"{series.aggregate} have no value",
-    )
-
-
-def _report_duplicates(
-    duplicates: list[tuple[Key, list[_Value]]], series: SeriesSpec, problems: Problems, shown: int = 10
-) -> None:
-    """Each duplicated entity-period is an error; past the first few they are summarised in one line."""
-    hint = 'add a filter to keep one row, or set aggregate = "sum", "mean" or "last"'
-    ordered = sorted(duplicates, key=lambda d: d[1][1].location.line)  # by the line of each second row
-    for (entity, period), items in ordered[:shown]:
-        first, second = items[0].location, items[1].location
-        message = f"{len(items)} rows give {series.indicator} for {entity} in {period} (first on line {first.line})"
-        problems.add(second, "source.duplicate", message, hint=hint)
-    if len(ordered) > shown:
-        rest = ordered[shown:]
-        second = rest[0][1][1].location
-        message = (
-            f"{len(rest)} more entity-periods of {series.indicator} have more than one row (from line {second.line} on)"
-        )
-        problems.add(second, "source.duplicate", message, hint=hint)
-
-
-def _add_county_totals(values: dict[Key, _Value]) -> dict[Key, _Value]:
+def _add_county_totals(values: dict[Key, Value]) -> dict[Key, Value]:
     """Add a county value as the sum of its municipalities, for periods where all of them have one."""
     result = dict(values)
     members: dict[str, set[str]] = defaultdict(set)
@@ -309,9 +433,14 @@ def _add_county_totals(values: dict[Key, _Value]) -> dict[Key, _Value]:
             if (county, period) in values:
                 continue
             items = [values.get((code, period)) for code in codes]
-            numbers = [item.value for item in items if item is not None and item.value is not None]
-            if len(numbers) == len(items) and items[0] is not None:
-                result[(county, period)] = _Value(sum(numbers), items[0].label, items[0].location, derived="sum")
+            present = [item for item in items if item is not None and item.value is not None]
+            denominators = [i.denominator for i in present]
+            if len(present) < len(items) or (None in denominators and any(d is not None for d in denominators)):
+                continue
+            total = sum(i.value or 0 for i in present)
+            denominator = None if None in denominators else sum(d or 0 for d in denominators)
+            first = present[0]
+            result[(county, period)] = Value(total, first.label, first.location, denominator=denominator, derived="sum")
     return result
 
 
@@ -321,19 +450,22 @@ def _without_float_noise(value: float) -> float:
     return round(value, 10) if abs(value) >= 1e-4 else float(f"{value:.15g}")
 
 
-def _steps(series: SeriesSpec, found: _Value) -> str:
+def _steps(series: SeriesSpec, found: Value) -> str:
     """The computations a declared series applied to a value, in words."""
     steps = [f"{series.aggregate} over rows"] if series.aggregate in ("sum", "mean") else []
     steps += ["adding up the county's municipalities"] if found.derived == "sum" else []
+    steps += ["dividing by the denominator"] if found.denominator is not None or series.has_denominator else []
     steps += ["dividing by the population"] if series.per_inhabitant else []
     steps += [f"scale = {series.scale:g}"] if series.scale != 1 else []
     return ", ".join(steps) or "reading"
 
 
-def _finish(values: dict[Key, _Value], series: SeriesSpec, problems: Problems) -> list[Observation]:
+def _finish(values: dict[Key, Value], series: SeriesSpec, problems: Problems) -> list[Observation]:
     observations = []
     for (entity, period), found in sorted(values.items(), key=lambda item: item[0]):
         value = found.value
+        if value is not None and series.has_denominator:
+            value = value / found.denominator if found.denominator else None
         if value is not None and series.per_inhabitant:
             population = reference.populations().get((entity, period))
             if not population:
@@ -355,7 +487,6 @@ def _finish(values: dict[Key, _Value], series: SeriesSpec, problems: Problems) -
                     hint=RANGE_HINT,
                 )
                 continue
-        observations.append(
-            Observation(series.indicator, entity, period, value, found.label, found.location, found.derived)
-        )
+        derived = "sum" if found.derived == "sum" else ""
+        observations.append(Observation(series.indicator, entity, period, value, found.label, found.location, derived))
     return observations

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen.inputs.confine import confine
-from vlrgen.inputs.entities import resolve_entity
+from vlrgen.inputs.entities import normalise_name, resolve_entity
 from vlrgen.inputs.tables import FORMATS, ReadOptions, TableLimits, reader_for, reader_named
 from vlrgen.inputs.tables.columns import column_position
 from vlrgen.inputs.tables.numbers import MAX_MAGNITUDE
@@ -34,6 +34,9 @@ SOURCE_KEYS = {
     "sheet",
     "range",
     "series",
+    "period",
+    "borders",
+    "fill_down",
 }
 SERIES_KEYS = {
     "indicator",
@@ -48,12 +51,23 @@ SERIES_KEYS = {
     "county_totals",
     "per_inhabitant",
     "exclude",
+    "period_columns",
+    "denominator",
+    "merged",
+    "count_filter",
+    "absent",
+    "dimensions",
 }
 # A column may be picked by its place instead of (or as well as) its name: `value_column = "D"` or `= 4`.
 # Needed where a header names two columns alike; with both, the header at that place must read the name.
 PICKED_BY_PLACE = ("entity", "period", "period_label", "value")
 SERIES_KEYS |= {f"{key}_column" for key in PICKED_BY_PLACE}
 AGGREGATES = ("none", "sum", "mean", "last")  # how rows sharing entity and period combine
+# What to do with the rows of a unit that was later merged into a larger one (or split):
+# "sum" adds up the parts (counts, or a value and its denominator), "counts" combines shares through
+# the counts they are shares of (count_filter), "leave_out" gives the merged unit no value that year.
+MERGED = ("sum", "counts", "leave_out")
+TOP_KEYS = {"source", "aliases"}
 SOURCES_KIND = TomlKind("source", "the sources file is not UTF-8 text")
 
 
@@ -62,7 +76,7 @@ class SeriesSpec:
     indicator: str
     value: str
     period: str
-    entity: str | None = None  # column with names or codes
+    entity: str | None = None  # column with names or codes (or several, joined: county + municipality number)
     entity_code: str | None = None  # or one fixed entity for the whole file
     period_label: str | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -72,7 +86,28 @@ class SeriesSpec:
     county_totals: bool = False
     per_inhabitant: bool = False
     positions: tuple[tuple[str, int], ...] = ()  # (key, 0-based column) picked by place: ("value", 3)
+    period_value: int | None = None  # one period for every row (a file without a period column)
+    period_columns: tuple[str, ...] = ()  # a wide table: one value column per period
+    entity_columns: tuple[str, ...] = ()  # a code written over several columns (county + municipality number)
+    denominator: str | None = None  # value = sum of `value` / sum of this column (turnout = votes / voters)
+    denominator_filter: tuple[tuple[str, tuple[str, ...]], ...] = ()  # …or of the rows with these values instead
+    merged: str | None = None  # MERGED, or None: a part of a merged unit is a warning, a split unit an error
+    count_filter: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the rows holding the counts behind shares
+    absent: float | None = None  # the value of a municipality no row names (a complete register: 0)
+    dimensions: tuple[tuple[str, str], ...] = ()  # (column, breakdown) kept for leave-no-one-behind views
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
+
+    @property
+    def has_denominator(self) -> bool:
+        return bool(self.denominator or self.denominator_filter)
+
+    def columns(self) -> list[str]:
+        """Every column the series reads."""
+        columns = [self.value, self.period, *self.period_columns, *self.entity_columns]
+        selections = self.filters + self.excludes + self.count_filter + self.denominator_filter
+        columns += [c for c, _ in selections] + [c for c, _ in self.dimensions]
+        columns += [c for c in (self.entity, self.period_label, self.denominator) if c]
+        return [c for c in columns if c]
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,9 @@ class SourceSpec:
     thousands: str
     series: tuple[SeriesSpec, ...]
     location: Location
+    borders: int | str | None = None  # the structure names and codes follow: a year, "period" (each row's), or None
+    fill_down: tuple[str, ...] = ()  # columns whose empty cells repeat the cell above (merged cells in exports)
+    aliases: dict[str, str] = field(default_factory=dict, compare=False)  # normalised name → code or name
 
 
 def load_source_specs(
@@ -103,20 +141,40 @@ def load_source_specs(
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problems.add(Location(path, 1, 1), "source.invalid", "write each file as a [[source]] table (two brackets)")
         return []
+    aliases = _aliases(raw.get("aliases", {}), toml, problems)
     specs = []
     for index, entry in enumerate(entries, start=1):
         spec = _source_spec(path.parent, roots, entry, index, toml, problems, limits or TableLimits())
         if spec:
-            specs.append(spec)
+            specs.append(replace(spec, aliases=aliases))
     for key in raw:
-        if key != "source":
+        if key not in TOP_KEYS:
             problems.add(
                 Location(path, 1, 1),
                 "source.unknown_key",
                 f'unknown setting "{key}"',
-                hint="a sources file holds [[source]] tables",
+                hint="a sources file holds [[source]] tables and an [aliases] table",
             )
     return specs
+
+
+def _aliases(raw: object, toml: TomlFile, problems: Problems) -> dict[str, str]:
+    """`[aliases]`: a name as a file writes it → the kommunenummer (of any year) or 2024 name it means."""
+    at = toml.locate("aliases")
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        problems.add(at, "source.invalid", '[aliases] maps names to codes or names, like "Porsanger Porsángu" = "5622"')
+        return {}
+    aliases = {}
+    for name, meant in raw.items():
+        if resolve_entity(meant).code is None and not resolve_entity(meant).split:
+            problems.add(
+                toml.locate(f"aliases.{name}", f'aliases."{name}"', "aliases"),
+                "source.unknown_entity",
+                f'alias "{name}": "{meant}" is not a known municipality, county or code',
+            )
+            continue
+        aliases[normalise_name(name)] = meant
+    return aliases
 
 
 def _source_spec(
@@ -148,13 +206,11 @@ def _source_spec(
         problems.add(at("format"), "source.invalid", f'format must be one of {", ".join(FORMATS)}, got "{fmt}"')
         ok = False
     decimal = entry.get("decimal", "auto")
-    if decimal not in (",", ".", "auto"):
-        problems.add(at("decimal"), "source.invalid", f'decimal must be "," or ".", got {decimal!r}')
+    if decimal not in (",", ".", "either", "auto"):
+        message = f'decimal must be ",", "." or "either" (each value may use one or the other), got {decimal!r}'
+        problems.add(at("decimal"), "source.invalid", message)
         ok = False
-    header_row = entry.get("header_row")
-    if header_row is not None and not (isinstance(header_row, int) and header_row >= 1):
-        problems.add(at("header_row"), "source.invalid", f"header_row must be a line number from 1, got {header_row!r}")
-        ok = False
+    header = _header_rows(entry.get("header_row"), at, problems)
     items = entry.get("series", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         problems.add(at("series"), "source.invalid", "write each series as a [[source.series]] table (two brackets)")
@@ -163,24 +219,84 @@ def _source_spec(
         if key in entry and not isinstance(entry[key], str):
             problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {entry[key]!r}")
             ok = False
+    borders = entry.get("borders")
+    if borders is not None and borders != "period" and not _is_year(borders):
+        problems.add(
+            at("borders"),
+            "source.invalid",
+            f'borders must be the year of the municipal structure the file uses (e.g. 2019) or "period", got {borders!r}',
+        )
+        ok = False
+    fill_down = _texts(entry, "fill_down", at, problems)
+    period = entry.get("period")
+    if period is not None and not _is_year(period):
+        problems.add(at("period"), "source.invalid", f"period of a [[source]] must be a year, got {period!r}")
+        ok = False
     series = [
-        s for n, item in enumerate(items, start=1) if (s := _series_spec(item, fmt, lambda k, n=n: at(k, n), problems))
+        s
+        for n, item in enumerate(items, start=1)
+        if (s := _series_spec({"period": period, **item} if period else item, fmt, lambda k, n=n: at(k, n), problems))
     ]
     if not entry.get("series"):
         problems.add(at("file"), "source.no_series", f"source {file} declares no [[source.series]]")
-    if not ok or len(series) != len(items):
+    if not ok or header is None or fill_down is None or len(series) != len(items):
         return None
-    required = tuple(dict.fromkeys(c for s in series for c in _columns_of(s)))
+    required = tuple(dict.fromkeys(c for s in series for c in s.columns() + list(fill_down)))
     options = ReadOptions(
         encoding=entry.get("encoding", "auto"),
         delimiter=entry.get("delimiter", "auto"),
-        header_row=header_row,
+        header_row=header[0],
+        header_rows=header[1],
         sheet=entry.get("sheet"),
         cell_range=entry.get("range"),
         required=required,
         limits=limits,
     )
-    return SourceSpec(path, fmt, options, decimal, entry.get("thousands", ""), tuple(series), at("file"))
+    return SourceSpec(
+        path,
+        fmt,
+        options,
+        decimal,
+        entry.get("thousands", ""),
+        tuple(series),
+        at("file"),
+        borders=borders,
+        fill_down=tuple(fill_down),
+    )
+
+
+def _header_rows(raw: object, at, problems: Problems) -> tuple[int | None, int] | None:
+    """header_row = 3, or [7, 8] for a header over consecutive rows: (last row, number of rows)."""
+    if raw is None:
+        return None, 1
+    rows = [r for r in (raw if isinstance(raw, list) else [raw]) if isinstance(r, int) and not isinstance(r, bool)]
+    if (
+        not rows
+        or len(rows) != (len(raw) if isinstance(raw, list) else 1)
+        or rows[0] < 1
+        or rows != list(range(rows[0], rows[0] + len(rows)))
+    ):
+        problems.add(
+            at("header_row"),
+            "source.invalid",
+            f"header_row must be a line number from 1, or consecutive lines like [7, 8], got {raw!r}",
+        )
+        return None
+    return rows[-1], len(rows)
+
+
+def _is_year(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100
+
+
+def _texts(item: dict, key: str, at, problems: Problems) -> list[str] | None:
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.add(at(key), "source.invalid", f"{key} must be a column name or a list of them, got {value!r}")
+        return None
+    return value
 
 
 def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | None:
@@ -190,24 +306,43 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
     values = {**{k: v for k, v in defaults.items() if f"{k}_column" not in item}, **item}
     positions, picked = _positions(values, at, problems)
     ok = ok and picked
-    for key in ("indicator", "period", "value"):
+    period_columns = _texts(values, "period_columns", at, problems)
+    wide = bool(period_columns)
+    period = values.get("period")
+    fixed = period if _is_year(period) else None
+    needed = ("indicator",) + (() if wide else ("value",)) + (() if wide or fixed else ("period",))
+    for key in needed:
         if (not isinstance(values.get(key), str) or not values.get(key)) and key not in dict(positions):
             problems.add(
                 at(key),
                 "source.invalid",
-                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""})'
+                f'series needs {key} = "…" (a column name{", or an indicator id" if key == "indicator" else ""}'
+                f"{', or a year' if key == 'period' else ''})"
                 + (f' or {key}_column = "C" (its place)' if key != "indicator" else ""),
             )
             ok = False
-    for key in ("entity", "entity_code", "period_label"):
+    for key in ("entity_code", "period_label"):
         if key in values and not isinstance(values[key], str):
             problems.add(at(key), "source.invalid", f"{key} must be a text in quotes, got {values[key]!r}")
             ok = False
+    entity_columns = _texts(values, "entity", at, problems) if isinstance(values.get("entity"), list) else []
     if bool(values.get("entity") or "entity" in dict(positions)) == bool(values.get("entity_code")):
         problems.add(at("entity"), "source.invalid", 'give either entity = "column" or entity_code = "4001"')
         ok = False
-    selections = {}
-    for key, example in (("filter", '{ Kjønn = "Kjønn samlet" }'), ("exclude", '{ region_code = ["K1507"] }')):
+    elif not isinstance(values.get("entity", ""), (str, list)):
+        problems.add(at("entity"), "source.invalid", f"entity must be a column name, got {values['entity']!r}")
+        ok = False
+    selections: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for key, example in (
+        ("filter", '{ Kjønn = "Kjønn samlet" }'),
+        ("exclude", '{ region_code = ["K1507"] }'),
+        ("count_filter", '{ enhet = "personer" }'),
+        ("dimensions", '{ innvkat_3 = "immigrant_category" }'),
+        ("denominator", '{ Bosetting = "Anmodning om bosetting" }, or a column name'),
+    ):
+        if key == "denominator" and isinstance(values.get(key), str):
+            selections[key] = []
+            continue
         if not isinstance(values.get(key) or {}, dict):
             problems.add(at(key), "source.invalid", f"{key} must be a table like {example}")
             return None
@@ -215,7 +350,6 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
             (column, tuple(str(w) for w in (wanted if isinstance(wanted, list) else [wanted])))
             for column, wanted in (values.get(key) or {}).items()
         ]
-    filters = selections["filter"]
     if values.get("aggregate", "none") not in AGGREGATES:
         problems.add(
             at("aggregate"),
@@ -223,6 +357,7 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
             f"aggregate must be one of {', '.join(AGGREGATES)}, got {values['aggregate']!r}",
         )
         ok = False
+    ok = _check_merging(values, selections, at, problems) and ok
     scale = values.get("scale", 1)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < abs(scale) < MAX_MAGNITUDE:
         problems.add(
@@ -232,7 +367,13 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
             f"percent, got {scale!r}",
         )
         ok = False
-    if not ok:
+    absent = values.get("absent")
+    if absent is not None and (
+        isinstance(absent, bool) or not isinstance(absent, (int, float)) or not abs(absent) < MAX_MAGNITUDE
+    ):
+        problems.add(at("absent"), "source.invalid", f"absent must be a number, e.g. 0, got {absent!r}")
+        ok = False
+    if not ok or period_columns is None or entity_columns is None:
         return None
     entity_code = values.get("entity_code")
     if entity_code is not None:
@@ -247,18 +388,27 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         entity_code = resolved
     return SeriesSpec(
         indicator=values["indicator"],
-        value=values.get("value", ""),
-        period=values.get("period", ""),
-        entity=values.get("entity"),
+        value=values.get("value") or "",
+        period="" if fixed or wide else values.get("period") or "",
+        entity=None if entity_columns else values.get("entity"),
         entity_code=entity_code,
         period_label=values.get("period_label"),
-        filters=tuple(filters),
+        filters=tuple(selections["filter"]),
         excludes=tuple(selections["exclude"]),
         scale=float(scale),
         aggregate=values.get("aggregate", "none"),
         county_totals=bool(values.get("county_totals", False)),
         per_inhabitant=bool(values.get("per_inhabitant", False)),
         positions=positions,
+        period_value=fixed,
+        period_columns=tuple(period_columns),
+        entity_columns=tuple(entity_columns),
+        denominator=values["denominator"] if isinstance(values.get("denominator"), str) else None,
+        denominator_filter=tuple(selections["denominator"]),
+        merged=values.get("merged"),
+        count_filter=tuple(selections["count_filter"]),
+        absent=float(absent) if absent is not None else None,
+        dimensions=tuple((column, wanted[0]) for column, wanted in selections["dimensions"]),
         locations={k: at(k) for k in values},
     )
 
@@ -280,6 +430,29 @@ def _positions(values: dict, at, problems: Problems) -> tuple[tuple[tuple[str, i
     return tuple(positions), ok
 
 
+def _check_merging(values: dict, selections: dict, at, problems: Problems) -> bool:
+    merged = values.get("merged")
+    if merged is not None and merged not in MERGED:
+        problems.add(at("merged"), "source.invalid", f"merged must be one of {', '.join(MERGED)}, got {merged!r}")
+        return False
+    if (merged == "counts") != bool(selections["count_filter"]):
+        problems.add(
+            at("count_filter" if selections["count_filter"] else "merged"),
+            "source.invalid",
+            'merged = "counts" and count_filter go together: the rows that count_filter selects hold the counts '
+            "the shares are shares of",
+        )
+        return False
+    if merged == "sum" and values.get("aggregate", "none") == "none" and not values.get("denominator"):
+        problems.add(
+            at("merged"),
+            "source.invalid",
+            'merged = "sum" adds up counts: set aggregate = "sum", or give a denominator (a share is not added up)',
+        )
+        return False
+    return True
+
+
 def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problems) -> bool:
     ok = True
     for key in entry:
@@ -293,10 +466,3 @@ def _check_keys(entry: dict, allowed: set[str], at, kind: str, problems: Problem
             )
             ok = False
     return ok
-
-
-def _columns_of(series: SeriesSpec) -> list[str]:
-    """The columns a series names (those picked by place only are found by place, not in the header)."""
-    columns = [series.value, series.period] + [c for c, _ in series.filters + series.excludes]
-    columns += [series.entity or "", series.period_label or ""]
-    return [c for c in columns if c]

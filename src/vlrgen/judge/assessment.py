@@ -29,6 +29,7 @@ from vlrgen.judge.rules import (
     GoalRow,
     IndicatorResult,
     KpiSummary,
+    Timeliness,
     assess_dataset,
     assess_indicator,
     summarise_entity,
@@ -118,7 +119,11 @@ def _assess_entity(project: Project) -> EntityAssessment:
     entity = config.entity
     county = entity.county_code if entity.kind == "municipality" else None
     by_goal = summarise_entity(dataset, entity.code, county, reference.NATION_CODE)
-    results, goal_rows = assess_dataset(dataset.for_entities({entity.code}), config.base_year, [entity.code])
+    counties = {entity.code: entity.county_code or entity.code}
+    timeliness = Timeliness(config.year, config.outdated_after)
+    results, goal_rows = assess_dataset(
+        dataset.for_entities({entity.code}), config.base_year, [entity.code], counties, timeliness
+    )
     comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
     quoted = _quoted_values(project, county)
@@ -142,7 +147,9 @@ def _assess_review(project: Project) -> ReviewAssessment:
     config, dataset, members = project.config, project.dataset, project.members
     scope = config.entity.code
     codes = [m.code for m in members]
-    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes)
+    counties = {m.code: reference.known_place(m.code).county_code for m in members}
+    timeliness = Timeliness(config.year, config.outdated_after)
+    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes, counties, timeliness)
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     goals = sorted({i.goal for i in indicators})
     nation_members = (

@@ -16,7 +16,7 @@ No I/O. The rules follow DOMAIN.md §5 exactly, boundaries included:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
@@ -30,6 +30,7 @@ __all__ = [
     "IndicatorResult",
     "KpiSummary",
     "Thresholds",
+    "Timeliness",
     "assess_dataset",
     "assess_goal",
     "assess_indicator",
@@ -298,10 +299,13 @@ def summarise_entity(
     """KPI summaries grouped by goal, for every goal where `entity` has data.
 
     Indicators of such a goal without values for the entity are kept (latest is None), so the
-    report can say "no data" openly instead of hiding them.
+    report can say "no data" openly instead of hiding them; an indicator collected only in other
+    counties (its `scope`) is not listed.
     """
     by_goal: dict[int, list[KpiSummary]] = {}
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
+        if county is not None and not indicator.in_scope(county) and not dataset.series(indicator.id, entity):
+            continue
         by_goal.setdefault(indicator.goal, []).append(summarise_indicator(dataset, indicator, entity, county, nation))
     return {goal: summaries for goal, summaries in by_goal.items() if any(s.latest for s in summaries)}
 
@@ -335,6 +339,8 @@ class IndicatorResult:
     progress: str  # PROGRESS: distance to the local target, or growth without one
     ratio: float | None  # observed/required growth (target) or the growth rate (no target)
     method: str  # "sdsn", "target" or "none"
+    outdated: bool = False  # the latest value is older than the report year less `outdated_after` years
+    future: bool = False  # the latest value is for a period after the report year
 
     @property
     def judged_by(self) -> str:
@@ -350,10 +356,30 @@ class GoalRow:
     goal: int
     result: GoalResult
     trend: str
+    outdated: bool = False  # every value behind the goal's colour is outdated: the colour rests on old data alone
+    latest: int | None = None  # the latest period among those values
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """How old a latest value may be: older than `report_year - outdated_after` is outdated."""
+
+    report_year: int
+    outdated_after: int = 5
+
+    def outdated(self, period: int | None) -> bool:
+        return period is not None and period < self.report_year - self.outdated_after
+
+    def future(self, period: int | None) -> bool:
+        return period is not None and period > self.report_year
 
 
 def assess_indicator(
-    entity: str, indicator: Indicator, observations: Sequence[Observation], base_year: int = DEFAULT_BASE_YEAR
+    entity: str,
+    indicator: Indicator,
+    observations: Sequence[Observation],
+    base_year: int = DEFAULT_BASE_YEAR,
+    timeliness: Timeliness | None = None,
 ) -> IndicatorResult:
     series = [(o.period, o.value) for o in sorted(observations, key=lambda o: o.period) if o.value is not None]
     latest: tuple[int | None, float | None] = series[-1] if series else (None, None)
@@ -375,13 +401,24 @@ def assess_indicator(
         progress=progress,
         ratio=ratio,
         method="sdsn" if thresholds else ("target" if indicator.target is not None else "none"),
+        outdated=bool(timeliness and timeliness.outdated(latest[0])),
+        future=bool(timeliness and timeliness.future(latest[0])),
     )
 
 
 def assess_dataset(
-    dataset: Dataset, base_year: int = DEFAULT_BASE_YEAR, entities: Sequence[str] | None = None
+    dataset: Dataset,
+    base_year: int = DEFAULT_BASE_YEAR,
+    entities: Sequence[str] | None = None,
+    counties: Mapping[str, str] | None = None,
+    timeliness: Timeliness | None = None,
 ) -> tuple[list[IndicatorResult], list[GoalRow]]:
-    """Judge every entity × indicator and entity × goal in the dataset."""
+    """Judge every entity × indicator and entity × goal in the dataset.
+
+    `counties`: each entity's county (a county's is itself, the nation's ""); a goal's colour then counts
+    only the indicators collected there (an indicator's `scope`), so one county's own data does not grey
+    everyone else's goals. `timeliness`: flags latest values that are outdated or after the report year.
+    """
     by_key: dict[tuple[str, str], list[Observation]] = {}
     for o in dataset.observations:
         by_key.setdefault((o.entity, o.indicator), []).append(o)
@@ -389,10 +426,17 @@ def assess_dataset(
     indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
     rows, goals = [], []
     for entity in entities:
-        results = [assess_indicator(entity, i, by_key.get((entity, i.id), []), base_year) for i in indicators]
+        results = [
+            assess_indicator(entity, i, by_key.get((entity, i.id), []), base_year, timeliness) for i in indicators
+        ]
         rows.extend(results)
+        county = counties.get(entity, "") if counties is not None else None
         for goal in sorted({i.goal for i in indicators}):
-            members = [r for r in results if r.indicator.goal == goal and r.method == "sdsn"]
+            members = [
+                r
+                for r in results
+                if r.indicator.goal == goal and r.method == "sdsn" and (county is None or r.indicator.in_scope(county))
+            ]
             if not members:
                 continue
             judged = [(r, t) for r in members if (t := thresholds_of(r.indicator)) is not None]  # all: "sdsn"
@@ -408,5 +452,8 @@ def assess_dataset(
                 )
                 for r, t in judged
             ]
-            goals.append(GoalRow(entity, goal, assess_goal(pairs), goal_trend(series, base_year)))
+            valued = [r for r, _ in judged if r.value is not None]
+            latest = max((r.period for r in valued if r.period is not None), default=None)
+            outdated = bool(valued) and all(r.outdated for r in valued)
+            goals.append(GoalRow(entity, goal, assess_goal(pairs), goal_trend(series, base_year), outdated, latest))
     return rows, goals

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from vlrgen.inputs.dataset import Dataset
+from vlrgen.inputs.dataset import Dataset, Indicator
 
 __all__ = ["safe_cell", "write_data_downloads"]
 
@@ -34,10 +34,32 @@ def write_data_downloads(dataset: Dataset, folder: Path) -> None:
         for o in sorted(dataset.observations, key=lambda o: (o.indicator, o.entity, o.period))
     )
     _write_csv(folder / "observations.csv", [["indicator", "entity", "period", "value", "period_label"], *rows])
-    if dataset.indicators:
-        catalogue = next(iter(dataset.indicators.values())).location.path
-        with open(catalogue, newline="", encoding="utf-8-sig") as handle:
+    files = {i.location.path for i in dataset.indicators.values()}
+    if len(files) == 1:
+        with open(files.pop(), newline="", encoding="utf-8-sig") as handle:
             _write_csv(folder / "indicators.csv", list(csv.reader(handle)))
+    elif files:  # a library's catalogue with the project's own rows over it: the indicators as used
+        _write_csv(folder / "indicators.csv", _catalogue_rows(list(dataset.indicators.values())))
+
+
+def _catalogue_rows(indicators: list[Indicator]) -> list[list[str]]:
+    languages = list(dict.fromkeys(lang for i in indicators for lang in i.name))
+    texts = ("name", "unit", "source_name", "definition", "threshold_note")
+    header = ["id", "goal", "targets", "decimals", "direction", "source_url", "framework_ref", "sdg_relation"]
+    header += ["sdg_indicator", "best", "worst", "green", "red", "target", "target_year", "threshold_origin"]
+    header += ["weighting", "scope", "u4ssc", "jrc2022", "breakdowns"]
+    rows = [header + [f"{field}_{lang}" for field in texts for lang in languages]]
+    for i in sorted(indicators, key=lambda i: (i.goal, i.id)):
+        limits = i.thresholds or {}
+        numbers = [limits.get(k) for k in ("best", "worst", "green", "red")] + [i.target]
+        row = [i.id, str(i.goal), ";".join(i.targets), str(i.decimals), i.direction, i.source_url, i.framework_ref]
+        row += [i.sdg_relation, i.sdg_indicator] + ["" if n is None else f"{n:g}" for n in numbers]
+        row += [str(i.target_year or ""), i.threshold_origin, i.weighting, ";".join(i.scope), i.u4ssc, i.jrc2022]
+        row += [";".join(i.breakdowns)]
+        by_field = {"name": i.name, "unit": i.unit, "source_name": i.source_name, "definition": i.definition}
+        by_field["threshold_note"] = i.threshold_note or {}
+        rows.append(row + [by_field[field].get(lang, "") for field in texts for lang in languages])
+    return rows
 
 
 def _write_csv(path: Path, rows: Iterable[list[str]]) -> None:

@@ -39,6 +39,7 @@ from vlrgen.report.views import (
     cited_sources,
     plan_contents,
     plan_cover,
+    plan_frameworks,
     section_views,
 )
 
@@ -61,6 +62,7 @@ class TileView:
     trend: str
     score: float | None
     has_data: bool
+    outdated_since: int | None = None  # the colour rests on figures from this year or older alone
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def plan_report(
         highlights=tuple(describe_highlights(goal_rows, language, names)),
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
+        frameworks=plan_frameworks(used, lang),
     )
 
 
@@ -214,6 +217,7 @@ def _tiles(row_of: dict[int, GoalRow], by_goal: dict, names: dict[int, str]) -> 
                 row.trend if row else "unavailable",
                 row.result.score if row else None,
                 number in by_goal,
+                row.latest if row and row.outdated and row.result.status != "grey" else None,
             )
         )
     return tuple(tiles)

@@ -8,6 +8,7 @@ coverage matrix, survey summaries and one annex page per member. Templates only 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,7 +36,16 @@ from vlrgen.report.structured import (
     structured_parts,
 )
 from vlrgen.report.values import fill_values
-from vlrgen.report.views import Figure, Numbering, ReportView, cited_sources, plan_contents, plan_cover, section_views
+from vlrgen.report.views import (
+    Figure,
+    Numbering,
+    ReportView,
+    cited_sources,
+    plan_contents,
+    plan_cover,
+    plan_frameworks,
+    section_views,
+)
 
 __all__ = ["GoalBlock", "IndicatorBlock", "MemberPage", "ReviewView", "SurveyBlock", "plan_review"]
 
@@ -65,6 +75,7 @@ class GoalBlock:
     indicators: tuple[IndicatorBlock, ...]
     narrative: Section | None = None  # the review's own goal-NN.md commentary
     narrative_state: str = "none"  # "ok", "untranslated" or "none"
+    outdated: int = 0  # members whose colour for the goal rests on outdated figures alone
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,7 @@ def plan_review(
     overview = _overview_figure(numbering, shares, language, font_dir, len(members)) if assessment.spreads else None
     survey_blocks = _survey_blocks(numbering, survey, members, language, font_dir, scope)  # before progress, as read
     goals = []
+    outdated = Counter(r.goal for r in assessment.goal_rows if r.outdated and r.result.status != "grey")
     for number, spreads in assessment.spreads.items():
         blocks = []
         for spread in spreads:
@@ -197,6 +209,7 @@ def plan_review(
                 tuple(blocks),
                 text,
                 state,
+                outdated[number],
             )
         )
     matrix = assessment.coverage
@@ -269,6 +282,7 @@ def plan_review(
         annex_parts=_annex_parts(pages, matrix),
         period_labels={(o.indicator, o.period): o.period_label for o in dataset.observations if o.period_label},
         structured=structured,
+        frameworks=plan_frameworks([b.indicator for g in goals for b in g.indicators if b.distribution.values], lang),
     )
 
 

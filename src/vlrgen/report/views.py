@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from vlrgen import reference
 from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Indicator
@@ -22,12 +23,15 @@ __all__ = [
     "ContentsEntry",
     "CoverView",
     "Figure",
+    "FrameworkCoverage",
+    "FrameworkMatch",
     "Numbering",
     "ReportView",
     "SectionView",
     "cited_sources",
     "plan_contents",
     "plan_cover",
+    "plan_frameworks",
     "section_views",
 ]
 
@@ -115,6 +119,42 @@ class ReportView:
     member_pages: tuple[Any, ...] = ()  # a review's member summaries
     annex_parts: tuple[Any, ...] = ()  # a review printed as one PDF per county part
     structured: Any = None  # a report.structured.StructuredView: case studies, measures, engagement log
+    frameworks: FrameworkCoverage | None = None  # the U4SSC KPIs and JRC indicators the report's indicators match
+
+
+@dataclass(frozen=True)
+class FrameworkMatch:
+    code: str
+    title: str
+    indicators: tuple[str, ...]  # the report's indicator names (in the report language) that match it
+
+
+@dataclass(frozen=True)
+class FrameworkCoverage:
+    """Which indicators of two frameworks (in KS's lists) the report's indicators match, and of how many."""
+
+    u4ssc: tuple[FrameworkMatch, ...]
+    jrc: tuple[FrameworkMatch, ...]
+    u4ssc_total: int
+    jrc_total: int
+
+
+def plan_frameworks(indicators: Iterable[Indicator], lang: str) -> FrameworkCoverage:
+    """The framework indicators the report's indicators name (catalogue columns `u4ssc` and `jrc2022`)."""
+    u4ssc: dict[str, list[str]] = {}
+    jrc: dict[str, list[str]] = {}
+    for indicator in indicators:
+        if indicator.u4ssc:
+            u4ssc.setdefault(indicator.u4ssc, []).append(indicator.name[lang])
+        if indicator.jrc2022:
+            jrc.setdefault(indicator.jrc2022, []).append(indicator.name[lang])
+    kpis, handbook = reference.u4ssc_kpis(), reference.jrc_indicators()
+    return FrameworkCoverage(
+        tuple(FrameworkMatch(c, kpis[c].title, tuple(n)) for c, n in sorted(u4ssc.items()) if c in kpis),
+        tuple(FrameworkMatch(c, handbook[c].title, tuple(n)) for c, n in sorted(jrc.items()) if c in handbook),
+        reference.framework_size("u4ssc"),
+        len(handbook),
+    )
 
 
 def section_views(narrative: Narrative, language: Language) -> tuple[SectionView, ...]:

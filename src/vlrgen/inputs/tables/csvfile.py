@@ -13,7 +13,16 @@ import io
 from pathlib import Path
 from typing import ClassVar
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableReader, field_offsets, find_header
+from vlrgen.inputs.tables.model import (
+    Cell,
+    ReadOptions,
+    Row,
+    Table,
+    TableReader,
+    field_offsets,
+    find_header,
+    header_names,
+)
 from vlrgen.problems import Location, Problems
 
 __all__ = ["CsvReader"]
@@ -46,8 +55,8 @@ class CsvReader(TableReader):
         header_index = find_header(path, [r for _, r, _ in records], options, problems)
         if header_index is None:
             return None
-        header_line, header, header_raw = records[header_index]
-        columns = tuple(h.strip() for h in header)
+        header_line, _, header_raw = records[header_index]
+        columns = tuple(header_names([r for _, r, _ in records], header_index, options.header_rows))
         offsets = field_offsets(header_raw, delimiter) if header_raw else []
         header_cells = tuple(
             Cell(name, Location(path, header_line, offsets[i] if i < len(offsets) else 1))

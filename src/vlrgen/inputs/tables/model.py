@@ -25,6 +25,7 @@ __all__ = [
     "column_letter",
     "field_offsets",
     "find_header",
+    "header_names",
 ]
 
 HEADER_SEARCH = 50  # rows searched for the header (title rows above it are skipped)
@@ -161,6 +162,7 @@ class ReadOptions:
     encoding: str = "auto"  # auto, utf-8, utf-8-sig, cp1252, latin-1
     delimiter: str = "auto"
     header_row: int | None = None  # 1-based; None: the first row holding every required column
+    header_rows: int = 1  # rows the header spans, ending at header_row (a period row above the names row)
     sheet: str | None = None
     cell_range: str | None = None  # e.g. "A3:F200"
     required: tuple[str, ...] = ()
@@ -209,15 +211,28 @@ def find_header(path: Path, records: list[list[str]], options: ReadOptions, prob
             message = f"header_row = {options.header_row} is past the end of the file"
             problems.add(Location(path, 1, 1), f"{code}.header", message)
             return None
-        return index if _check_columns(path, index + 1, records[index], options, problems) else None
-    for index, record in enumerate(records[:HEADER_SEARCH]):
-        names = {cell.strip() for cell in record}
-        if all(column in names for column in options.required):
+        names = header_names(records, index, options.header_rows)
+        return index if _check_columns(path, index + 1, names, options, problems) else None
+    for index in range(min(HEADER_SEARCH, len(records))):
+        found = set(header_names(records, index, options.header_rows))
+        if all(column in found for column in options.required):
             return index
     searched = range(min(HEADER_SEARCH, len(records)))
     best = max(searched, key=lambda i: sum(c.strip() in options.required for c in records[i]))
     _check_columns(path, best + 1, records[best], options, problems)
     return None
+
+
+def header_names(records: list[list[str]], index: int, rows: int = 1) -> list[str]:
+    """The column names of a header spanning `rows` rows that end at `index`: each column is named by its
+    lowest non-empty cell (a period row above a names row gives `2014-2018` beside `Geografi`)."""
+    block = records[max(0, index - rows + 1) : index + 1]
+    width = max((len(r) for r in block), default=0)
+    names = []
+    for column in range(width):
+        texts = [r[column].strip() for r in block if column < len(r) and r[column].strip()]
+        names.append(texts[-1] if texts else "")
+    return names
 
 
 def _check_columns(path: Path, line: int, record: list[str], options: ReadOptions, problems: Problems) -> bool:

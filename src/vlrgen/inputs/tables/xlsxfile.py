@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from vlrgen.inputs.tables.model import ReadOptions, Row, Table, TableReader, column_letter, find_header
+from vlrgen.inputs.tables.model import ReadOptions, Row, Table, TableReader, column_letter, find_header, header_names
 from vlrgen.inputs.tables.numbers import plain_number
 from vlrgen.problems import Location, Problems
 
@@ -64,9 +64,9 @@ class XlsxReader(TableReader):
         header_index = find_header(path, [texts for _, texts, _ in records], options, problems)
         if header_index is None:
             return None
-        header_line, header_texts, _ = records[header_index]
+        header_line, _, _ = records[header_index]
         first_column = window[0]
-        columns = tuple(header_texts)
+        columns = tuple(header_names([texts for _, texts, _ in records], header_index, options.header_rows))
         index = {column: i for i, column in reversed(list(enumerate(columns)))}
         width = len(columns)
         rows = tuple(
