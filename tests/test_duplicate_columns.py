@@ -88,6 +88,20 @@ def test_a_filter_on_a_duplicated_column_is_an_error(tmp_path):
     assert any('error[source.duplicate_column]: column "Merknad" is written 2 times' in p for p in printed), printed
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'merged = "counts"\ncount_filter = { Merknad = "a" }',
+        'denominator = "Merknad"',
+        'denominator = { Merknad = "b" }',
+        'dimensions = { Merknad = "sex" }',
+    ],
+)
+def test_every_setting_naming_a_duplicated_column_is_an_error(tmp_path, setting):
+    _, printed, _ = checked(tmp_path, f'value_column = "C"\n{setting}')
+    assert any('error[source.duplicate_column]: column "Merknad" is written 2 times' in p for p in printed), printed
+
+
 def test_every_column_picked_by_place(tmp_path):
     raw = "Tabell\nKommune;År;Andel;Andel\nPorsgrunn;2023;92,5;98,0\n"
     files = with_sources("raw.csv", 'entity_column = "A"\nperiod_column = 2\nvalue_column = "D"', "header_row = 2")

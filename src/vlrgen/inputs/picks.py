@@ -3,7 +3,8 @@
 A series names its columns (`value = "Andel"`) or picks them by place (`value_column = "D"`, or 4),
 or both (then the header at that place must read the name). A name the series reads that is
 written more than once in the header is an error listing every place, with the hint to pick by
-place; filters and exclusions name their columns, so those must be written once.
+place; every other setting that names columns (filters, exclusions, counts, denominators, dimensions,
+period and code columns, fill_down) names them only, so those must be written once.
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def pick_columns(
             ok &= report_duplicates(
                 table, [names[key]], problems, "source.duplicate_column", f'{key} = "{{name}}"', hint
             )
-    for kind, selections in (("filter", series.filters), ("exclude", series.excludes)):
+    for kind, columns in _named_columns(spec, series):
         hint = f"{kind} names its columns, so a column it reads must be written once in the header"
         why = f'{kind} on "{{name}}"'
-        ok &= report_duplicates(table, [c for c, _ in selections], problems, "source.duplicate_column", why, hint)
+        ok &= report_duplicates(table, columns, problems, "source.duplicate_column", why, hint)
     if not ok:
         return None
     if not renamed:
@@ -72,3 +73,18 @@ def pick_columns(
         value=renamed.get("value", series.value),
     )
     return (table.with_names(extra) if extra else table), picked
+
+
+def _named_columns(spec: SourceSpec, series: SeriesSpec) -> list[tuple[str, list[str]]]:
+    """Every other setting that names columns (these cannot be picked by place)."""
+    named = [
+        ("filter", [c for c, _ in series.filters]),
+        ("exclude", [c for c, _ in series.excludes]),
+        ("count_filter", [c for c, _ in series.count_filter]),
+        ("denominator", [c for c, _ in series.denominator_filter] + [c for c in (series.denominator,) if c]),
+        ("dimensions", [c for c, _ in series.dimensions]),
+        ("period_columns", list(series.period_columns)),
+        ("entity_columns", list(series.entity_columns)),
+        ("fill_down", list(spec.fill_down)),
+    ]
+    return [(kind, columns) for kind, columns in named if columns]
