@@ -4,6 +4,7 @@ judged per county scope and per age of the data, framework coverage named, data-
 from __future__ import annotations
 
 import collections
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -220,3 +221,16 @@ def test_the_national_review_colours_most_municipalities_on_five_goals(example_p
     changed = {c for c in members if len(reference.predecessors(c, 2014)) != 1}
     changed |= {c for c in members if any(w < 0.99 for w in reference.predecessors(c, 2019).values())}
     assert {c for c in members if coloured[c] < 5} <= changed | {"5503"}
+
+
+def test_a_data_quality_signal_is_a_visible_note_in_the_report(example_build_html):
+    """check's warning about Porsgrunn's drinking water (100 % → 0 % → 100 %) is said beside the indicator."""
+    for lang, words in (
+        ("nb", "Verdien for 2023 (0,0\xa0%) skiller seg sterkt"),
+        ("en", "The value for 2023 (0.0%) differs sharply"),
+    ):
+        html = (example_build_html / "porsgrunn-2025" / lang / "index.html").read_text(encoding="utf-8")
+        notes = re.findall(r'<p class="data-note" role="note">(.*?)</p>', html, re.S)
+        assert len(notes) == 1 and words in notes[0], notes
+        goal_six = html[html.index('id="goal-6"') : html.index('id="goal-7"')]
+        assert 'class="data-note"' in goal_six

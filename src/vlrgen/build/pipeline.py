@@ -316,7 +316,14 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
     config, fonts, language = project.config, template_root() / "fonts", project.languages[lang]
     if assessment.entity is not None:
         return plan_report(
-            config, project.narrative, project.dataset, assessment.entity, language, fonts, project.structured
+            config,
+            project.narrative,
+            project.dataset,
+            assessment.entity,
+            language,
+            fonts,
+            project.structured,
+            project.quality,
         )
     assert assessment.review is not None
     links = {

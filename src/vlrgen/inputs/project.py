@@ -20,7 +20,7 @@ from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.library import library_named
 from vlrgen.inputs.members import Member, list_members
 from vlrgen.inputs.observations import load_dataset
-from vlrgen.inputs.quality import check_data_quality
+from vlrgen.inputs.quality import QualitySignal, check_data_quality
 from vlrgen.inputs.shortcodes import check_shortcodes
 from vlrgen.inputs.structured import StructuredContent, load_structured
 from vlrgen.inputs.survey import SurveyData, load_survey
@@ -45,6 +45,7 @@ class Project:
     survey: SurveyData | None = None
     structured: StructuredContent = field(default_factory=StructuredContent)  # case studies, measures, engagement log
     member_data: dict[str, str] = field(default_factory=dict)  # a review: member code → fingerprint of its own data
+    quality: tuple[QualitySignal, ...] = ()  # data-quality signals check warned about, for the report's notes
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
@@ -153,8 +154,8 @@ def _gather(
     _check_goal_commentary(config, narrative, dataset, problems)
     _check_values(config, narrative, dataset, problems)
     places = {config.entity.code, config.entity.county_code, reference.NATION_CODE} - {""}
-    check_data_quality(config, dataset, places, problems)
-    return Project(config, narrative, dataset, catalogs, template_dirs)
+    quality = check_data_quality(config, dataset, places, problems)
+    return Project(config, narrative, dataset, catalogs, template_dirs, quality=quality)
 
 
 def _gather_review(
@@ -205,7 +206,7 @@ def _gather_review(
         )
     _check_values(config, narrative, dataset, problems)
     places = {config.entity.code, reference.NATION_CODE} | set(slugs)  # the scope, the nation, member projects
-    check_data_quality(config, dataset, places, problems)
+    quality = check_data_quality(config, dataset, places, problems)
     survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
     if survey is not None and members and not any(m.code in survey.answers for m in members):
         problems.warn(
@@ -213,7 +214,9 @@ def _gather_review(
             "survey.no_members",
             f"no municipality of this review is in {survey.source}, so no survey chart is made",
         )
-    return Project(config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints)
+    return Project(
+        config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints, quality=quality
+    )
 
 
 def _shared_dataset(config: Config, problems: Problems, datasets: dict | None, load_data: LoadData) -> Dataset:

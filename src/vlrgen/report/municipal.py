@@ -7,7 +7,7 @@ Templates (`output.html`) only present it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen import __version__, reference
@@ -17,6 +17,7 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.i18n import Language
+from vlrgen.inputs.quality import QualitySignal
 from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
@@ -108,6 +109,7 @@ class MunicipalView(ReportView):
     highlights: tuple[str, ...]
     method_rows: tuple[MethodRow, ...]
     base_year: int
+    quality: dict[str, tuple[QualitySignal, ...]] = field(default_factory=dict)  # indicator → the place's signals
 
 
 def plan_report(
@@ -118,6 +120,7 @@ def plan_report(
     language: Language,
     font_dir: Path,
     content: StructuredContent | None = None,
+    quality: tuple[QualitySignal, ...] = (),
 ) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
@@ -201,7 +204,17 @@ def plan_report(
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
         frameworks=plan_frameworks(used, lang),
+        quality=_quality_of(quality, entity.code),
     )
+
+
+def _quality_of(signals: tuple[QualitySignal, ...], code: str) -> dict[str, tuple[QualitySignal, ...]]:
+    """The place's own data-quality signals by indicator (a note beside the indicator says what check said)."""
+    notes: dict[str, tuple[QualitySignal, ...]] = {}
+    for signal in signals:
+        if signal.entity == code:
+            notes[signal.indicator] = (*notes.get(signal.indicator, ()), signal)
+    return notes
 
 
 def _tiles(row_of: dict[int, GoalRow], by_goal: dict, names: dict[int, str]) -> tuple[TileView, ...]:
