@@ -21,3 +21,17 @@ def test_svg_keeps_real_text_with_language_tick_labels():
 
 def test_drawing_is_deterministic():
     assert draw_chart(job("nb")) == draw_chart(job("nb"))
+
+
+def texts(svg: str) -> list[str]:
+    return re.findall(r">([^<>]{1,8})</text>", svg)
+
+
+def test_a_series_of_two_values_is_drawn_from_zero():
+    """Two points on a fitted axis would fill the chart with any difference; from zero they show its size."""
+    font = str(template_root() / "fonts")
+    points = ((2012, 60.0), (2013, 61.0), (2014, 63.0))
+    short = ChartJob("fig-02-x", "en", (ChartLine("Skien", points[1:], "entity"),), "%", 1, "#000", font)
+    longer = ChartJob("fig-03-x", "en", (ChartLine("Skien", points, "entity"),), "%", 1, "#000", font)
+    assert texts(draw_chart(short))[2] == "0"  # the first y tick
+    assert texts(draw_chart(longer))[3] == "60.0"  # fitted to the values

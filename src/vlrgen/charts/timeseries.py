@@ -158,6 +158,7 @@ def draw_chart(job: ChartJob) -> str:
         xs, ys = zip(*line.points)
         axes.plot(xs, ys, label=line.label, **styles[line.role])
     _draw_thresholds(axes, job)
+    _short_series_from_zero(axes, job)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x))))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: language.number(y, _tick_decimals(axes))))
@@ -189,6 +190,18 @@ def _draw_thresholds(axes, job: ChartJob) -> None:
         axes.axhline(value, label=label, zorder=1.5, **styles[kind])
     if job.bands or job.references:
         axes.set_ylim(low, high)
+
+
+SHORT_SERIES = 3  # fewer points than this: the axis starts at zero, so two points do not look like a cliff
+
+
+def _short_series_from_zero(axes, job: ChartJob) -> None:
+    """A series of one or two values is drawn on an axis from zero (when no value is negative): an axis
+    fitted to two points makes any difference between them fill the chart."""
+    own = [v for line in job.lines if line.role == "entity" for _, v in line.points]
+    every = [v for line in job.lines for _, v in line.points]
+    if 0 < len(own) < SHORT_SERIES and min(every) >= 0:
+        axes.set_ylim(bottom=0)
 
 
 def _tick_decimals(axes) -> int:
