@@ -35,3 +35,9 @@ def test_a_series_of_two_values_is_drawn_from_zero():
     longer = ChartJob("fig-03-x", "en", (ChartLine("Skien", points, "entity"),), "%", 1, "#000", font)
     assert texts(draw_chart(short))[2] == "0"  # the first y tick
     assert texts(draw_chart(longer))[3] == "60.0"  # fitted to the values
+
+
+def test_one_period_gets_one_tick():
+    font = str(template_root() / "fonts")
+    one = ChartJob("fig-04-x", "nb", (ChartLine("Skien", ((2013, 69.5),), "entity"),), "%", 1, "#000", font)
+    assert [t for t in texts(draw_chart(one)) if len(t) == 4 and t.isdigit()] == ["2013"]

@@ -160,6 +160,11 @@ def draw_chart(job: ChartJob) -> str:
     _draw_thresholds(axes, job)
     _short_series_from_zero(axes, job)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    years = {x for line in job.lines for x, _ in line.points}
+    if len(years) == 1:  # one period: one tick, not a century of empty axis around it
+        (year,) = years
+        axes.set_xlim(year - 1, year + 1)
+        axes.set_xticks([year])
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x))))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: language.number(y, _tick_decimals(axes))))
     axes.set_ylabel(job.y_label, fontsize=9)
