@@ -223,8 +223,8 @@ def new(folder, municipality, county, national, year) -> None:
         sys.exit(1)
     click.echo(
         f"vlrgen: made a review project for {project.name} in {folder} ({len(written)} files). "
-        f"Next: write the sections in {folder}/narrative/, add data, then `vlrgen check {folder}` and "
-        f"`vlrgen serve {folder}`."
+        f"Its data come from the national indicator library. Next: write the sections in {folder}/narrative/, "
+        f"then `vlrgen serve {folder}` to see the report and `vlrgen check --strict {folder}`."
     )
 
 

@@ -92,9 +92,10 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items), key=Problem.sort_key)
 
-    def strict(self) -> Problems:
-        """The same problems with every warning promoted to an error (`--strict`)."""
-        return Problems([p.as_error() for p in self.items])
+    def strict(self, promote=lambda problem: True) -> Problems:
+        """The same problems with every warning promoted to an error (`--strict`); `promote` may keep some
+        warnings as they are (those about files the author cannot change)."""
+        return Problems([p.as_error() if promote(p) else p for p in self.items])
 
 
 def format_problem(problem: Problem, relative_to: Path | None = None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Library", "available_libraries", "library_named"]
+__all__ = ["Library", "available_libraries", "in_a_library", "library_named"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,9 @@ def available_libraries() -> tuple[str, ...]:
 
 def library_named(name: str) -> Library | None:
     return Library(name, _root() / name) if name in available_libraries() else None
+
+
+def in_a_library(path: Path) -> bool:
+    """Does the file belong to a packaged library (not to the author, who cannot change it)?"""
+    root = _root().resolve()
+    return Path(path).resolve().is_relative_to(root)
