@@ -23,6 +23,7 @@ from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.alttext import describe_strip, describe_timeseries
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
+from vlrgen.report.editions import EditionsView, plan_editions
 from vlrgen.report.palette import ink_on_white, plan_palette
 from vlrgen.report.structured import (
     MeasuresView,
@@ -108,6 +109,7 @@ class MunicipalView(ReportView):
     highlights: tuple[str, ...]
     method_rows: tuple[MethodRow, ...]
     base_year: int
+    editions: EditionsView | None = None  # changes since the previous edition (report.previous)
 
 
 def plan_report(
@@ -118,6 +120,7 @@ def plan_report(
     language: Language,
     font_dir: Path,
     content: StructuredContent | None = None,
+    previous_href: str | None = None,
 ) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
@@ -162,6 +165,8 @@ def plan_report(
         if measures := plan_goal_measures(content, number, language, numbering):
             goal_measures[number] = measures
         goals.append(goal)
+    changes = assessment.changes
+    editions = plan_editions(changes, language, numbering, previous_href) if changes else None
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
@@ -172,6 +177,8 @@ def plan_report(
     )
     parts = structured_parts(structured, language)
     parts["progress"] = [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]
+    if editions:
+        parts["progress"].append((editions.anchor, editions.title))
     return MunicipalView(
         config=config,
         language=language,
@@ -201,6 +208,7 @@ def plan_report(
         method_rows=_method_rows(results, dataset, entity.code, county, places, config.base_year, language),
         base_year=config.base_year,
         frameworks=plan_frameworks(used, lang),
+        editions=editions,
     )
 
 
