@@ -148,6 +148,8 @@ def test_manifest_records_the_judgement_and_the_manifest_route_links_the_edition
     page = (out / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../porsgrunn-2021/nb/index.html">Porsgrunn 2021</a>' in page
     assert json.loads((out / "porsgrunn-2025" / "manifest.json").read_text())["previous"]["slug"] == "porsgrunn-2021"
+    landing = (out / "porsgrunn-2025" / "index.html").read_text(encoding="utf-8")
+    assert 'Forrige gjennomgang: <a href="../porsgrunn-2021/index.html">Porsgrunn 2021</a>' in landing
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="porsgrunn-2021/index.html">Porsgrunn 2021</a>' in index  # previous edition of 2025
     assert '<a href="porsgrunn-2025/index.html">Porsgrunn 2025</a>' in index  # later edition of 2021

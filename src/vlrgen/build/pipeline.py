@@ -295,7 +295,7 @@ def _stage_all(
                     _submit_pdf(executor, renderer, w, heavy=True, priority=_pdf_size(w.request)) for w in waiting
                 ]
                 waiting = []
-        _write_landing(plan)
+        _write_landing(plan, published)
     # A PDF left over (without a standby process, or a second edited page) is made here: starting a
     # worker pool would cost more than it saves.
     started += [_submit_pdf(executor, renderer, w, inline=True) for w in waiting]
@@ -446,8 +446,14 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
         stats.html_changed.append(f"{config.slug}/{lang}")
 
 
-def _write_landing(plan: _Plan) -> None:
+def _write_landing(plan: _Plan, published: dict[str, tuple[str, ...]]) -> None:
     config = plan.project.config
+    changes = plan.assessment.entity.changes if plan.assessment and plan.assessment.entity else None
+    previous = None
+    if changes is not None:  # (name and year, link to its landing page when published in the same output)
+        before = changes.previous
+        href = f"../{before.slug}/index.html" if before.slug in published else None
+        previous = (f"{before.entity} {before.year}", href)
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
     names = {part.code: part.name for view in plan.views.values() for part in view.annex_parts}
     annexes = {
@@ -463,6 +469,7 @@ def _write_landing(plan: _Plan) -> None:
             pdf_names=pdf_names,
             formats=config.outputs,
             annexes=annexes,
+            previous=previous,
         ),
         encoding="utf-8",
     )
