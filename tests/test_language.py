@@ -217,6 +217,9 @@ def generated_sentences(assessed: dict, lang: str) -> dict[str, str]:
                 texts[f"porsgrunn: sentence for {kpi.summary.indicator.id}"] = kpi.sentence
     texts |= {f"porsgrunn: highlight {i}": s for i, s in enumerate(view.highlights, 1)}
     texts |= {f"porsgrunn: figure {f.number} caption": f.caption for f in view.figures}
+    assert view.editions is not None  # the example compares with its previous edition (report.previous)
+    editions = (*view.editions.sentences, view.editions.new_sentence, view.editions.dropped_sentence)
+    texts |= {f"porsgrunn: changes since the previous review {i}": s for i, s in enumerate(editions, 1)}
     project, judged = assessed["norge"]
     language = project.languages[lang]
     review = judged.review

@@ -58,7 +58,8 @@ def test_municipal_sections_follow_the_report_outline(porsgrunn):
     assert {s.state for s in porsgrunn.sections} == {"ok"}  # the example is complete in both languages
     assert porsgrunn.contents[0].anchor == "opening_statement"
     progress = next(e for e in porsgrunn.contents if e.anchor == "progress")
-    assert [p.anchor for p in progress.parts] == [f"goal-{g.number}" for g in porsgrunn.goals]
+    goals = [f"goal-{g.number}" for g in porsgrunn.goals]
+    assert [p.anchor for p in progress.parts] == goals + ["changes"]  # changes since the previous edition last
 
 
 def test_municipal_goals_cover_the_17_goals_once(porsgrunn):
@@ -77,6 +78,7 @@ def test_municipal_figures_and_tables_are_numbered_once_in_reading_order(porsgru
     assert all(isinstance(f.job, ChartJob) for g in porsgrunn.goals for f in g.figures)  # the time series
     assert all(isinstance(f.job, StripJob) for g in porsgrunn.goals for f in g.comparison_figures)
     tables = [n for g in porsgrunn.goals for n in (g.table_number, g.comparison_table) if n]
+    tables += [porsgrunn.editions.goal_table, porsgrunn.editions.indicator_table]  # changes since the previous edition
     assert tables + list(porsgrunn.annex_tables) == list(range(1, len(tables) + 5))
 
 

@@ -30,11 +30,13 @@ from vlrgen.charts import jobs as chart_jobs
 from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
 from vlrgen.inputs.dataset import Dataset
+from vlrgen.inputs.editions import snapshot_json
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.library import in_a_library
 from vlrgen.inputs.project import Project, gather_project, load_config_data
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
+from vlrgen.judge.editions import EditionChanges
 from vlrgen.output import pdf as pdf_output
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
@@ -159,6 +161,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
                     )
             report.inputs = [p.config.root for p in projects] + [f for p in projects for f in p.dataset.files]
             report.inputs += [m for p in projects for m in p.config.member_projects]
+            report.inputs += [p.config.previous for p in projects if p.config.previous]
             report.stats.seconds["gather"] = time.perf_counter() - clock
             # The projects' data stays alive for the whole build: keep the garbage collector from walking it
             # again at every collection while pages (and an edited page's PDF, in this process) are made.
@@ -226,6 +229,7 @@ class _Plan:
     staging: Path
     target: Path
     views: dict[str, ReportView] = field(default_factory=dict)
+    assessment: Assessment | None = None
     pages: dict[str, int] = field(default_factory=dict)
     html_digests: dict[str, str] = field(default_factory=dict)
     # per language, the PDFs to make: (source HTML in the language folder, PDF name, annex part or "")
@@ -261,6 +265,7 @@ def _stage_all(
         plan = _Plan(project, version / project.config.slug, out_dir / project.config.slug)
         _prepare_staging(project, plan.staging)
         assessment = assess_project(project)  # once per project, whatever the number of languages
+        plan.assessment = assessment
         plan.views = {lang: _plan_view(project, assessment, lang, published) for lang in project.config.languages}
         plans.append(plan)
         # A report's charts start as soon as it is planned, while the next report is planned; as soon as
@@ -293,7 +298,7 @@ def _stage_all(
                     _submit_pdf(executor, renderer, w, heavy=True, priority=_pdf_size(w.request)) for w in waiting
                 ]
                 waiting = []
-        _write_landing(plan)
+        _write_landing(plan, published)
     # A PDF left over (without a standby process, or a second edited page) is made here: starting a
     # worker pool would cost more than it saves.
     started += [_submit_pdf(executor, renderer, w, inline=True) for w in waiting]
@@ -327,6 +332,7 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
             fonts,
             project.structured,
             project.quality,
+            _previous_href(assessment.entity.changes, lang, published),
         )
     assert assessment.review is not None
     links = {
@@ -345,6 +351,14 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
         links,
         project.structured,
     )
+
+
+def _previous_href(changes: EditionChanges | None, lang: str, published: dict[str, tuple[str, ...]]) -> str | None:
+    """The previous edition's report in the same output (in this language when it has it), else None."""
+    slug = changes.previous.slug if changes else None
+    if slug is None or slug not in published:
+        return None
+    return f"../../{slug}/{lang}/index.html" if lang in published[slug] else f"../../{slug}/index.html"
 
 
 def _prepare_staging(project: Project, staging: Path) -> None:
@@ -436,8 +450,14 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
         stats.html_changed.append(f"{config.slug}/{lang}")
 
 
-def _write_landing(plan: _Plan) -> None:
+def _write_landing(plan: _Plan, published: dict[str, tuple[str, ...]]) -> None:
     config = plan.project.config
+    changes = plan.assessment.entity.changes if plan.assessment and plan.assessment.entity else None
+    previous = None
+    if changes is not None:  # (name and year, link to its landing page when published in the same output)
+        before = changes.previous
+        href = f"../{before.slug}/index.html" if before.slug in published else None
+        previous = (f"{before.entity} {before.year}", href)
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
     names = {part.code: part.name for view in plan.views.values() for part in view.annex_parts}
     annexes = {
@@ -453,6 +473,7 @@ def _write_landing(plan: _Plan) -> None:
             pdf_names=pdf_names,
             formats=config.outputs,
             annexes=annexes,
+            previous=previous,
         ),
         encoding="utf-8",
     )
@@ -558,6 +579,13 @@ def _write_manifest(plan: _Plan) -> None:
         # the page each PDF is laid out from (a review's print version and county annexes differ)
         "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
     }
+    entity = plan.assessment.entity if plan.assessment else None
+    if entity is not None and entity.snapshot is not None:  # what a later edition compares with (report.previous)
+        manifest["example"] = config.example
+        manifest["assessment"] = snapshot_json(entity.snapshot)
+        if entity.changes is not None:
+            before = entity.changes.previous
+            manifest["previous"] = {"slug": before.slug, "entity": before.entity, "year": before.year}
     if plan.project.member_data:  # a review: what it used of each member project (build/stale.py)
         manifest["project"] = os.path.relpath(config.root, plan.target.parent)
         slugs = {m.code: m.slug or "" for m in plan.project.members}
@@ -600,6 +628,22 @@ def _copy_assets(project: Project, staging: Path, root: Path) -> None:
         shutil.copyfile(source, destination)
 
 
+def _link_editions(manifests: list[dict]) -> None:
+    """Each report's previous edition (`previous_edition`: slug or None, entity, year) and the later editions
+    listed here that name it as theirs (`later_editions`)."""
+    listed = {m.get("slug"): m for m in manifests}
+    for manifest in manifests:
+        manifest.setdefault("later_editions", [])
+    for manifest in manifests:
+        before = manifest.get("previous")
+        if not isinstance(before, dict):
+            continue
+        slug = before.get("slug") if before.get("slug") in listed else None
+        manifest["previous_edition"] = {"slug": slug, "entity": before.get("entity", ""), "year": before.get("year")}
+        if slug:
+            listed[slug]["later_editions"].append({"slug": manifest.get("slug"), "year": manifest.get("year")})
+
+
 def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
     """`index.html` in `out_dir` (a site version): every report in it, from their manifests."""
     manifests = []
@@ -611,6 +655,7 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
             manifest.get("kind"), "municipality"
         )
         manifests.append(manifest)
+    _link_editions(manifests)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
     manifests.sort(key=lambda m: (order.index(m["index_kind"]), m.get("entity", ""), m.get("year", 0)))
     # The page speaks every language of the reports listed, in order of first appearance. A language

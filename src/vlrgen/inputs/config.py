@@ -49,6 +49,8 @@ SCHEMA: dict[str, str] = {
     "report.slug": "folder name under output/, default <entity-name>-<year>",
     "report.author": "author shown in the PDF metadata, default the entity name",
     "report.title.<lang>": "report title in one report language, e.g. report.title.nb (optional)",
+    "report.previous": "the previous edition: its project folder, or the manifest.json of its built output (optional)",
+    "report.example": "true when this edition is example content made to show the tool (a later edition says so)",
     "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
     "content.templates": "folder with template overrides searched before the defaults (optional)",
     "content.sections": "own sections: [[content.sections]] with key, after or under, and title.<lang> (optional)",
@@ -124,6 +126,8 @@ class Config:
     own_sections: tuple[OwnSection, ...] = ()  # sections the project adds to the handbook's (inputs/outline.py)
     shared: tuple[Path, ...] = ()  # [project] shared, resolved: folders besides `root` the project may read from
     limits: TableLimits = field(default_factory=TableLimits)  # [limits]: how much one data table may ask
+    previous: Path | None = None  # report.previous, resolved: a project folder or a built edition's manifest.json
+    example: bool = False  # report.example: this edition is example content
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
@@ -298,6 +302,19 @@ def _validate(
             'members: only a county review or a VSR (entity.kind = "county" or "vsr") has members',
         )
     survey = _survey(values, roots, where, bad, problems)
+    previous = _previous(values, root, roots, where, problems)
+    if previous is not None and (kind == "vsr" or members or scope):
+        problems.add(
+            where("report.previous"),
+            "config.invalid",
+            "report.previous: only a municipality's or county authority's own review compares with its previous "
+            "edition; a review of many members does not yet",
+        )
+        previous = None
+    example = values.get("report.example", False)
+    if not isinstance(example, bool):
+        bad("report.example", "true or false")
+        example = True  # when in doubt, label it as example content
     own_sections = read_own_sections(
         values.get("content.sections"),
         lambda n: locations.get(f"content.sections[{n}]") or where("content.sections"),
@@ -341,7 +358,55 @@ def _validate(
         own_sections=own_sections,
         shared=shared,
         limits=limits,
+        previous=previous,
+        example=example,
     )
+
+
+def _previous(values: dict, root: Path, roots: tuple[Path, ...], where, problems: Problems) -> Path | None:
+    """`report.previous`: a project folder (or its vlrgen.toml), or the manifest.json of a built edition,
+    inside the project's allowed folders; what it holds is read with the project (inputs/editions.py)."""
+    raw = values.get("report.previous")
+    if raw is None:
+        return None
+    key, at = "report.previous", where("report.previous")
+    if not isinstance(raw, str) or not raw.strip():
+        problems.add(at, "config.invalid", f"{key}: expected a folder or a manifest.json in quotes, got {_show(raw)}")
+        return None
+    if Path(raw).is_absolute():
+        problems.add(at, "config.invalid", f"{key}: {raw} is an absolute path; write it relative to this project")
+        return None
+    hint = 'keep the previous edition inside the project folder, or add its folder to [project] shared, e.g. shared = ["../archive"]'
+    resolved = confine(root / raw, roots, problems, at, f"{key}:", shown=raw, hint=hint)
+    if resolved is None:
+        return None
+    if resolved.is_file() and resolved.name == CONFIG_NAME:
+        resolved = resolved.parent
+    if resolved.is_dir():
+        if resolved == root:
+            problems.add(at, "config.invalid", f"{key}: {raw} is this project itself, not its previous edition")
+            return None
+        if not (resolved / CONFIG_NAME).is_file():
+            problems.add(
+                at,
+                "config.path_missing",
+                f"{key}: the folder {raw} is not a report project (there is no {CONFIG_NAME} in it)",
+                hint="name the previous edition's project folder, or the manifest.json in its built output folder",
+            )
+            return None
+        return resolved
+    if not resolved.exists():
+        problems.add(at, "config.path_missing", f"{key}: {raw} does not exist")
+        return None
+    if resolved.suffix != ".json":
+        problems.add(
+            at,
+            "config.invalid",
+            f"{key}: {raw} is neither a project folder nor a manifest.json",
+            hint="name the previous edition's project folder, or the manifest.json in its built output folder",
+        )
+        return None
+    return resolved
 
 
 def _library(values: dict, bad, where, problems: Problems) -> str | None:

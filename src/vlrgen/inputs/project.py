@@ -6,15 +6,17 @@ here judges, plans or writes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlrgen import reference
-from vlrgen.inputs.config import Config, load_config
+from vlrgen.inputs.config import CONFIG_NAME, Config, load_config
 from vlrgen.inputs.confine import confine_tree, inside
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
+from vlrgen.inputs.editions import PreviousEdition, read_manifest
 from vlrgen.inputs.fingerprint import member_fingerprint
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.library import library_named
@@ -46,6 +48,7 @@ class Project:
     structured: StructuredContent = field(default_factory=StructuredContent)  # case studies, measures, engagement log
     member_data: dict[str, str] = field(default_factory=dict)  # a review: member code → fingerprint of its own data
     quality: tuple[QualitySignal, ...] = ()  # data-quality signals check warned about, for the report's notes
+    previous: PreviousEdition | None = None  # report.previous: the edition this one compares with
 
 
 def load_config_data(config: Config, problems: Problems) -> Dataset:
@@ -140,7 +143,8 @@ def _gather(
                 config, narrative, Dataset({}, ()), catalogs, template_dirs, problems, datasets, load_data
             )
         _check_values(config, narrative, Dataset({}, ()), problems)
-        return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs)
+        previous = _previous_edition(config, problems, datasets, load_data)
+        return Project(config, narrative, Dataset({}, ()), catalogs, template_dirs, previous=previous)
     before = len(problems.errors)
     dataset = _shared_dataset(config, problems, datasets, load_data)
     if len(problems.errors) == before and not any(o.entity == config.entity.code for o in dataset.observations):
@@ -155,7 +159,66 @@ def _gather(
     _check_values(config, narrative, dataset, problems)
     places = {config.entity.code, config.entity.county_code, reference.NATION_CODE} - {""}
     quality = check_data_quality(config, dataset, places, problems)
-    return Project(config, narrative, dataset, catalogs, template_dirs, quality=quality)
+    previous = _previous_edition(config, problems, datasets, load_data)
+    return Project(config, narrative, dataset, catalogs, template_dirs, quality=quality, previous=previous)
+
+
+def _previous_edition(
+    config: Config, problems: Problems, datasets: dict | None, load_data: LoadData
+) -> PreviousEdition | None:
+    """The edition `report.previous` names (the setting itself was checked and confined in inputs/config.py):
+    a project folder's config and data, or a built edition's manifest. Its own `report.previous` is not
+    followed: an edition compares with the one before it only."""
+    path = config.previous
+    if path is None:
+        return None
+    at = config.locate("report.previous")
+    shown = os.path.relpath(path, config.root)
+    key = "report.previous:"
+    if path.is_dir():
+        found = Problems()
+        previous = load_config(path, found)
+        problems.extend(found)
+        if previous is None or found.errors:
+            problems.add(
+                at,
+                "config.previous_damaged",
+                f"{key} the previous edition in {shown} cannot be read: see the problems in its {CONFIG_NAME}",
+            )
+            return None
+        if not _same_entity(config, previous.entity.code, previous.entity.name, previous.year, shown, at, problems):
+            return None
+        if not has_data(previous):
+            problems.add(at, "config.previous_damaged", f"{key} the previous edition in {shown} names no data")
+            return None
+        previous = replace(previous, languages=config.languages)  # its indicator names in this report's languages
+        dataset = _shared_dataset(previous, problems, datasets, load_data)
+        return PreviousEdition(shown, at, config=previous, dataset=dataset)
+    snapshot = read_manifest(path, shown, at, problems)
+    if snapshot is None or not _same_entity(config, snapshot.code, snapshot.entity, snapshot.year, shown, at, problems):
+        return None
+    return PreviousEdition(shown, at, snapshot=snapshot)
+
+
+def _same_entity(config: Config, code: str, name: str, year: int, shown: str, at: Location, problems: Problems) -> bool:
+    """The previous edition reviews the same place, in an earlier year."""
+    if code != config.entity.code:
+        problems.add(
+            at,
+            "config.previous_mismatch",
+            f"report.previous: {shown} is a review of {name} ({code}), not of {config.entity.name} "
+            f"({config.entity.code})",
+            hint="an edition compares with the previous review of the same municipality or county",
+        )
+        return False
+    if year >= config.year:
+        problems.add(
+            at,
+            "config.previous_mismatch",
+            f"report.previous: {shown} is the review of {year}, which is not earlier than this one ({config.year})",
+        )
+        return False
+    return True
 
 
 def _gather_review(

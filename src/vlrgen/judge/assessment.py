@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from vlrgen import reference
 from vlrgen.inputs.dataset import Indicator, Observation
+from vlrgen.inputs.editions import EditionSnapshot
 from vlrgen.inputs.members import Member, make_member, scope_members
 from vlrgen.inputs.project import Project
 from vlrgen.judge.aggregate import (
@@ -25,6 +26,7 @@ from vlrgen.judge.aggregate import (
     top_and_bottom,
 )
 from vlrgen.judge.compare import Comparison, compare_entity
+from vlrgen.judge.editions import EditionChanges, compare_editions, previous_snapshot, snapshot_of, with_labels
 from vlrgen.judge.rules import (
     GoalRow,
     IndicatorResult,
@@ -59,6 +61,8 @@ class EntityAssessment:
     goal_rows: tuple[GoalRow, ...]
     comparisons: dict[str, Comparison]  # by indicator id (municipalities only)
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # by indicator id
+    snapshot: EditionSnapshot | None = None  # this edition's judgement, recorded in manifest.json
+    changes: EditionChanges | None = None  # since the previous edition (report.previous)
 
     def result(self, indicator: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator.id == indicator)
@@ -127,7 +131,10 @@ def _assess_entity(project: Project) -> EntityAssessment:
     comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
     quoted = _quoted_values(project, county)
-    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted)
+    snapshot = with_labels(snapshot_of(config, tuple(results), tuple(goal_rows)), dataset)
+    previous = previous_snapshot(project.previous) if project.previous else None
+    changes = compare_editions(previous, snapshot) if previous else None
+    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted, snapshot, changes)
 
 
 def _quoted_values(project: Project, county: str | None) -> dict[str, QuotedValue]:

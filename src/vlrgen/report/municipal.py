@@ -24,6 +24,7 @@ from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
 from vlrgen.report.alttext import describe_strip, describe_timeseries
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
+from vlrgen.report.editions import EditionsView, plan_editions
 from vlrgen.report.palette import ink_on_white, plan_palette
 from vlrgen.report.structured import (
     MeasuresView,
@@ -110,6 +111,7 @@ class MunicipalView(ReportView):
     method_rows: tuple[MethodRow, ...]
     base_year: int
     quality: dict[str, tuple[QualitySignal, ...]] = field(default_factory=dict)  # indicator → the place's signals
+    editions: EditionsView | None = None  # changes since the previous edition (report.previous)
 
 
 def plan_report(
@@ -121,6 +123,7 @@ def plan_report(
     font_dir: Path,
     content: StructuredContent | None = None,
     quality: tuple[QualitySignal, ...] = (),
+    previous_href: str | None = None,
 ) -> MunicipalView:
     """Word and number the judged entity in one language; nothing here judges."""
     lang = language.code
@@ -165,6 +168,8 @@ def plan_report(
         if measures := plan_goal_measures(content, number, language, numbering):
             goal_measures[number] = measures
         goals.append(goal)
+    changes = assessment.changes
+    editions = plan_editions(changes, language, numbering, previous_href) if changes else None
     used = tuple(k.summary.indicator for g in goals for k in g.kpis if k.summary.latest)
     observations = tuple((k.summary.indicator, o) for g in goals for k in g.kpis for o in k.summary.series)
     names = {n: language.t(f"goal.{n}.short") for n in reference.goals()}
@@ -175,6 +180,8 @@ def plan_report(
     )
     parts = structured_parts(structured, language)
     parts["progress"] = [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]
+    if editions:
+        parts["progress"].append((editions.anchor, editions.title))
     return MunicipalView(
         config=config,
         language=language,
@@ -205,6 +212,7 @@ def plan_report(
         base_year=config.base_year,
         frameworks=plan_frameworks(used, lang),
         quality=_quality_of(quality, entity.code),
+        editions=editions,
     )
 
 
