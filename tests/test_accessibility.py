@@ -91,6 +91,7 @@ def test_every_example_pdf_is_tagged_for_screen_readers(example_build):
     figures = [e for e in porsgrunn if e.role == "Figure"]
     assert len(figures) >= 20 and all(str(f.node["/Alt"]).strip() for f in figures)  # not vacuous
     assert str(figures[0].node["/Alt"]).startswith("Vedvarende lavinntekt (%), Porsgrunn")
+    assert "Linjediagram fra 2012 til 2014." in str(figures[0].node["/Alt"])  # the description reaches the PDF
     assert sum(e.role == "Table" for e in porsgrunn) >= 20
 
 
@@ -180,3 +181,15 @@ def test_the_check_is_a_command_for_any_project(tmp_path):
             r"^index\.html: page\.svg-title: figure#figure-1 > svg: chart without a <title>", run.stdout, re.M
         )
         assert "accessibility finding(s) in 1 file(s)" in run.stderr
+
+
+def test_the_pdf_alternative_text_carries_the_description():
+    from vlrgen.output.pdf import alt_with_description
+
+    page = '<svg><title id="fig-01-x-title">Andel &lt;5 år</title><desc id="fig-01-x-desc">Linjediagram.</desc></svg>'
+    assert alt_with_description(page) == (
+        '<svg><title id="fig-01-x-title">Andel &lt;5 år. Linjediagram.</title>'
+        '<desc id="fig-01-x-desc">Linjediagram.</desc></svg>'
+    )
+    empty = '<title id="a-title">A.</title><desc id="a-desc"></desc>'
+    assert alt_with_description(empty) == empty

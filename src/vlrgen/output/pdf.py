@@ -100,6 +100,23 @@ class WeasyPrintRenderer(PdfRenderer):
         return render_pdf(request)
 
 
+_LABELLED_SVG = re.compile(r'(<title id="([^"<>]+)-title">)([^<]*)(</title><desc id="\2-desc">)([^<]*)(</desc>)')
+
+
+def alt_with_description(page: str) -> str:
+    """The page with each chart's description added to its <title>: WeasyPrint writes a PDF figure's /Alt
+    from the title alone, and a screen reader in the PDF should get what a browser reads from the pair."""
+
+    def joined(m: re.Match) -> str:
+        title, description = m[3].rstrip(), m[5].strip()
+        if not description:
+            return m[0]
+        stop = "" if title.endswith((".", "!", "?")) else "."
+        return f"{m[1]}{title}{stop} {description}{m[4]}{m[5]}{m[6]}"
+
+    return _LABELLED_SVG.sub(joined, page)
+
+
 def render_pdf(request: PdfRequest) -> PdfResult:
     import weasyprint
     from weasyprint.urls import URLFetcher
@@ -114,7 +131,10 @@ def render_pdf(request: PdfRequest) -> PdfResult:
                 raise ValueError(f"vlrgen refuses to fetch {url}")
             return super().fetch(url, headers)
 
-    html = weasyprint.HTML(filename=str(request.html_path), url_fetcher=LocalOnlyFetcher(), media_type="print")
+    page = alt_with_description(request.html_path.read_text(encoding="utf-8"))
+    html = weasyprint.HTML(
+        string=page, base_url=str(request.html_path), url_fetcher=LocalOnlyFetcher(), media_type="print"
+    )
     thresholds = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
