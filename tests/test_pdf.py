@@ -164,3 +164,23 @@ def test_a_build_with_the_fake_never_loads_weasyprint(make_project, tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.pdf
+def test_the_archival_variant_is_tagged_pdf_a_3a(make_project, tmp_path):
+    """pdf.variant = "pdf/a-3a": tagged and archival (README, Accessibility: which to publish, which to archive)."""
+    from conftest import CONFIG
+    from pypdf import PdfReader
+
+    from vlrgen.build.pipeline import BuildOptions, build_projects
+
+    config = CONFIG.replace('outputs = ["html"]', 'outputs = ["pdf"]\nlanguages = ["nb"]').replace(
+        'languages = ["nb", "en"]\n', ""
+    )
+    project = make_project({"vlrgen.toml": config + '\n[pdf]\nvariant = "pdf/a-3a"\n'})
+    report = build_projects([project], BuildOptions(out_dir=tmp_path / "out"))
+    assert not report.problems.errors, report.problems.errors
+    reader = PdfReader(next((tmp_path / "out").rglob("*-nb.pdf")))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in reader.trailer["/Root"]

@@ -36,7 +36,7 @@ CONFIG_NAME = "vlrgen.toml"
 # when it has a message catalog (see inputs/i18n.py); the project check compares the two.
 DEFAULT_LANGUAGES = ("nb", "en")
 OUTPUTS = ("html", "pdf")
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3a", "pdf/a-2a", "pdf/a-3u", "none")  # README: which to publish, which to archive
 
 # The schema: every key a vlrgen.toml may hold, with its meaning (shown in README).
 SCHEMA: dict[str, str] = {
@@ -65,7 +65,7 @@ SCHEMA: dict[str, str] = {
     "limits.file_megabytes": "largest data file read, in MB (a spreadsheet part unpacked: the same; a sheet: ten times), default 100",
     "project.shared": 'folders outside this project that it may read data, survey and template files from, e.g. ["../data"]',
     "branding.accent": 'accent colour as "#rrggbb" (optional)',
-    "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3u" or "none"',
+    "pdf.variant": '"pdf/ua-1" (tagged, default), "pdf/a-3a" or "pdf/a-2a" (tagged and archival), "pdf/a-3u" or "none"',
     "assessment.base_year": "start of the period for trends and distance to target, default 2015",
     "assessment.outdated_after": "years before the report year after which a latest value counts as outdated, default 5",
     "members.projects": 'member project folders or globs, relative to this project, e.g. ["../porsgrunn", "../kommuner/*"]',
