@@ -24,6 +24,7 @@ from vlrgen.judge.aggregate import (
     goal_shares,
     top_and_bottom,
 )
+from vlrgen.judge.breakdowns import Breakdown, breakdowns_of
 from vlrgen.judge.compare import Comparison, compare_entity
 from vlrgen.judge.rules import (
     GoalRow,
@@ -59,6 +60,7 @@ class EntityAssessment:
     goal_rows: tuple[GoalRow, ...]
     comparisons: dict[str, Comparison]  # by indicator id (municipalities only)
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # by indicator id
+    breakdowns: dict[str, tuple[Breakdown, ...]] = field(default_factory=dict)  # by indicator id, those with any
 
     def result(self, indicator: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator.id == indicator)
@@ -127,7 +129,11 @@ def _assess_entity(project: Project) -> EntityAssessment:
     comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
     quoted = _quoted_values(project, county)
-    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted)
+    shown = {s.indicator.id for found in summaries.values() for s in found if s.latest is not None}
+    breakdowns = {
+        i: found for i in sorted(shown) if (found := breakdowns_of(dataset, dataset.indicators[i], entity.code))
+    }
+    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted, breakdowns)
 
 
 def _quoted_values(project: Project, county: str | None) -> dict[str, QuotedValue]:
