@@ -62,7 +62,7 @@ class Observation:
     period_label: str
     location: Location
     derived: str = ""  # "sum": a county total vlrgen added up from the municipalities (county_totals)
-    group: tuple[str, str] = ()  # a breakdown's (dimension, group code), e.g. ("sex", "female"); () the total
+    group: tuple[str, ...] = ()  # a breakdown's (dimension, group code), e.g. ("sex", "female"); () the total
 
 
 @dataclass(frozen=True)

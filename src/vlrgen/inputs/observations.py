@@ -220,7 +220,7 @@ def _known(
 
 
 def _without_duplicates(observations: list[Observation], problems: Problems) -> tuple[Observation, ...]:
-    seen: dict[tuple[str, str, int, tuple[str, str]], Location] = {}
+    seen: dict[tuple[str, str, int, tuple[str, ...]], Location] = {}
     kept = []
     for o in observations:
         key = (o.indicator, o.entity, o.period, o.group)

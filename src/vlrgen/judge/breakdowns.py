@@ -44,6 +44,7 @@ class Breakdown:
     pair: tuple[str, str] | None  # the groups whose gap is stated (first − second), or None
     gaps: tuple[Gap, ...]  # per period where both groups of the pair have a value
     development: str  # "widened", "narrowed", "unchanged", "reversed" or "single" (one period)
+    total_group: str = ""  # the group the indicator's own value is (low income *among immigrants*), or ""
 
     @property
     def periods(self) -> tuple[int, ...]:
@@ -68,9 +69,10 @@ def breakdowns_of(dataset: Dataset, indicator: Indicator, entity: str) -> tuple[
         present = {code for code, _ in groups}
         pair = next((p for p in GAP_PAIRS.get(dimension, ()) if set(p) <= present), None)
         gaps = _gaps(dict(groups), pair) if pair else ()
-        found.append(
-            Breakdown(indicator, entity, dimension, groups, pair, gaps, _development(gaps, indicator.decimals))
-        )
+        development = _development(gaps, indicator.decimals)
+        total = {o.period: o.value for o in dataset.series(indicator.id, entity) if o.value is not None}
+        same = [code for code, series in groups if total and all(total.get(o.period) == o.value for o in series)]
+        found.append(Breakdown(indicator, entity, dimension, groups, pair, gaps, development, "".join(same[:1])))
     return tuple(found)
 
 
