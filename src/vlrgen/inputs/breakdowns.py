@@ -13,7 +13,9 @@ The codes are language-free; the report catalogs word them (`breakdown.group.<co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from vlrgen.problems import Location
 
 __all__ = ["DIMENSIONS", "BreakdownSpec", "known_group"]
 
@@ -57,3 +59,4 @@ class BreakdownSpec:
     column: str
     dimension: str
     values: tuple[tuple[str, str], ...]  # (value as the file writes it, group code)
+    location: Location | None = field(default=None, compare=False)  # where the sources file declares it

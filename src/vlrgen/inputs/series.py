@@ -86,7 +86,7 @@ def _read_breakdowns(spec: SourceSpec, table: Table, series: SeriesSpec, problem
     found: list[Observation] = []
     for dimension in series.dimensions:
         present = {r.text(dimension.column) for r in table.rows}
-        at = series.locations.get("dimensions", spec.location)
+        at = dimension.location or series.locations.get("dimensions", spec.location)
         for value, code in dimension.values:
             if value not in present:
                 guess = difflib.get_close_matches(value, sorted(present), n=1)

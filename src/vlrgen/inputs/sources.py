@@ -429,14 +429,17 @@ def _dimensions(raw: object, at, problems: Problems) -> tuple[BreakdownSpec, ...
         problems.add(at("dimensions"), "source.invalid", f"dimensions must be a table like {DIMENSIONS_EXAMPLE}")
         return None
     found = []
+    nowhere = at("\0")  # where a key that is not written is placed: the series
     for column, entry in raw.items():
+        keys = (f"dimensions.{column}.dimension", f"dimensions.{column}.values", f"dimensions.{column}", "dimensions")
+        here = next((a for k in keys if (a := at(k)) != nowhere), nowhere)
         if (
             not isinstance(entry, dict)
             or set(entry) != {"dimension", "values"}
             or not isinstance(entry["values"], dict)
         ):
             problems.add(
-                at("dimensions"),
+                here,
                 "source.invalid",
                 f"dimensions.{column}: give the dimension and the group of each value, like {DIMENSIONS_EXAMPLE}",
             )
@@ -445,7 +448,7 @@ def _dimensions(raw: object, at, problems: Problems) -> tuple[BreakdownSpec, ...
         if dimension not in DIMENSIONS:
             guess = difflib.get_close_matches(str(dimension), sorted(DIMENSIONS), n=1)
             problems.add(
-                at("dimensions"),
+                here,
                 "source.unknown_dimension",
                 f'dimensions.{column}: "{dimension}" is not a standard breakdown',
                 hint=f'did you mean "{guess[0]}"?' if guess else f"use one of {', '.join(DIMENSIONS)}",
@@ -456,7 +459,7 @@ def _dimensions(raw: object, at, problems: Problems) -> tuple[BreakdownSpec, ...
             if not isinstance(code, str) or not known_group(dimension, code):
                 known = ", ".join(DIMENSIONS[dimension]) or 'age bands like "16-25" or "67+"'
                 problems.add(
-                    at("dimensions"),
+                    here,
                     "source.unknown_group",
                     f'dimensions.{column}: "{value}" is mapped to {code!r}, not a group of {dimension}',
                     hint=f"use one of {known}",
@@ -464,9 +467,9 @@ def _dimensions(raw: object, at, problems: Problems) -> tuple[BreakdownSpec, ...
                 return None
             values.append((str(value), code))
         if not values:
-            problems.add(at("dimensions"), "source.invalid", f"dimensions.{column}: values is empty")
+            problems.add(here, "source.invalid", f"dimensions.{column}: values is empty")
             return None
-        found.append(BreakdownSpec(str(column), dimension, tuple(values)))
+        found.append(BreakdownSpec(str(column), dimension, tuple(values), here))
     return tuple(found)
 
 
