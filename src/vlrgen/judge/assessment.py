@@ -24,7 +24,7 @@ from vlrgen.judge.aggregate import (
     goal_shares,
     top_and_bottom,
 )
-from vlrgen.judge.breakdowns import Breakdown, breakdowns_of
+from vlrgen.judge.breakdowns import Breakdown, breakdown_coverage, breakdowns_of
 from vlrgen.judge.compare import Comparison, compare_entity
 from vlrgen.judge.rules import (
     GoalRow,
@@ -94,6 +94,7 @@ class ReviewAssessment:
     status_of: dict[str, dict[int, str]]  # member code → goal → status
     without_data: tuple[Member, ...]
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # the scope's own values, by indicator id
+    breakdowns: tuple[tuple[Indicator, str, int], ...] = ()  # (indicator, dimension, members that have it)
 
     @property
     def distributions(self) -> dict[str, Distribution]:
@@ -192,4 +193,5 @@ def _assess_review(project: Project) -> ReviewAssessment:
         status_of=status_of,
         without_data=tuple(m for m, cells in matrix.rows if not any(cells)),
         quoted=_quoted_values(project, None),
+        breakdowns=breakdown_coverage(dataset, codes),
     )

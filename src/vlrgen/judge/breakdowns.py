@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from vlrgen.inputs.breakdowns import group_order
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 
-__all__ = ["GAP_PAIRS", "Breakdown", "Gap", "breakdowns_of"]
+__all__ = ["GAP_PAIRS", "Breakdown", "Gap", "breakdown_coverage", "breakdowns_of"]
 
 # dimension → the pairs (first − second) whose gap is stated, the first pair the data have wins
 GAP_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -99,3 +99,18 @@ def _development(gaps: tuple[Gap, ...], decimals: int) -> str:
     if abs(end) < abs(start):
         return "narrowed"
     return "unchanged"
+
+
+def breakdown_coverage(dataset: Dataset, members: list[str]) -> tuple[tuple[Indicator, str, int], ...]:
+    """A review's breakdowns: (indicator, dimension, members with values for two groups or more), by goal."""
+    wanted = set(members)
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    for o in dataset.breakdowns:
+        if o.entity in wanted and o.value is not None:
+            groups.setdefault((o.indicator, o.group[0], o.entity), set()).add(o.group[1])
+    counts: dict[tuple[str, str], int] = {}
+    for (indicator, dimension, _), found in groups.items():
+        if len(found) > 1:
+            counts[(indicator, dimension)] = counts.get((indicator, dimension), 0) + 1
+    rows = [(dataset.indicators[i], d, n) for (i, d), n in counts.items() if i in dataset.indicators]
+    return tuple(sorted(rows, key=lambda r: (r[0].goal, r[0].id, r[1])))
