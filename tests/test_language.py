@@ -217,6 +217,8 @@ def generated_sentences(assessed: dict, lang: str) -> dict[str, str]:
                 texts[f"porsgrunn: sentence for {kpi.summary.indicator.id}"] = kpi.sentence
     texts |= {f"porsgrunn: highlight {i}": s for i, s in enumerate(view.highlights, 1)}
     texts |= {f"porsgrunn: figure {f.number} caption": f.caption for f in view.figures}
+    texts |= {f"porsgrunn: {b.anchor}": f"{b.title}. {b.sentence}" for b in view.breakdowns}
+    texts["porsgrunn: leave no one behind"] = view.breakdown_intro
     project, judged = assessed["norge"]
     language = project.languages[lang]
     review = judged.review
@@ -225,6 +227,7 @@ def generated_sentences(assessed: dict, lang: str) -> dict[str, str]:
     )
     texts |= {f"norge: finding {i}": s for i, s in enumerate(national.highlights, 1)}
     texts |= {f"norge: figure {f.number} caption": f.caption for f in national.figures}
+    texts |= {f"norge: breakdown {i}": s for i, s in enumerate(national.breakdowns, 1)}
     return texts
 
 
