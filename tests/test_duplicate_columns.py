@@ -94,7 +94,7 @@ def test_a_filter_on_a_duplicated_column_is_an_error(tmp_path):
         'merged = "counts"\ncount_filter = { Merknad = "a" }',
         'denominator = "Merknad"',
         'denominator = { Merknad = "b" }',
-        'dimensions = { Merknad = "sex" }',
+        'dimensions.Merknad = { dimension = "sex", values = { a = "female" } }',
     ],
 )
 def test_every_setting_naming_a_duplicated_column_is_an_error(tmp_path, setting):

@@ -220,6 +220,8 @@ def generated_sentences(assessed: dict, lang: str) -> dict[str, str]:
     assert view.editions is not None  # the example compares with its previous edition (report.previous)
     editions = (*view.editions.sentences, view.editions.new_sentence, view.editions.dropped_sentence)
     texts |= {f"porsgrunn: changes since the previous review {i}": s for i, s in enumerate(editions, 1)}
+    texts |= {f"porsgrunn: {b.anchor}": f"{b.title}. {b.sentence}" for b in view.breakdowns}
+    texts["porsgrunn: leave no one behind"] = view.breakdown_intro
     project, judged = assessed["norge"]
     language = project.languages[lang]
     review = judged.review
@@ -228,6 +230,7 @@ def generated_sentences(assessed: dict, lang: str) -> dict[str, str]:
     )
     texts |= {f"norge: finding {i}": s for i, s in enumerate(national.highlights, 1)}
     texts |= {f"norge: figure {f.number} caption": f.caption for f in national.figures}
+    texts |= {f"norge: breakdown {i}": s for i, s in enumerate(national.breakdowns, 1)}
     return texts
 
 

@@ -72,12 +72,24 @@ def test_municipal_goals_cover_the_17_goals_once(porsgrunn):
 
 def test_municipal_figures_and_tables_are_numbered_once_in_reading_order(porsgrunn):
     lang = porsgrunn.language.code
-    reading_order = [f for g in porsgrunn.goals for f in g.figures + g.comparison_figures]
-    assert list(porsgrunn.figures) == reading_order and len(reading_order) == 52
+    breakdowns = tuple(b.figure for g in porsgrunn.goals for b in g.breakdowns if b.figure)
+    reading_order = [
+        f
+        for g in porsgrunn.goals
+        for f in g.figures + g.comparison_figures + tuple(b.figure for b in g.breakdowns)
+        if f
+    ]
+    assert list(porsgrunn.figures) == reading_order and len(reading_order) == 52 + len(breakdowns)
+    assert len(breakdowns) == 8  # leave no one behind: the breakdowns with two periods or more have a chart
     assert_figures_are_numbered_and_drawable(reading_order, lang, (ChartJob, StripJob))
     assert all(isinstance(f.job, ChartJob) for g in porsgrunn.goals for f in g.figures)  # the time series
     assert all(isinstance(f.job, StripJob) for g in porsgrunn.goals for f in g.comparison_figures)
-    tables = [n for g in porsgrunn.goals for n in (g.table_number, g.comparison_table) if n]
+    tables = [
+        n
+        for g in porsgrunn.goals
+        for n in (g.table_number, g.comparison_table, *(b.table_number for b in g.breakdowns))
+        if n
+    ]
     tables += [porsgrunn.editions.goal_table, porsgrunn.editions.indicator_table]  # changes since the previous edition
     assert tables + list(porsgrunn.annex_tables) == list(range(1, len(tables) + 5))
 

@@ -55,6 +55,7 @@ class ChartJob:
     bands: tuple[tuple[float, float, str], ...] = ()  # (from, to, status) in data units
     references: tuple[tuple[float, str, str], ...] = ()  # (value, label, "green" or "target")
     locale: str = ""  # Babel locale for the tick labels; empty: the language code
+    height: float = 3.2  # inches; a breakdown's chart is lower
 
     def draw(self) -> str:
         return draw_chart(self)
@@ -147,12 +148,19 @@ def draw_chart(job: ChartJob) -> str:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     language = Language(job.language, {}, locale=job.locale)
-    figure = new_figure(job.name, job.font_dir, (6.4, 3.2))
+    figure = new_figure(job.name, job.font_dir, (6.4, job.height))
     axes = figure.add_subplot()
     styles = {
         "entity": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
         "county": dict(color=GREY_COUNTY, linewidth=1.5, linestyle="--", zorder=2),
         "nation": dict(color=GREY_NATION, linewidth=1.5, linestyle=":", zorder=1),
+        # a breakdown's groups: the goal colour first, then greys told apart by line style and marker
+        "group1": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
+        "group2": dict(color="#3d3d3d", linewidth=1.8, linestyle="--", marker="s", markersize=4, zorder=2),
+        "group3": dict(color=GREY_NATION, linewidth=1.5, linestyle=":", marker="^", markersize=4, zorder=2),
+        "group4": dict(color="#3d3d3d", linewidth=1.2, linestyle="-.", marker="D", markersize=3.5, zorder=2),
+        "group5": dict(color=GREY_NATION, linewidth=1.2, linestyle="-", marker="v", markersize=4, zorder=2),
+        "group6": dict(color="#3d3d3d", linewidth=1.0, linestyle=":", marker="x", markersize=4, zorder=2),
     }
     for line in job.lines:
         xs, ys = zip(*line.points)
@@ -173,7 +181,9 @@ def draw_chart(job: ChartJob) -> str:
         axes.spines[side].set_visible(False)
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
     axes.legend(fontsize=8.5, frameon=False, loc="best")
-    figure.subplots_adjust(left=0.12, right=0.98, top=0.96, bottom=0.1)  # fixed: tight_layout doubles the cost
+    figure.subplots_adjust(
+        left=0.12, right=0.98, top=0.96, bottom=0.1 * 3.2 / job.height
+    )  # fixed: tight_layout doubles the cost
     return svg_of(figure)
 
 

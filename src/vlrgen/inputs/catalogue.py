@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vlrgen import reference
+from vlrgen.inputs.breakdowns import DIMENSIONS
 from vlrgen.inputs.dataset import Indicator
 from vlrgen.inputs.i18n import LANGUAGE_CODE
 from vlrgen.inputs.tables import RANGE_HINT, Cell, Row, TableLimits, parse_number, range_problem, read_tidy
@@ -223,6 +224,9 @@ def _check_choices(c: dict[str, str], fail: Fail) -> None:
     for county in _listed(c["scope"]):
         if not (reference.place(county) and reference.known_place(county).kind == "county"):
             fail("scope", f'scope: "{county}" is not a county code (2024 structure); leave it empty for all of Norway')
+    for dimension in _listed(c["breakdowns"]):
+        if dimension not in DIMENSIONS:
+            fail("breakdowns", f'breakdowns: "{dimension}" is not a standard breakdown ({", ".join(DIMENSIONS)})')
     if c["threshold_origin"] and c["threshold_origin"] not in ORIGINS:
         fail(
             "threshold_origin",

@@ -62,6 +62,7 @@ class Observation:
     period_label: str
     location: Location
     derived: str = ""  # "sum": a county total vlrgen added up from the municipalities (county_totals)
+    group: tuple[str, ...] = ()  # a breakdown's (dimension, group code), e.g. ("sex", "female"); () the total
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,21 @@ class Dataset:
     indicators: dict[str, Indicator]
     observations: tuple[Observation, ...]
     files: tuple[Path, ...] = ()  # every file read for this data set (the build's cache checks them)
+    breakdowns: tuple[Observation, ...] = ()  # values of groups (Observation.group), kept apart from the totals
+
+    def groups(self, indicator: str, entity: str) -> dict[str, dict[str, tuple[Observation, ...]]]:
+        """An indicator's breakdowns for one entity: dimension → group code → its series by period."""
+        found: dict[str, dict[str, list[Observation]]] = {}
+        for o in self._groups_by_key.get((indicator, entity), ()):
+            found.setdefault(o.group[0], {}).setdefault(o.group[1], []).append(o)
+        return {d: {g: tuple(sorted(s, key=lambda o: o.period)) for g, s in by.items()} for d, by in found.items()}
+
+    @functools.cached_property
+    def _groups_by_key(self) -> dict[tuple[str, str], tuple[Observation, ...]]:
+        grouped: dict[tuple[str, str], list[Observation]] = {}
+        for o in self.breakdowns:
+            grouped.setdefault((o.indicator, o.entity), []).append(o)
+        return {key: tuple(items) for key, items in grouped.items()}
 
     def series(self, indicator: str, entity: str) -> tuple[Observation, ...]:
         return self._by_key.get((indicator, entity), ())
@@ -82,7 +98,12 @@ class Dataset:
         return {key: tuple(sorted(items, key=lambda o: o.period)) for key, items in grouped.items()}
 
     def __getstate__(self):  # the index is rebuilt after unpickling, not stored in the cache
-        return {k: v for k, v in self.__dict__.items() if k != "_by_key"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_by_key", "_groups_by_key")}
 
     def for_entities(self, entities: set[str]) -> Dataset:
-        return Dataset(self.indicators, tuple(o for o in self.observations if o.entity in entities), self.files)
+        return Dataset(
+            self.indicators,
+            tuple(o for o in self.observations if o.entity in entities),
+            self.files,
+            tuple(o for o in self.breakdowns if o.entity in entities),
+        )

@@ -76,7 +76,33 @@ def load_dataset(
         own = {o.indicator for o in observations}  # the project's own data of an indicator replaces the library's
         observations += _known([o for o in shared.observations if o.indicator not in own], indicators, skip, problems)
         files += shared.files
-    return Dataset(indicators, _without_duplicates(observations, problems), tuple(dict.fromkeys(files)))
+    totals = [o for o in observations if not o.group]
+    groups = [o for o in observations if o.group]
+    dataset = Dataset(
+        indicators,
+        _without_duplicates(totals, problems),
+        tuple(dict.fromkeys(files)),
+        _without_duplicates(groups, problems),
+    )
+    _check_breakdowns(dataset, catalogue.indicators, problems)  # the library's own rows: once, when read
+    return dataset
+
+
+def _check_breakdowns(dataset: Dataset, indicators: dict[str, Indicator], problems: Problems) -> None:
+    """A warning for each breakdown the catalogue names that no data set value has."""
+    have = {(o.indicator, o.group[0]) for o in dataset.breakdowns if o.value is not None}
+    observed = {o.indicator for o in dataset.observations}
+    for indicator in indicators.values():
+        if indicator.id not in observed:
+            continue
+        for dimension in indicator.breakdowns:
+            if (indicator.id, dimension) not in have:
+                problems.warn(
+                    indicator.location,
+                    "data.breakdown_missing",
+                    f"{indicator.id}: the catalogue names the breakdown {dimension}, but no source keeps it",
+                    hint=f"declare the column in the series' dimensions, or remove {dimension} from breakdowns",
+                )
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,13 @@ def _read_library(library: Library, languages: tuple[str, ...] | None, stamp: tu
     specs = load_source_specs(library.sources, found, (library.folder,))  # the library folder is its own root
     observations = tuple(read_sources(specs, found))
     files = (library.indicators, library.sources, *(spec.path for spec in specs))
+    checked = Dataset(
+        catalogue.indicators,
+        tuple(o for o in observations if not o.group),
+        (),
+        tuple(o for o in observations if o.group),
+    )
+    _check_breakdowns(checked, catalogue.indicators, found)  # once, with the library's own catalogue rows
     return _LibraryData(catalogue, observations, tuple(found.items), files)
 
 
@@ -187,16 +220,19 @@ def _known(
 
 
 def _without_duplicates(observations: list[Observation], problems: Problems) -> tuple[Observation, ...]:
-    seen: dict[tuple[str, str, int], Location] = {}
+    seen: dict[tuple[str, str, int, tuple[str, ...]], Location] = {}
     kept = []
     for o in observations:
-        key = (o.indicator, o.entity, o.period)
+        key = (o.indicator, o.entity, o.period, o.group)
         if key in seen:
             first = seen[key]
             where = f"line {first.line}" if first.path == o.location.path else f"{first.path.name}, line {first.line}"
             row = Location(o.location.path, o.location.line, 1, o.location.cell)
             problems.add(
-                row, "data.duplicate", f"{o.indicator} for {o.entity} in {o.period} appears twice (first on {where})"
+                row,
+                "data.duplicate",
+                f"{o.indicator}{' (' + '='.join(o.group) + ')' if o.group else ''} for {o.entity} in {o.period} "
+                f"appears twice (first on {where})",
             )
             continue
         seen[key] = o.location

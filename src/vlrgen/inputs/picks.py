@@ -82,7 +82,7 @@ def _named_columns(spec: SourceSpec, series: SeriesSpec) -> list[tuple[str, list
         ("exclude", [c for c, _ in series.excludes]),
         ("count_filter", [c for c, _ in series.count_filter]),
         ("denominator", [c for c, _ in series.denominator_filter] + [c for c in (series.denominator,) if c]),
-        ("dimensions", [c for c, _ in series.dimensions]),
+        ("dimensions", [d.column for d in series.dimensions]),
         ("period_columns", list(series.period_columns)),
         ("entity_columns", list(series.entity_columns)),
         ("fill_down", list(spec.fill_down)),

@@ -338,7 +338,14 @@ def _merge_member_data(dataset: Dataset, member_data: Dataset, code: str, proble
                 f"own data ({known.location})",
             )
     kept = tuple(o for o in dataset.observations if (o.indicator, o.entity, o.period) not in replaced)
-    return Dataset({**member_data.indicators, **dataset.indicators}, kept + tuple(added))
+    groups = {(o.indicator, o.entity, o.period, o.group) for o in dataset.breakdowns}
+    more = tuple(
+        o
+        for o in member_data.breakdowns
+        if o.entity == code and (o.indicator, o.entity, o.period, o.group) not in groups
+    )
+    indicators = {**member_data.indicators, **dataset.indicators}
+    return Dataset(indicators, kept + tuple(added), breakdowns=dataset.breakdowns + more)
 
 
 def _check_values(config: Config, narrative: Narrative, dataset: Dataset, problems: Problems) -> None:

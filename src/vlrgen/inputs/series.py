@@ -72,7 +72,39 @@ def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observatio
             picked = pick_columns(spec, table, declared, problems)  # each column at one place, or reported
             if picked is not None:
                 observations.extend(_read_series(spec, *picked, problems))
+                observations.extend(_read_breakdowns(spec, *picked, problems))
     return observations
+
+
+# What reading a breakdown's rows may add to what reading the total already said: only its own cells' faults.
+_BREAKDOWN_PROBLEMS = ("source.not_a_number", "source.out_of_range")
+
+
+def _read_breakdowns(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Problems) -> list[Observation]:
+    """Each declared dimension's groups: the series read again with the dimension's column selecting the
+    group instead of the total, tagged with (dimension, group code) and kept apart from the totals."""
+    found: list[Observation] = []
+    for dimension in series.dimensions:
+        present = {r.text(dimension.column) for r in table.rows}
+        at = dimension.location or series.locations.get("dimensions", spec.location)
+        for value, code in dimension.values:
+            if value not in present:
+                guess = difflib.get_close_matches(value, sorted(present), n=1)
+                problems.add(
+                    at,
+                    "source.unknown_group_value",
+                    f'no row of {spec.path.name} has {dimension.column} = "{value}" (the {dimension.dimension} '
+                    f'group "{code}")',
+                    hint=f'did you mean "{guess[0]}"?' if guess else f"values found: {', '.join(sorted(present)[:8])}",
+                )
+                continue
+            filters = tuple((c, w) for c, w in series.filters if c != dimension.column)
+            variant = replace(series, filters=filters + ((dimension.column, (value,)),), dimensions=())
+            quiet = Problems()
+            read = _read_series(spec, table, variant, quiet)
+            problems.extend([p for p in quiet.items if p.code in _BREAKDOWN_PROBLEMS])
+            found += [replace(o, group=(dimension.dimension, code)) for o in read]
+    return found
 
 
 def _filled_down(table: Table, columns: tuple[str, ...]) -> Table:

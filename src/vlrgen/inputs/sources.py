@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vlrgen.inputs.breakdowns import DIMENSIONS, BreakdownSpec, known_group
 from vlrgen.inputs.confine import confine
 from vlrgen.inputs.entities import normalise_name, resolve_entity
 from vlrgen.inputs.tables import FORMATS, ReadOptions, TableLimits, reader_for, reader_named
@@ -94,7 +95,7 @@ class SeriesSpec:
     merged: str | None = None  # MERGED, or None: a part of a merged unit is a warning, a split unit an error
     count_filter: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the rows holding the counts behind shares
     absent: float | None = None  # the value of a municipality no row names (a complete register: 0)
-    dimensions: tuple[tuple[str, str], ...] = ()  # (column, breakdown) kept for leave-no-one-behind views
+    dimensions: tuple[BreakdownSpec, ...] = ()  # columns kept as breakdowns (leave-no-one-behind views)
     locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
     @property
@@ -105,7 +106,7 @@ class SeriesSpec:
         """Every column the series reads."""
         columns = [self.value, self.period, *self.period_columns, *self.entity_columns]
         selections = self.filters + self.excludes + self.count_filter + self.denominator_filter
-        columns += [c for c, _ in selections] + [c for c, _ in self.dimensions]
+        columns += [c for c, _ in selections] + [d.column for d in self.dimensions]
         columns += [c for c in (self.entity, self.period_label, self.denominator) if c]
         return [c for c in columns if c]
 
@@ -337,7 +338,6 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         ("filter", '{ Kjønn = "Kjønn samlet" }'),
         ("exclude", '{ region_code = ["K1507"] }'),
         ("count_filter", '{ enhet = "personer" }'),
-        ("dimensions", '{ innvkat_3 = "immigrant_category" }'),
         ("denominator", '{ Bosetting = "Anmodning om bosetting" }, or a column name'),
     ):
         if key == "denominator" and isinstance(values.get(key), str):
@@ -358,6 +358,8 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         )
         ok = False
     ok = _check_merging(values, selections, at, problems) and ok
+    dimensions = _dimensions(values.get("dimensions"), at, problems)
+    ok = ok and dimensions is not None
     scale = values.get("scale", 1)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < abs(scale) < MAX_MAGNITUDE:
         problems.add(
@@ -408,9 +410,67 @@ def _series_spec(item: dict, fmt: str, at, problems: Problems) -> SeriesSpec | N
         merged=values.get("merged"),
         count_filter=tuple(selections["count_filter"]),
         absent=float(absent) if absent is not None else None,
-        dimensions=tuple((column, wanted[0]) for column, wanted in selections["dimensions"]),
+        dimensions=dimensions or (),
         locations={k: at(k) for k in values},
     )
+
+
+DIMENSIONS_EXAMPLE = (
+    '[source.series.dimensions.innvkat_3] dimension = "immigrant_category" '
+    'values = { innvandrere = "immigrants", befolkningen_ellers = "rest_of_population" }'
+)
+
+
+def _dimensions(raw: object, at, problems: Problems) -> tuple[BreakdownSpec, ...] | None:
+    """`dimensions`: each column kept as a breakdown, with its standard dimension and group codes."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.add(at("dimensions"), "source.invalid", f"dimensions must be a table like {DIMENSIONS_EXAMPLE}")
+        return None
+    found = []
+    nowhere = at("\0")  # where a key that is not written is placed: the series
+    for column, entry in raw.items():
+        keys = (f"dimensions.{column}.dimension", f"dimensions.{column}.values", f"dimensions.{column}", "dimensions")
+        here = next((a for k in keys if (a := at(k)) != nowhere), nowhere)
+        if (
+            not isinstance(entry, dict)
+            or set(entry) != {"dimension", "values"}
+            or not isinstance(entry["values"], dict)
+        ):
+            problems.add(
+                here,
+                "source.invalid",
+                f"dimensions.{column}: give the dimension and the group of each value, like {DIMENSIONS_EXAMPLE}",
+            )
+            return None
+        dimension = entry["dimension"]
+        if dimension not in DIMENSIONS:
+            guess = difflib.get_close_matches(str(dimension), sorted(DIMENSIONS), n=1)
+            problems.add(
+                here,
+                "source.unknown_dimension",
+                f'dimensions.{column}: "{dimension}" is not a standard breakdown',
+                hint=f'did you mean "{guess[0]}"?' if guess else f"use one of {', '.join(DIMENSIONS)}",
+            )
+            return None
+        values = []
+        for value, code in entry["values"].items():
+            if not isinstance(code, str) or not known_group(dimension, code):
+                known = ", ".join(DIMENSIONS[dimension]) or 'age bands like "16-25" or "67+"'
+                problems.add(
+                    here,
+                    "source.unknown_group",
+                    f'dimensions.{column}: "{value}" is mapped to {code!r}, not a group of {dimension}',
+                    hint=f"use one of {known}",
+                )
+                return None
+            values.append((str(value), code))
+        if not values:
+            problems.add(here, "source.invalid", f"dimensions.{column}: values is empty")
+            return None
+        found.append(BreakdownSpec(str(column), dimension, tuple(values), here))
+    return tuple(found)
 
 
 def _positions(values: dict, at, problems: Problems) -> tuple[tuple[tuple[str, int], ...], bool]:

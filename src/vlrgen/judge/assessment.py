@@ -25,6 +25,7 @@ from vlrgen.judge.aggregate import (
     goal_shares,
     top_and_bottom,
 )
+from vlrgen.judge.breakdowns import Breakdown, breakdown_coverage, breakdowns_of
 from vlrgen.judge.compare import Comparison, compare_entity
 from vlrgen.judge.editions import EditionChanges, compare_editions, previous_snapshot, snapshot_of, with_labels
 from vlrgen.judge.rules import (
@@ -63,6 +64,7 @@ class EntityAssessment:
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # by indicator id
     snapshot: EditionSnapshot | None = None  # this edition's judgement, recorded in manifest.json
     changes: EditionChanges | None = None  # since the previous edition (report.previous)
+    breakdowns: dict[str, tuple[Breakdown, ...]] = field(default_factory=dict)  # by indicator id, those with any
 
     def result(self, indicator: str) -> IndicatorResult:
         return next(r for r in self.results if r.indicator.id == indicator)
@@ -96,6 +98,7 @@ class ReviewAssessment:
     status_of: dict[str, dict[int, str]]  # member code → goal → status
     without_data: tuple[Member, ...]
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # the scope's own values, by indicator id
+    breakdowns: tuple[tuple[Indicator, str, int], ...] = ()  # (indicator, dimension, members that have it)
 
     @property
     def distributions(self) -> dict[str, Distribution]:
@@ -131,10 +134,16 @@ def _assess_entity(project: Project) -> EntityAssessment:
     comparisons = compare_entity(dataset, entity.code, config.year) if entity.kind == "municipality" else {}
     summaries = {goal: tuple(found) for goal, found in sorted(by_goal.items())}
     quoted = _quoted_values(project, county)
+    shown = {s.indicator.id for found in summaries.values() for s in found if s.latest is not None}
+    breakdowns = {
+        i: found for i in sorted(shown) if (found := breakdowns_of(dataset, dataset.indicators[i], entity.code))
+    }
     snapshot = with_labels(snapshot_of(config, tuple(results), tuple(goal_rows)), dataset)
     previous = previous_snapshot(project.previous) if project.previous else None
     changes = compare_editions(previous, snapshot) if previous else None
-    return EntityAssessment(county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted, snapshot, changes)
+    return EntityAssessment(
+        county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted, snapshot, changes, breakdowns
+    )
 
 
 def _quoted_values(project: Project, county: str | None) -> dict[str, QuotedValue]:
@@ -193,4 +202,5 @@ def _assess_review(project: Project) -> ReviewAssessment:
         status_of=status_of,
         without_data=tuple(m for m, cells in matrix.rows if not any(cells)),
         quoted=_quoted_values(project, None),
+        breakdowns=breakdown_coverage(dataset, codes),
     )

@@ -1,7 +1,8 @@
 """Export a project's indicators in the Open SDG data and metadata layout.
 
-For each indicator with data: `data/indicator_<id>.csv` (Year, Geography, Value; the headline
-series is the project's own entity with Geography empty, county and nation as disaggregations)
+For each indicator with data: `data/indicator_<id>.csv` (Year, Geography, one column per breakdown such as
+Sex or Immigrant category, Value; the headline series is the project's own entity with every
+disaggregation column empty, county and nation and the breakdowns' groups as disaggregations)
 and `meta/<id>.md` (YAML front matter with the fields Open SDG reads). The Open SDG id is
 `<goal>-<local id>` with dashes, since local indicators rarely map one-to-one to global ids.
 """
@@ -15,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from vlrgen import reference
+from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.project import Project
 from vlrgen.inputs.tables import plain_number
 
@@ -41,13 +43,19 @@ def export_opensdg(project: Project, out_dir: Path, language: str | None = None)
     (staging / "data").mkdir(parents=True)
     (staging / "meta").mkdir()
     written = []
+    words = project.languages.get("en")  # Open SDG's column names and values are English, translated by the site
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
-        rows = [(o.period, "", o.value) for o in dataset.series(indicator.id, entity.code) if o.value is not None]
-        if not rows:
+        if not any(o.value is not None for o in dataset.series(indicator.id, entity.code)):
             continue
-        for code in others:
-            name = reference.known_place(code).name if code != reference.NATION_CODE else "Norge"
-            rows += [(o.period, name, o.value) for o in dataset.series(indicator.id, code) if o.value is not None]
+        rows: list[Row] = []
+        for code in [entity.code, *others]:
+            name = "" if code == entity.code else _place_name(code)
+            rows += [(o.period, name, {}, o.value) for o in dataset.series(indicator.id, code) if o.value is not None]
+            for dimension, groups in dataset.groups(indicator.id, code).items():
+                column = _word(words, f"breakdown.dimension.{dimension}", dimension)
+                for group, series in groups.items():
+                    label = _word(words, f"breakdown.group.{group}", group)
+                    rows += [(o.period, name, {column: label}, o.value) for o in series if o.value is not None]
         identifier = opensdg_id(indicator)
         (staging / "data" / f"indicator_{identifier}.csv").write_text(_data_csv(rows), encoding="utf-8")
         (staging / "meta" / f"{identifier}.md").write_text(_metadata(indicator, language), encoding="utf-8")
@@ -62,12 +70,27 @@ def export_opensdg(project: Project, out_dir: Path, language: str | None = None)
     return written
 
 
-def _data_csv(rows: list[tuple[int, str, float]]) -> str:
+Row = tuple[int, str, dict[str, str], float]  # year, geography, breakdown column → group, value
+
+
+def _place_name(code: str) -> str:
+    return reference.known_place(code).name if code != reference.NATION_CODE else "Norge"
+
+
+def _word(language: Language | None, key: str, fallback: str) -> str:
+    return language.messages.get(key, fallback) if language else fallback
+
+
+def _data_csv(rows: list[Row]) -> str:
+    """Year, Geography, the breakdown columns (alphabetically), Value; the headline first."""
+    columns = sorted({c for _, _, groups, _ in rows for c in groups})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Year", "Geography", "Value"])
-    for year, geography, value in sorted(rows, key=lambda r: (r[1] != "", r[1], r[0])):
-        writer.writerow([year, geography, plain_number(value)])
+    writer.writerow(["Year", "Geography", *columns, "Value"])
+    for year, geography, groups, value in sorted(
+        rows, key=lambda r: (r[1] != "", r[1], bool(r[2]), sorted(r[2].items()), r[0])
+    ):
+        writer.writerow([year, geography, *(groups.get(c, "") for c in columns), plain_number(value)])
     return buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from vlrgen import __version__, reference
 from vlrgen.charts.comparison import StripJob
 from vlrgen.charts.timeseries import ChartJob, band_edges, plan_chart
+from vlrgen.inputs.breakdowns import DIMENSIONS
 from vlrgen.inputs.config import Config
 from vlrgen.inputs.content import Narrative, Section
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
@@ -22,7 +23,8 @@ from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
 from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
-from vlrgen.report.alttext import describe_strip, describe_timeseries
+from vlrgen.report.alttext import describe_strip, describe_timeseries, join_words
+from vlrgen.report.breakdowns import BreakdownView, plan_breakdown
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
 from vlrgen.report.editions import EditionsView, plan_editions
 from vlrgen.report.palette import ink_on_white, plan_palette
@@ -94,6 +96,7 @@ class GoalView:
     comparisons: tuple[Comparison, ...] = ()
     comparison_table: int = 0
     comparison_figures: tuple[Figure, ...] = ()
+    breakdowns: tuple[BreakdownView, ...] = ()  # leave no one behind: the KPIs' breakdowns
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +115,8 @@ class MunicipalView(ReportView):
     base_year: int
     quality: dict[str, tuple[QualitySignal, ...]] = field(default_factory=dict)  # indicator → the place's signals
     editions: EditionsView | None = None  # changes since the previous edition (report.previous)
+    breakdowns: tuple[BreakdownView, ...] = ()  # every goal's, for the leave-no-one-behind section
+    breakdown_intro: str = ""
 
 
 def plan_report(
@@ -165,6 +170,13 @@ def plan_report(
                 comparison_table=numbering.table(),
                 comparison_figures=tuple(compare_figures),
             )
+        colour = ink_on_white(reference.goals()[number].colour)
+        planned = tuple(
+            plan_breakdown(b, numbering, language, font_dir, colour, entity.name)
+            for k in kpis
+            for b in assessment.breakdowns.get(k.summary.indicator.id, ())
+        )
+        goal = replace(goal, breakdowns=planned)
         if measures := plan_goal_measures(content, number, language, numbering):
             goal_measures[number] = measures
         goals.append(goal)
@@ -195,7 +207,11 @@ def plan_report(
             language.t("report.subtitle"),
             __version__,
         ),
-        figures=tuple(f for g in goals for f in g.figures + g.comparison_figures),
+        figures=tuple(
+            f
+            for g in goals
+            for f in g.figures + g.comparison_figures + tuple(b.figure for b in g.breakdowns if b.figure)
+        ),
         goals=tuple(goals),
         goals_without_data=tuple((n, names[n]) for n in reference.goals() if n not in by_goal),
         indicators=used,
@@ -213,6 +229,8 @@ def plan_report(
         frameworks=plan_frameworks(used, lang),
         quality=_quality_of(quality, entity.code),
         editions=editions,
+        breakdowns=tuple(b for g in goals for b in g.breakdowns),
+        breakdown_intro=_breakdown_intro(tuple(b for g in goals for b in g.breakdowns), entity.name, language),
     )
 
 
@@ -223,6 +241,13 @@ def _quality_of(signals: tuple[QualitySignal, ...], code: str) -> dict[str, tupl
         if signal.entity == code:
             notes[signal.indicator] = (*notes.get(signal.indicator, ()), signal)
     return notes
+
+
+def _breakdown_intro(breakdowns: tuple[BreakdownView, ...], name: str, language: Language) -> str:
+    indicators = {b.breakdown.indicator.id for b in breakdowns}
+    dimensions = sorted({b.breakdown.dimension for b in breakdowns}, key=list(DIMENSIONS).index)
+    by = join_words([language.t(f"breakdown.by.{d}") for d in dimensions], language)
+    return language.t("breakdown.list_intro", n=language.number(len(indicators), 0), name=name, by=by)
 
 
 def _tiles(row_of: dict[int, GoalRow], by_goal: dict, names: dict[int, str]) -> tuple[TileView, ...]:

@@ -142,6 +142,7 @@ class ReviewView(ReportView):
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
     template: str = "review.html"
     period_labels: dict[tuple[str, int], str] = field(default_factory=dict)  # (indicator, period) → as published
+    breakdowns: tuple[str, ...] = ()  # leave no one behind: each breakdown the members' data hold, worded
 
     def period_of(self, indicator: str, period: object) -> str:
         """A period of an indicator as its source publishes it ("2023/24–2025/26", not the end year 2025)."""
@@ -281,6 +282,15 @@ def plan_review(
         coverage_summary=_coverage_summary(matrix),
         annex_parts=_annex_parts(pages, matrix),
         period_labels={(o.indicator, o.period): o.period_label for o in dataset.observations if o.period_label},
+        breakdowns=tuple(
+            language.t(
+                "breakdown.review_item",
+                title=language.t("breakdown.title", indicator=i.name[lang], by=language.t(f"breakdown.by.{dimension}")),
+                n=language.number(n, 0),
+                members=language.number(len(members), 0),
+            )
+            for i, dimension, n in assessment.breakdowns
+        ),
         structured=structured,
         frameworks=plan_frameworks([b.indicator for g in goals for b in g.indicators if b.distribution.values], lang),
     )
