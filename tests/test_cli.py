@@ -22,7 +22,8 @@ def test_check_example_has_no_errors_and_only_real_data_signals(example_copy):
         in (lines[1])
     )
     assert "warning[data.after_report_year]: age80_share has values for 2026" in lines[0]
-    assert run("check", str(example_copy / "notodden"), "--strict").exit_code == 1  # age80_share 2026 is shown
+    # --strict fails on the author's own warnings only: both signals lie in the packaged library's files
+    assert run("check", str(example_copy / "notodden"), "--strict").exit_code == 0
 
 
 OWN_WATER = """[[source.series]]
