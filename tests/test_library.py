@@ -234,3 +234,12 @@ def test_a_data_quality_signal_is_a_visible_note_in_the_report(example_build_htm
         assert len(notes) == 1 and words in notes[0], notes
         goal_six = html[html.index('id="goal-6"') : html.index('id="goal-7"')]
         assert 'class="data-note"' in goal_six
+
+
+def test_english_framework_titles_are_marked_in_the_bokmal_report(example_build_html):
+    """KS's framework lists are in English: in a bokmål page a screen reader must switch language for them."""
+    html = (example_build_html / "porsgrunn-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    annex = html[html.index('id="annex-frameworks"') :]
+    items = re.findall(r'<li><span class="framework-code">[^<]*</span> (.*?):', annex)
+    assert items and all(item.startswith('<span lang="en">') for item in items), items[:3]
+    assert '(<span lang="en">United for Smart Sustainable Cities</span>)' in annex

@@ -256,6 +256,7 @@ def county_names() -> dict[str, tuple[str, ...]]:
 class FrameworkIndicator:
     code: str  # U4SSC: the KPI code as KS writes it ("SC: SH: SI: 4C"); JRC: KS's id ("2787")
     title: str  # English, as in KS's list
+    lang: str = "en"  # the title's language (KS's `title_lang`)
 
 
 @functools.cache
@@ -263,7 +264,7 @@ def u4ssc_kpis() -> dict[str, FrameworkIndicator]:
     """The U4SSC KPIs in KS's list, by code (some codes name several KPIs: the first title is kept)."""
     found: dict[str, FrameworkIndicator] = {}
     for r in _rows("u4ssc_kpis.csv"):
-        found.setdefault(r["notation"], FrameworkIndicator(r["notation"], r["title"]))
+        found.setdefault(r["notation"], FrameworkIndicator(r["notation"], r["title"], r["title_lang"] or "en"))
     return found
 
 
@@ -271,7 +272,7 @@ def u4ssc_kpis() -> dict[str, FrameworkIndicator]:
 def jrc_indicators() -> dict[str, FrameworkIndicator]:
     """The 72 indicators of the EU JRC VLR handbook (2022) in KS's list, by KS's id."""
     return {
-        r["local_id"]: FrameworkIndicator(r["local_id"], r["title"])
+        r["local_id"]: FrameworkIndicator(r["local_id"], r["title"], r["title_lang"] or "en")
         for r in _rows("jrc_vlr_handbook_indicators_2022.csv")
     }
 

@@ -127,6 +127,7 @@ class FrameworkMatch:
     code: str
     title: str
     indicators: tuple[str, ...]  # the report's indicator names (in the report language) that match it
+    title_lang: str = "en"  # the language of `title` (KS's lists are in English): marked where it differs
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,12 @@ def plan_frameworks(indicators: Iterable[Indicator], lang: str) -> FrameworkCove
             jrc.setdefault(indicator.jrc2022, []).append(indicator.name[lang])
     kpis, handbook = reference.u4ssc_kpis(), reference.jrc_indicators()
     return FrameworkCoverage(
-        tuple(FrameworkMatch(c, kpis[c].title, tuple(n)) for c, n in sorted(u4ssc.items()) if c in kpis),
-        tuple(FrameworkMatch(c, handbook[c].title, tuple(n)) for c, n in sorted(jrc.items()) if c in handbook),
+        tuple(FrameworkMatch(c, kpis[c].title, tuple(n), kpis[c].lang) for c, n in sorted(u4ssc.items()) if c in kpis),
+        tuple(
+            FrameworkMatch(c, handbook[c].title, tuple(n), handbook[c].lang)
+            for c, n in sorted(jrc.items())
+            if c in handbook
+        ),
         reference.framework_size("u4ssc"),
         len(handbook),
     )
