@@ -20,7 +20,7 @@ from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, thresholds_of
 from vlrgen.report.alttext import describe_strip, describe_timeseries
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
 from vlrgen.report.palette import ink_on_white, plan_palette
@@ -74,6 +74,12 @@ class MethodRow:
     last: str
     comparisons: tuple[str, ...]
     insufficient: str  # why status or trend is missing, "" when both are there
+
+    @property
+    def beyond_bounds(self) -> bool:
+        """The green threshold lies beyond the best value, or the red one beyond the worst (as SDSN publishes some)."""
+        thresholds = thresholds_of(self.indicator)
+        return bool(thresholds and thresholds.beyond_bounds)
 
 
 @dataclass(frozen=True)
