@@ -100,4 +100,41 @@ def test_bad_input_is_located_and_nothing_written(tmp_path):
 
 def test_threshold_order_is_checked(tmp_path):
     result = run(tmp_path, CATALOG.replace("co2,13,lower,0,10,2,4", "co2,13,lower,0,10,4,2"))
-    assert result.exit_code == 1 and "thresholds must run worst → red → green → best" in result.output
+    assert result.exit_code == 1 and "the red threshold worse than the green" in result.output
+
+
+# Thresholds beyond the bounds, as in some SDSN tables: a green threshold better than the best value (water)
+# and a red threshold worse than the worst value (waste). CONSTRUCTED rows, not copied from an SDSN table: the
+# SDR 2024 and 2025 codebooks we could read (125 and 126 indicators) have no such row.
+BEYOND = """\
+id,goal,direction,best,worst,green,red
+water,6,higher,90,40,95,60
+waste,12,lower,0,40,10,45
+"""
+BEYOND_OBSERVATIONS = """\
+indicator,entity,period,value
+water,A,2022,92
+water,B,2022,97
+waste,A,2022,42
+waste,B,2022,50
+"""
+
+
+def test_thresholds_beyond_the_bounds_are_accepted_with_located_warnings(tmp_path):
+    result = run(tmp_path, BEYOND, BEYOND_OBSERVATIONS)
+    assert result.exit_code == 0, result.output
+    assert (
+        "cat.csv:2:22: warning[data.threshold_beyond_bound]: indicator water: the green threshold (95) is better"
+        in (result.output)
+    )
+    assert "cat.csv:3:24: warning[data.threshold_beyond_bound]: indicator waste: the red threshold (45) is worse" in (
+        result.output
+    )
+    rows = read(tmp_path / "result.csv")
+    # the status from the thresholds, the score clipped between the bounds
+    assert (rows[("A", "water")]["status"], rows[("A", "water")]["score"]) == ("yellow", "100")
+    assert (rows[("B", "water")]["status"], rows[("B", "water")]["score"]) == ("green", "100")
+    assert (rows[("A", "waste")]["status"], rows[("A", "waste")]["score"]) == ("orange", "0")
+    assert (rows[("B", "waste")]["status"], rows[("B", "waste")]["score"]) == ("red", "0")
+    goals = read(tmp_path / "goals.csv")
+    assert goals[("A", "6")]["status"] != "green" and goals[("B", "6")]["status"] == "green"

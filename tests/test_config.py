@@ -82,3 +82,23 @@ def test_slug_must_be_a_plain_folder_name_and_tables_must_be_tables(make_project
         "vlrgen.toml:9:1: error[config.invalid]: report.title: expected a table of settings like report.title.nb = …, "
         'got "Rapport"',
     ]
+
+
+def test_report_date_is_optional_and_checked(make_project):
+    import datetime
+
+    from vlrgen.inputs.i18n import Language
+
+    assert load_config_strictly(make_project()).date is None
+    config = load_config_strictly(
+        make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", "year = 2025\ndate = 2025-06-12")})
+    )
+    assert config.date == datetime.date(2025, 6, 12)
+    quoted = make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", 'year = 2025\ndate = "2025-06-12"')})
+    assert load_config_strictly(quoted).date == config.date
+    assert Language("nb", {}, locale="nb_NO").date(config.date) == "12. juni 2025"
+    assert Language("en", {}, locale="en_GB").date(config.date) == "12 June 2025"
+    bad = make_project({"vlrgen.toml": CONFIG_WITH("year = 2025", 'year = 2025\ndate = "12.06.2025"')})
+    assert problems_of(bad) == [
+        'vlrgen.toml:8:1: error[config.invalid]: report.date: expected a date written year-month-day, e.g. 2025-06-12, got "12.06.2025"'
+    ]

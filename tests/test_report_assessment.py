@@ -110,3 +110,23 @@ def test_pdf_carries_the_assessment(example_build):
     assert "Oversikt over bærekraftsmålene" in nb and "Metode for vurderingen" in nb and "Datadekning" in nb
     assert "Overview of the goals" in en and "Assessment method" in en
     assert "holder nivået" in nb and "maintaining the level" in en
+
+
+def test_method_annex_explains_thresholds_beyond_the_bounds(make_project, tmp_path):
+    """A constructed row whose green threshold lies beyond the best value (as SDSN publishes some): accepted with
+    a warning at its cell, and the method annex says in words how it is judged."""
+    from conftest import INDICATORS
+
+    from vlrgen.build.pipeline import BuildOptions, build_projects
+
+    header, row = INDICATORS.strip().split("\n")
+    catalogue = f"{header},best,worst,green,red\n{row},90,40,95,60\n"
+    project = make_project({"data/indicators.csv": catalogue})
+    report = build_projects([project], BuildOptions(out_dir=tmp_path / "out", formats=("html",)))
+    assert not report.problems.errors
+    assert [p.code for p in report.problems.items if p.code.startswith("data.threshold")] == [
+        "data.threshold_beyond_bound"
+    ]
+    for lang, words in (("nb", "slik det også forekommer i tabellene SDSN selv publiserer"), ("en", "as also happens")):
+        html = page(tmp_path / "out", "porsgrunn-2025", lang)
+        assert words in html[html.index('id="annex-method"') :], lang

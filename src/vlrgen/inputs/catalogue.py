@@ -102,7 +102,7 @@ def load_catalogue(
     found = [p for p in problems.items[before:] if p.location.path == path]
     if table is None or any(p.location.line in (0, 1) for p in found if p.severity is Severity.ERROR):
         return Catalogue(indicators, None, cells)
-    lines = {p.location.line for p in found}
+    lines = {p.location.line for p in found if p.severity is Severity.ERROR}
     rejected = frozenset(r.text("id") for r in table.rows + table.left_out if r.line in lines)
     return Catalogue(indicators, rejected, cells)
 
@@ -308,16 +308,32 @@ def _thresholds(c: dict, at: dict, problems: Problems) -> dict[str, float] | boo
         )
         return False
     sign = 1 if c["direction"] == "higher" else -1
-    order = [sign * values[k] for k in ("worst", "red", "green", "best")]
-    if not (order[0] < order[3] and order[0] <= order[1] <= order[2] <= order[3] and order[1] < order[2]):
-        better = "higher" if sign == 1 else "lower"
+    worst, red, green, best = (sign * values[k] for k in ("worst", "red", "green", "best"))
+    better = "higher" if sign == 1 else "lower"
+    if not (worst < best and red < green):
         problems.add(
             at["worst"],
             "data.threshold_order",
-            f"indicator {c['id']}: with {better} values better, thresholds must run worst → red → green → best "
-            f"(got worst {c['worst']}, red {c['red']}, green {c['green']}, best {c['best']})",
+            f"indicator {c['id']}: with {better} values better, the worst value must be worse than the best and the "
+            f"red threshold worse than the green (got worst {c['worst']}, red {c['red']}, green {c['green']}, "
+            f"best {c['best']})",
         )
         return False
+    # SDSN's own published tables have rows whose green threshold lies beyond the best value, or whose red
+    # threshold lies beyond the worst: accepted as published, and judged as SDSN does (the status from the
+    # thresholds, the score clipped between worst and best).
+    for column, bound, beyond in (("green", "best", green > best), ("red", "worst", red < worst)):
+        if beyond:
+            problems.add(
+                at[column],
+                "data.threshold_beyond_bound",
+                f"indicator {c['id']}: the {column} threshold ({c[column]}) is "
+                f"{'better' if column == 'green' else 'worse'} than the {bound} value ({c[bound]}), as in some of "
+                f"SDSN's published tables; kept as published: the colour follows the thresholds, and the score "
+                f"stops at {100 if column == 'green' else 0} at the {bound} value",
+                severity=Severity.WARNING,
+                hint="SDSN's published tables have such rows; check the numbers if you typed them yourself",
+            )
     return values
 
 

@@ -6,6 +6,7 @@ Every problem in the file is reported in one pass, each naming its key and line
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,7 @@ SCHEMA: dict[str, str] = {
     "report.title.<lang>": "report title in one report language, e.g. report.title.nb (optional)",
     "report.previous": "the previous edition: its project folder, or the manifest.json of its built output (optional)",
     "report.example": "true when this edition is example content made to show the tool (a later edition says so)",
+    "report.date": "publication date shown on the cover, e.g. 2025-06-12 (optional)",
     "content.narrative": 'folder with narrative/<lang>/<section>.md, default "narrative"',
     "content.templates": "folder with template overrides searched before the defaults (optional)",
     "content.sections": "own sections: [[content.sections]] with key, after or under, and title.<lang> (optional)",
@@ -109,6 +111,7 @@ class Config:
     slug: str
     author: str
     titles: dict[str, str]
+    date: datetime.date | None  # report.date: the publication date on the cover
     narrative_dir: Path | None
     templates_dir: Path | None
     indicators_path: Path | None  # None when the setting has a problem (already reported)
@@ -293,6 +296,7 @@ def _validate(
         bad("report.slug", "a folder name of a-z, 0-9, '.', '_' and '-' (no slashes)")
         slug = None
     author = _text(values, "report.author", bad)
+    date = _date(values, "report.date", bad)
     members = _member_projects(values, root, path, where, problems)
     scope = _choice(values, "members.municipalities", ("all", "in_data"), bad)
     if kind == "municipality" and (members or scope):
@@ -340,6 +344,7 @@ def _validate(
         slug=slug or f"{_slugify(name)}-{year}",
         author=author or name,
         titles=titles,
+        date=date,
         narrative_dir=paths["content.narrative"],
         templates_dir=paths["content.templates"],
         indicators_path=paths["data.indicators"],
@@ -614,6 +619,22 @@ def _path(
         )
         return None
     return resolved
+
+
+def _date(values: dict, key: str, bad) -> datetime.date | None:
+    """A TOML date (`date = 2025-06-12`) or the same in quotes."""
+    value = values.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    bad(key, "a date written year-month-day, e.g. 2025-06-12")
+    return None
 
 
 def _text(values: dict, key: str, bad) -> str | None:

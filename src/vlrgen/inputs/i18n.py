@@ -17,6 +17,7 @@ Nothing here touches the process locale: every language gets its own `Language` 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 import re
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
 from vlrgen import reference
@@ -64,6 +66,10 @@ class Language:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         return _format_number(self.number_locale, value, decimals, math.copysign(1.0, value))  # -0.0 == 0.0 as a key
+
+    def date(self, value: datetime.date) -> str:
+        """A date in the locale's long form: `12. juni 2025` (nb_NO), `12 June 2025` (en_GB)."""
+        return format_date(value, format="long", locale=self.number_locale)
 
     def change(self, value: float | None, decimals: int = 1) -> str:
         """A signed difference, per the locale: `+1,2` / `−0,4` (nb_NO) or `+1.2` / `-0.4` (en_GB)."""

@@ -82,6 +82,15 @@ class Thresholds:
         slack = EPS * max(1.0, abs(threshold))
         return value >= threshold - slack if self.direction == "higher" else value <= threshold + slack
 
+    @property
+    def beyond_bounds(self) -> bool:
+        """Does the green threshold lie beyond the best value, or the red one beyond the worst value?
+
+        SDSN's published tables have such rows; the status still comes from the thresholds and the
+        score stays between the bounds (0 at worst, 100 at best), as SDSN computes them."""
+        sign = 1 if self.direction == "higher" else -1
+        return sign * self.green > sign * self.best or sign * self.red < sign * self.worst
+
 
 def indicator_status(value: float | None, thresholds: Thresholds) -> str:
     if value is None or math.isnan(value):
@@ -104,11 +113,15 @@ def normalised_score(value: float | None, thresholds: Thresholds) -> float | Non
 
 
 def rescaled_value(value: float, thresholds: Thresholds) -> float:
-    """0–4 piecewise linear through worst (0), red (1), midpoint (2), green (3), best (4)."""
+    """0–4 piecewise linear through worst (0), red (1), midpoint (2), green (3), best (4).
+
+    A green threshold beyond the best value (or a red one beyond the worst) moves that end anchor out to the
+    threshold, so that 3 and more always means green and less than 1 always means red, as the status says."""
     sign = 1 if thresholds.direction == "higher" else -1
     anchors = [
         sign * a for a in (thresholds.worst, thresholds.red, thresholds.midpoint, thresholds.green, thresholds.best)
     ]
+    anchors[0], anchors[4] = min(anchors[0], anchors[1]), max(anchors[4], anchors[3])
     x = sign * value
     slack = EPS * max(1.0, abs(x))
     reached = [step for step, anchor in enumerate(anchors) if x >= anchor - slack]

@@ -22,7 +22,7 @@ from vlrgen.inputs.quality import QualitySignal
 from vlrgen.inputs.structured import StructuredContent
 from vlrgen.judge.assessment import EntityAssessment
 from vlrgen.judge.compare import Comparison
-from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary
+from vlrgen.judge.rules import GoalRow, IndicatorResult, KpiSummary, thresholds_of
 from vlrgen.report.alttext import describe_strip, describe_timeseries, join_words
 from vlrgen.report.breakdowns import BreakdownView, plan_breakdown
 from vlrgen.report.describe import describe_highlights, describe_indicator, period_text
@@ -78,6 +78,12 @@ class MethodRow:
     last: str
     comparisons: tuple[str, ...]
     insufficient: str  # why status or trend is missing, "" when both are there
+
+    @property
+    def beyond_bounds(self) -> bool:
+        """The green threshold lies beyond the best value, or the red one beyond the worst (as SDSN publishes some)."""
+        thresholds = thresholds_of(self.indicator)
+        return bool(thresholds and thresholds.beyond_bounds)
 
 
 @dataclass(frozen=True)

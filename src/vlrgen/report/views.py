@@ -97,6 +97,7 @@ class CoverView:
     entity_line: str
     subtitle: str
     year_line: str
+    date_line: str  # the publication date (report.date) in the language's long form; "" when not set
     generator: str
     logo_src: str | None  # relative to the language folder
     logo_alt: str = ""  # the organisation the logo stands for
@@ -203,6 +204,7 @@ def plan_cover(
         entity_line=entity_line,
         subtitle=subtitle,
         year_line=language.t("report.year_line", year=config.year),
+        date_line=language.date(config.date) if config.date else "",
         generator=language.t("report.generated_by", version=version),
         logo_src=logo,
         logo_alt=config.author or config.entity.name,

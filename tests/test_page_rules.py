@@ -1,0 +1,80 @@
+"""Page rules, read back from the example's built PDFs (issue 16, item 7; the rules: tests/page_rules.py).
+
+Uses the session's one real build of the example (`example_build`), so these tests add reading time only.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from page_rules import CAPTION, findings, read_pages, sources_breaking_after_one_word
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = ("porsgrunn-2025", "notodden-2025", "telemark-2025", "vsr-norge-2025")
+SOURCES = {"nb": "Kilder", "en": "Sources"}
+# One known finding, allowed by name: in English, two FHI entries whose rest would just fit on one line
+# ("Norwegian / Institute of Public Health (FHI), Kommunehelsa statistics bank (bullying, Pupil Survey):")
+# are broken after their first word by WeasyPrint's line breaking; no stylesheet change we tried (list
+# markers, inline or block addresses, overflow-wrap, hyphens, kerning, padding) moves the break.
+KNOWN = re.compile(r"'• Norwegian' breaks after its first word$")
+
+
+def main_pdfs(output: Path) -> list[Path]:
+    return [output / report / f"{report}-{lang}.pdf" for report in REPORTS for lang in ("nb", "en")]
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_captions_stay_with_their_tables_and_no_page_is_left_nearly_empty(example_build, report, lang):
+    pdf = example_build / report / f"{report}-{lang}.pdf"
+    pages = read_pages(pdf)
+    assert any(CAPTION.match(b.text) for p in pages for b in p.blocks)  # the rules see the captions at all
+    found = findings(pdf, pages) + sources_breaking_after_one_word(pages, SOURCES[lang])
+    found = [f for f in found if not (lang == "en" and KNOWN.search(f))]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.pdf
+def test_member_summaries_share_pages(example_build):
+    telemark = example_build / "vsr-norge-2025" / "vsr-norge-2025-nb-members-40.pdf"
+    pages = read_pages(telemark)
+    per_page = [sum(1 for b in p.blocks if re.fullmatch(r"\S.* 40\d\d", b.text.strip())) for p in pages]
+    summaries = sum(per_page)
+    assert summaries >= 17 and sum(1 for n in per_page if n) <= (summaries + 1) // 2, per_page
+    assert not findings(telemark, pages)
+    county = example_build / "telemark-2025" / "telemark-2025-nb.pdf"
+    assert not findings(county)
+
+
+@pytest.mark.pdf
+def test_national_contents_list_has_increasing_page_numbers(example_build):
+    text = subprocess.run(
+        [
+            "pdftotext",
+            "-layout",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            str(example_build / "vsr-norge-2025" / "vsr-norge-2025-nb.pdf"),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    numbers = [int(m[1]) for m in re.finditer(r"\.{3,} ?(\d+)\s*$", text, re.MULTILINE)]
+    assert len(numbers) > 20 and numbers == sorted(numbers), numbers
+
+
+def test_print_stylesheet_keeps_rows_whole_and_captions_with_their_rows():
+    """What pdftotext cannot see reliably (a row split across two pages) is held by the stylesheet."""
+    css = (REPO / "report_templates" / "static" / "report.css").read_text(encoding="utf-8")
+    print_part = css[css.index("@media print") :]
+    assert re.search(r"^\s*tr \{ break-inside: avoid; \}", print_part, re.MULTILINE)
+    assert re.search(r"^\s*caption \{ break-after: avoid; \}", print_part, re.MULTILINE)
+    assert ".footnote-backref { display: none; }" in print_part
