@@ -187,9 +187,10 @@ def test_vsr_member_pages_are_printed_once_each_in_their_county_annex(example_bu
         codes = [code for _, code in titles if code in reference.municipalities()]
         assert codes and all(reference.municipalities()[c].county_code == county for c in codes), county
         assert text.count("inhabitants (1 January 2025)") == len(codes)
-        assert manifest["annex_pages"]["en"][county] >= len(codes)
+        assert manifest["annex_pages"]["en"][county] > 0
         seen += codes
     assert sorted(seen) == sorted(reference.municipalities())  # 357 members, each exactly once
+    assert sum(manifest["annex_pages"]["en"].values()) < len(seen)  # several summaries share a page
     landing = (folder / "index.html").read_text(encoding="utf-8")
     assert 'href="vsr-norge-2025-nb-members-40.pdf">Telemark</a>' in landing
 
