@@ -79,7 +79,7 @@ def test_strip_dots_are_few_paths_and_overlapping_dots_are_in_different_paths():
     dots = re.findall(r'<path d="([^"]+)" fill="#5c5c5c" fill-opacity="0.85"/>', svg)
     assert 1 < len(dots) < 60 and sum(d.count("M") for d in dots) == 300
     for d in dots:  # within one path no two dots overlap, so each overlap is still painted twice
-        centres = [(float(x) + 1.87, float(y)) for x, y in re.findall(r"M([-\d.]+) ([-\d.]+)", d)]
+        centres = [(float(x) - 1.87, float(y)) for x, y in re.findall(r"M([-\d.]+) ([-\d.]+)", d)]
         assert all(
             (a - c) ** 2 + (b - e) ** 2 >= (2 * 1.87) ** 2 - 1e-6
             for i, (a, b) in enumerate(centres)

@@ -14,6 +14,7 @@ advance widths, numbers are formatted with Babel, and output is deterministic.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -176,9 +177,17 @@ class _Svg:
                 groups.append((members, cells))
             members.append((cx, cy))
             cells.setdefault((col, row), []).append((cx, cy))
-        arc = f"a{r:.2f} {r:.2f} 0 1 0"
+        # Each dot: four cubic curves, relative to its rightmost point, so all dots share one string. The
+        # control points are those WeasyPrint draws a <circle> with (r/√π from the ends): the PDF keeps
+        # exactly the old dots; a browser draws them 0.6 % rounder at the diagonals. (Arcs would make
+        # WeasyPrint convert each to curves itself: a third of the layout time of the charts.)
+        c = r / math.sqrt(math.pi)
+        curves = (
+            f"c0 {c:.3f} {c - r:.3f} {r:.3f} {-r:.3f} {r:.3f}c{-c:.3f} 0 {-r:.3f} {c - r:.3f} {-r:.3f} {-r:.3f}"
+            f"c0 {-c:.3f} {r - c:.3f} {-r:.3f} {r:.3f} {-r:.3f}c{c:.3f} 0 {r:.3f} {r - c:.3f} {r:.3f} {r:.3f}z"
+        )
         for members, _ in groups:
-            shape = "".join(f"M{cx - r:.2f} {cy:.2f}{arc} {2 * r:.2f} 0{arc} {-2 * r:.2f} 0z" for cx, cy in members)
+            shape = "".join(f"M{cx + r:.2f} {cy:.2f}{curves}" for cx, cy in members)
             self.parts.append(f'<path d="{shape}" fill="{fill}" fill-opacity="{opacity}"/>')
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dashes: str = "") -> None:
