@@ -41,3 +41,47 @@ def test_one_period_gets_one_tick():
     font = str(template_root() / "fonts")
     one = ChartJob("fig-04-x", "nb", (ChartLine("Skien", ((2013, 69.5),), "entity"),), "%", 1, "#000", font)
     assert [t for t in texts(draw_chart(one)) if len(t) == 4 and t.isdigit()] == ["2013"]
+
+
+def test_matplotlib_svg_is_lightened_without_use_metadata_or_empty_groups():
+    """Every element costs the PDF layout its cascade and graphics state (issue 17): markers and ticks are
+    written as paths, paths that paint alike are joined, matplotlib's wrappers and metadata are gone."""
+    svg = draw_chart(job("nb"))
+    assert "<use" not in svg and "<metadata" not in svg and "rotate(-0" not in svg
+    assert not re.search(r"<g( id=\"[^\"]*\")?>", svg)
+    assert svg.count("<path") < 20 and svg.count("clip-path=") < 10
+
+
+def test_lighten_keeps_paint_order_where_paths_overlap_and_leaves_unknown_svg_alone():
+    from vlrgen.charts.lighten import lighten
+
+    ns = 'xmlns="http://www.w3.org/2000/svg"'
+    grey = 'style="fill: none; stroke: #e3e3e3; stroke-width: 0.8"'
+    red = 'style="fill: #ff0000; stroke: #ff0000"'
+    # the second grey line crosses the red square drawn before it: it must not move back to the first
+    crossing = f'<svg {ns}><path d="M 0 0 L 10 0" {grey}/><path d="M 0 50 L 9 50 L 9 60 z" {red}/><path d="M 0 55 L 10 55" {grey}/></svg>'
+    assert lighten(crossing).count("<path") == 3
+    apart = crossing.replace("M 0 55 L 10 55", "M 0 90 L 10 90")
+    assert lighten(apart).count("<path") == 2
+    # overlapping filled shapes stay apart (the nonzero fill rule could cut holes); disjoint ones join
+    overlapping = f'<svg {ns}><path d="M 0 0 L 9 0 L 9 9 z" {red}/><path d="M 5 5 L 14 5 L 14 14 z" {red}/></svg>'
+    assert lighten(overlapping).count("<path") == 2
+    assert lighten(overlapping.replace("M 5 5 L 14 5 L 14 14", "M 50 50 L 59 50 L 59 59")).count("<path") == 1
+    assert lighten("<svg><not-closed></svg>") == "<svg><not-closed></svg>"
+
+
+def test_strip_dots_are_few_paths_and_overlapping_dots_are_in_different_paths():
+    from vlrgen.charts.comparison import StripJob
+
+    values = tuple(50 + (i % 7) * 0.01 for i in range(300))  # many equal values: dots on top of each other
+    svg = StripJob("fig-09-x", "nb", str(template_root() / "fonts"), "%", 1, "#26BDE2", values).draw()
+    assert "<circle" not in svg
+    dots = re.findall(r'<path d="([^"]+)" fill="#5c5c5c" fill-opacity="0.85"/>', svg)
+    assert 1 < len(dots) < 60 and sum(d.count("M") for d in dots) == 300
+    for d in dots:  # within one path no two dots overlap, so each overlap is still painted twice
+        centres = [(float(x) - 1.87, float(y)) for x, y in re.findall(r"M([-\d.]+) ([-\d.]+)", d)]
+        assert all(
+            (a - c) ** 2 + (b - e) ** 2 >= (2 * 1.87) ** 2 - 1e-6
+            for i, (a, b) in enumerate(centres)
+            for c, e in centres[:i]
+        )

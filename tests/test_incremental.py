@@ -163,3 +163,33 @@ def test_an_edited_page_pdf_is_made_by_the_standby_process_with_the_same_bytes(
     name = pdfs[0].replace("/", "-") + ".pdf"
     slug = pdfs[0].split("/")[0]
     assert (tmp_path / "two" / slug / name).read_bytes() == (tmp_path / "one" / slug / name).read_bytes()
+
+
+def test_a_rebuild_in_the_same_process_reuses_the_loaded_data(two_projects, tmp_path, monkeypatch):
+    """`vlrgen serve` rebuilds in one process: the data set it loaded stays loaded while its files are unchanged
+    (unpickling the example's data took over a second of every preview refresh, issue 17)."""
+    import pickle
+
+    from vlrgen.build import pipeline
+    from vlrgen.inputs.dataset import Dataset
+
+    a, _ = two_projects
+    build([a], tmp_path / "out")
+    pipeline._RECENT_DATA.clear()
+    loads, original = [], pickle.loads
+
+    def counted(data):
+        found = original(data)
+        if isinstance(found, tuple) and found and isinstance(found[0], Dataset):
+            loads.append(found)
+        return found
+
+    monkeypatch.setattr(pipeline.pickle, "loads", counted)
+    build([a], tmp_path / "out")
+    build([a], tmp_path / "out")
+    assert len(loads) == 1  # the first rebuild reads the cache entry, the second reuses it
+    observations = a / "data" / "observations.csv"
+    observations.write_text(observations.read_text() + "water,4001,2024,99,\n")
+    build([a], tmp_path / "out")
+    latest = list(pipeline._RECENT_DATA.values())[-1][0]  # changed files: loaded again, not reused
+    assert any(o.value == 99 for o in latest.observations)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from vlrgen.charts import timeseries
+from vlrgen.charts import lighten, timeseries
 from vlrgen.inputs import i18n
 
 __all__ = ["WORKER_MODULES", "Drawable", "draw_charts", "drawing_code", "warm_up"]
@@ -49,10 +49,10 @@ def draw_charts(jobs: Sequence[Drawable]) -> list[str]:
 
 
 def drawing_code(job: Drawable) -> tuple[Path, ...]:
-    """The source files whose change must redraw `job`: its own module, the figure set-up and the
-    number formatting every chart's labels go through."""
+    """The source files whose change must redraw `job`: its own module, the figure set-up, the SVG
+    rewriting after matplotlib and the number formatting every chart's labels go through."""
     module = sys.modules[type(job).__module__]
-    files = {Path(str(module.__file__)), Path(timeseries.__file__), Path(i18n.__file__)}
+    files = {Path(str(module.__file__)), Path(timeseries.__file__), Path(lighten.__file__), Path(i18n.__file__)}
     return tuple(sorted(files))
 
 
