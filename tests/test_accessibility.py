@@ -98,6 +98,7 @@ def test_every_example_pdf_is_tagged_for_screen_readers(example_build):
 
 
 @pytest.mark.a11y
+@pytest.mark.browser
 def test_every_example_page_passes_wcag_21_aa_in_both_languages(example_build_fake):
     needs_chromium()
     pages: list[str] = []
