@@ -170,12 +170,12 @@ def test_a_rebuild_in_the_same_process_reuses_the_loaded_data(two_projects, tmp_
     (unpickling the example's data took over a second of every preview refresh, issue 17)."""
     import pickle
 
-    from vlrgen.build import pipeline
+    from vlrgen.build import check as pipeline_check
     from vlrgen.inputs.dataset import Dataset
 
     a, _ = two_projects
     build([a], tmp_path / "out")
-    pipeline._RECENT_DATA.clear()
+    pipeline_check._RECENT_DATA.clear()
     loads, original = [], pickle.loads
 
     def counted(data):
@@ -184,12 +184,12 @@ def test_a_rebuild_in_the_same_process_reuses_the_loaded_data(two_projects, tmp_
             loads.append(found)
         return found
 
-    monkeypatch.setattr(pipeline.pickle, "loads", counted)
+    monkeypatch.setattr(pipeline_check.pickle, "loads", counted)
     build([a], tmp_path / "out")
     build([a], tmp_path / "out")
     assert len(loads) == 1  # the first rebuild reads the cache entry, the second reuses it
     observations = a / "data" / "observations.csv"
     observations.write_text(observations.read_text() + "water,4001,2024,99,\n")
     build([a], tmp_path / "out")
-    latest = list(pipeline._RECENT_DATA.values())[-1][0]  # changed files: loaded again, not reused
+    latest = list(pipeline_check._RECENT_DATA.values())[-1][0]  # changed files: loaded again, not reused
     assert any(o.value == 99 for o in latest.observations)
