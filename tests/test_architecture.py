@@ -88,3 +88,41 @@ def test_html_only_build_never_loads_weasyprint(make_project, tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "report_templates" / "templates"
+# A count (`|length`, `|count`, `|sum`) or a path put together in a template: the planning phase or the page
+# writer says it instead (README, "How the pipeline is built": templates only present).
+COMPUTED = [
+    (r"\|\s*(length|count|sum)\b", "counts"),
+    (r"""(href|src)="[^"#{]+\{\{""", "puts a path together"),
+    (r"""(href|src)="\{\{[^"]*\}\}[^"]+\"""", "puts a path together"),
+    (r"""~\s*['"]/""", "puts a path together"),
+]
+
+
+def computed_in(text: str) -> list[tuple[int, str]]:
+    import re
+
+    return [
+        (text.count("\n", 0, match.start()) + 1, what)
+        for pattern, what in COMPUTED
+        for match in re.finditer(pattern, text)
+    ]
+
+
+def test_templates_compute_no_count_and_no_path():
+    found = [
+        f"{path.name}:{line}: {what}"
+        for path in sorted(TEMPLATES.glob("*.html"))
+        for line, what in computed_in(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_template_rule_catches_counts_and_paths():
+    assert computed_in("{{ L.number(view.members|length, 0) }}") == [(1, "counts")]
+    assert computed_in('<a href="../{{ other }}/index.html">') == [(1, "puts a path together")]
+    assert computed_in('<a href="{{ r.slug }}/index.html">') == [(1, "puts a path together")]
+    assert computed_in("{{ r.slug ~ '/assets/report.css' }}") == [(1, "puts a path together")]
+    assert computed_in('<a href="{{ href }}">  <a href="#{{ anchor }}">') == []

@@ -151,6 +151,7 @@ def write_landing(plan: StagedReport, published: dict[str, tuple[str, ...]]) -> 
             languages=plan.project.languages,
             titles={lang: view.cover.title for lang, view in plan.views.items()},
             pdf_names=pdf_names,
+            html_hrefs={lang: f"{lang}/index.html" for lang in config.languages},
             formats=config.outputs,
             annexes=annexes,
             previous=previous,

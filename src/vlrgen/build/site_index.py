@@ -21,9 +21,15 @@ def _link_editions(manifests: list[dict]) -> None:
         if not isinstance(before, dict):
             continue
         slug = before.get("slug") if before.get("slug") in listed else None
-        manifest["previous_edition"] = {"slug": slug, "entity": before.get("entity", ""), "year": before.get("year")}
+        manifest["previous_edition"] = {
+            "slug": slug,
+            "href": f"{slug}/index.html" if slug else None,
+            "entity": before.get("entity", ""),
+            "year": before.get("year"),
+        }
         if slug:
-            listed[slug]["later_editions"].append({"slug": manifest.get("slug"), "year": manifest.get("year")})
+            later = {"slug": manifest.get("slug"), "href": f"{manifest.get('slug')}/index.html"}
+            listed[slug]["later_editions"].append(later | {"year": manifest.get("year")})
 
 
 def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
@@ -36,6 +42,10 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
         manifest["index_kind"] = {"vsr": "vsr", "county": "county_review" if review else "county"}.get(
             manifest.get("kind"), "municipality"
         )
+        slug = manifest.get("slug", path.parent.name)  # links relative to the index, beside the report folders
+        manifest["href"] = f"{slug}/index.html"
+        manifest["html_hrefs"] = {lang: f"{slug}/{lang}/index.html" for lang in manifest.get("languages", ())}
+        manifest["pdf_hrefs"] = {lang: f"{slug}/{name}" for lang, name in manifest.get("pdf", {}).items()}
         manifests.append(manifest)
     _link_editions(manifests)
     order = ("vsr", "county_review", "county", "municipality")  # the national review first, then counties
@@ -44,7 +54,12 @@ def write_site_index(out_dir: Path, env, catalogs: dict[str, Language]) -> None:
     # without a catalog in this run (a report left from an earlier build) is linked under its code.
     codes = list(dict.fromkeys(code for m in manifests for code in m.get("languages", ()) if code in catalogs))
     html = render_index(
-        env, "site_index.html", reports=manifests, catalogs=catalogs, index_languages=codes or list(catalogs)
+        env,
+        "site_index.html",
+        reports=manifests,
+        catalogs=catalogs,
+        index_languages=codes or list(catalogs),
+        stylesheet=f"{manifests[0]['slug']}/assets/report.css" if manifests else "",
     )
     temporary = out_dir / f".index-{os.getpid()}.html"
     temporary.write_text(html, encoding="utf-8")

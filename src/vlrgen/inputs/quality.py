@@ -40,6 +40,15 @@ class QualitySignal:
     available: int = 0
 
     @property
+    def count(self) -> int:
+        """How many values the signal quotes."""
+        return len(self.points)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        return tuple(label for label, _ in self.points)
+
+    @property
     def jump(self) -> float:
         return abs(self.points[1][1] - self.points[0][1])
 

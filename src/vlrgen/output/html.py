@@ -68,14 +68,23 @@ def render_report(
     template: str | None = None,
     **extra,
 ) -> str:
-    """The page of a view; `template` and `extra` render another document of it (a print version, an annex)."""
+    """The page of a view; `template` and `extra` render another document of it (a print version, an annex).
+
+    Links are made here, relative to the language folder the page is written to (`<slug>/<lang>/`):
+    the same page in the other languages, the PDF, and a review's annex PDFs per county part.
+    """
+    lang = view.language.code
+    annex_pdfs = extra.pop("annex_pdfs", None) or {}
     return env.get_template(template or view.template).render(
         view=view,
         L=view.language,
         cfg=view.config,
         svgs=_inline_charts(view, svgs),
-        pdf_name=pdf_name,
-        languages=view.config.languages,
+        pdf_href=f"../{pdf_name}" if pdf_name else None,
+        other_languages=[(code, f"../{code}/index.html") for code in view.config.languages if code != lang],
+        annex_links=[
+            (part.name, f"../{annex_pdfs[part.code]}") for part in view.annex_parts if part.code in annex_pdfs
+        ],
         part=extra.pop("part", None),
         **extra,
     )

@@ -124,6 +124,11 @@ class MunicipalView(ReportView):
     breakdowns: tuple[BreakdownView, ...] = ()  # every goal's, for the leave-no-one-behind section
     breakdown_intro: str = ""
 
+    @property
+    def shows_county(self) -> bool:
+        """Comparison tables have a county column (a county's own report compares with the nation only)."""
+        return len(self.place_names) > 2
+
 
 def plan_report(
     config: Config,

@@ -59,10 +59,29 @@ class IndicatorBlock:
     bottom: tuple[tuple[Member, float], ...]
 
     @property
-    def ranking_rows(self) -> int:
-        """Rows of the best/weakest table: both lists side by side, ties listed up to 12 rows."""
+    def ranking(self) -> tuple[tuple[tuple[Member, float] | None, tuple[Member, float] | None], ...]:
+        """Rows of the best/weakest table: both lists side by side (None where one list is shorter), ties
+        listed up to 12 rows."""
         longest, shortest = max(len(self.top), len(self.bottom)), min(len(self.top), len(self.bottom))
-        return min(shortest, 12) if longest > 12 else longest
+        rows = min(shortest, 12) if longest > 12 else longest
+        return tuple(
+            (self.top[i] if i < len(self.top) else None, self.bottom[i] if i < len(self.bottom) else None)
+            for i in range(rows)
+        )
+
+    @property
+    def top_tied(self) -> int:
+        """How many members share the best places when ties make the list longer than three (else 0)."""
+        return len(self.top) if len(self.top) > 3 else 0
+
+    @property
+    def bottom_tied(self) -> int:
+        return len(self.bottom) if len(self.bottom) > 3 else 0
+
+    @property
+    def with_values(self) -> int:
+        """Members with a value in the period shown."""
+        return len(self.distribution.values)
 
 
 @dataclass(frozen=True)
@@ -122,6 +141,10 @@ class AnnexPart:
     def stem(self) -> str:
         return f"members-{self.code}"
 
+    @property
+    def member_count(self) -> int:
+        return len(self.pages)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewView(ReportView):
@@ -138,6 +161,19 @@ class ReviewView(ReportView):
     without_data: tuple[Member, ...]
     members_with_data: int
     tables: dict[str, int]
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+    @property
+    def without_data_count(self) -> int:
+        return len(self.without_data)
+
+    @property
+    def annex_count(self) -> int:
+        return len(self.annex_parts)
+
     highlights: tuple[str, ...] = ()
     coverage_summary: tuple[IndicatorCoverage, ...] = ()
     template: str = "review.html"

@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 
+LONG_TABLE_ROWS = 12  # a table with more rows may break across pages (.table-long in report.css)
+
+
 @dataclass(frozen=True)
 class CaseView:
     anchor: str
@@ -51,12 +54,22 @@ class MeasuresView:
     caption: str
     rows: tuple[tuple[str, str, tuple[tuple[str, str], ...], str, str], ...]  # plan, measure, targets, who, budget
 
+    @property
+    def long(self) -> bool:
+        """More rows than fit beside the caption on one page: the table may break across pages."""
+        return len(self.rows) > LONG_TABLE_ROWS
+
 
 @dataclass(frozen=True)
 class EngagementView:
     number: int
     rows: tuple[tuple[str, str, str, str], ...]  # date, who, how, what
     example: bool
+
+    @property
+    def long(self) -> bool:
+        """More rows than fit beside the caption on one page: the table may break across pages."""
+        return len(self.rows) > LONG_TABLE_ROWS
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,14 @@ class FrameworkCoverage:
     u4ssc_total: int
     jrc_total: int
 
+    @property
+    def u4ssc_count(self) -> int:
+        return len(self.u4ssc)
+
+    @property
+    def jrc_count(self) -> int:
+        return len(self.jrc)
+
 
 def plan_frameworks(indicators: Iterable[Indicator], lang: str) -> FrameworkCoverage:
     """The framework indicators the report's indicators name (catalogue columns `u4ssc` and `jrc2022`)."""
