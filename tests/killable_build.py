@@ -49,7 +49,8 @@ def main() -> None:
                 pause(target)
 
     publish.checkpoint = checkpoint
-    cli.BuildOptions = functools.partial(pipeline.BuildOptions, pdf_renderer=SlowFakePdfRenderer())  # type: ignore[assignment]
+    # `vlrgen build` takes BuildOptions from the pipeline module when it builds
+    pipeline.BuildOptions = functools.partial(pipeline.BuildOptions, pdf_renderer=SlowFakePdfRenderer())  # type: ignore[misc]
     cli.main()
 
 

@@ -19,13 +19,8 @@ from pathlib import Path
 import click
 
 from vlrgen import __version__
-from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
-from vlrgen.build.publish import published_version
-from vlrgen.inputs.config import OUTPUTS
 from vlrgen.inputs.discover import find_projects
-from vlrgen.inputs.observations import load_dataset
-from vlrgen.inputs.tables import plain_number
-from vlrgen.judge.rules import DEFAULT_BASE_YEAR, assess_dataset
+from vlrgen.judge.rules import DEFAULT_BASE_YEAR
 from vlrgen.problems import Problems, format_problem
 
 __all__ = ["main"]
@@ -159,9 +154,18 @@ def main() -> None:
 )
 def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -> None:
     """Build the reports of PROJECT folders (default: the project here, or every project below here)."""
+    paths, languages = _projects(projects), _split(lang, None, "--lang")
+    if not force and _nothing_changed(
+        paths, out_dir.resolve(), languages, _split(formats, None, "--format"), strict, with_reviews
+    ):
+        return
+    from vlrgen.build.pipeline import BuildOptions, build_projects
+    from vlrgen.build.publish import published_version
+    from vlrgen.inputs.config import OUTPUTS
+
     options = BuildOptions(
         out_dir=out_dir.resolve(),
-        languages=_split(lang, None, "--lang"),
+        languages=languages,
         formats=_split(formats, OUTPUTS, "--format"),
         strict=strict,
         jobs=jobs,
@@ -171,7 +175,7 @@ def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -
     published = published_version(options.out_dir)
     try:
         with _stopped_by_signals():
-            report = build_projects(_projects(projects), options, _progress())
+            report = build_projects(paths, options, _progress())
     except _Stopped as stopped:
         unchanged = published_version(options.out_dir) == published
         what = "the published reports are unchanged" if unchanged else "the new reports had already been published"
@@ -189,6 +193,35 @@ def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -
         + (f" ({len(report.problems.warnings)} warning(s))" if report.problems.warnings else "")
     )
     _print_stale(report.stale)
+
+
+def _nothing_changed(paths: list[Path], out_dir: Path, languages, formats, strict: bool, with_reviews: bool) -> bool:
+    """The same build as the last one, with every file as it was: print what it printed, and stop (before the
+    build's modules are even loaded; build/unchanged.py says what is compared)."""
+    from vlrgen.build import unchanged
+
+    key = unchanged.build_key(
+        paths,
+        out_dir,
+        languages=languages,
+        formats=formats,
+        strict=strict,
+        with_reviews=with_reviews,
+        renderer="WeasyPrintRenderer",  # what `vlrgen build` always uses
+    )
+    last = unchanged.unchanged_build(out_dir, key)
+    if last is None:
+        return False
+    _print_problems(last.problems)
+    built = ", ".join(os.path.relpath(p) for p in last.built)
+    click.echo(
+        f"vlrgen: nothing changed since the last build; {len(last.built)} report(s) in {os.path.relpath(out_dir)} "
+        f"are up to date: {built} [charts 0 drawn; PDFs 0 made]"
+        + (f" ({len(last.problems.warnings)} warning(s))" if last.problems.warnings else "")
+    )
+    for line in last.stale_lines:
+        click.echo(line, err=True)
+    return True
 
 
 def _print_stale(stale) -> None:
@@ -306,6 +339,7 @@ def check(projects, strict, out_dir, accessibility) -> None:
         if len(projects) > 1:
             raise click.UsageError("--accessibility checks one output folder")
         sys.exit(run_check(projects[0] if projects else out_dir))
+    from vlrgen.build.pipeline import check_projects
     from vlrgen.build.stale import find_stale_reviews
 
     found, problems = check_projects(_projects(projects), strict)
@@ -351,6 +385,9 @@ def check(projects, strict, out_dir, accessibility) -> None:
 )
 def assess(catalog, observations, out, goals_out, base_year) -> None:
     """Judge any data set: SDSN status, score and trend; distance to target; goal colours."""
+    from vlrgen.inputs.observations import load_dataset
+    from vlrgen.judge.rules import assess_dataset
+
     problems = Problems()
     dataset = load_dataset(catalog, observations, problems, interchange=True)
     _print_problems(problems)
@@ -383,6 +420,8 @@ def _plain(value: float | None, decimals: int | None = None) -> str:
         return ""
     if decimals is not None:
         value = round(value, decimals)
+    from vlrgen.inputs.tables import plain_number
+
     return plain_number(value)
 
 

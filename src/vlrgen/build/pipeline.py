@@ -14,7 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vlrgen.build import publish
+import vlrgen
+from vlrgen.build import publish, unchanged
 from vlrgen.build.cache import CACHE_NAME, ArtifactCache, BuildStats
 from vlrgen.build.check import check_projects
 from vlrgen.build.executor import Executor, make_executor
@@ -22,7 +23,7 @@ from vlrgen.build.pages import plan_view, prepare_staging, project_env, publishe
 from vlrgen.build.publish import Site, entry_state
 from vlrgen.build.site_index import write_site_index
 from vlrgen.build.staged import StagedReport, write_manifest
-from vlrgen.build.stale import StaleReview, find_stale_reviews
+from vlrgen.build.stale import StaleReview, describe_stale, find_stale_reviews
 from vlrgen.build.workers import (
     ChartBatch,
     PdfJob,
@@ -133,9 +134,34 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         site.publish(version, lambda folder: write_site_index(folder, project_env(projects[0]), catalogs))
         report.built = [target for _, target in stagings]
         report.stale = find_stale_reviews(projects, options.out_dir)
+        _record(paths, options, projects, report)
         return report
     finally:
         site.close()  # removes an unpublished version, releases the lock
+
+
+def build_key(projects: list[Path], options: BuildOptions) -> str:
+    """What identifies a build for build/unchanged.py: the projects asked for and the options that change output."""
+    return unchanged.build_key(
+        projects,
+        options.out_dir,
+        languages=options.languages,
+        formats=options.formats,
+        strict=options.strict,
+        with_reviews=options.with_reviews,
+        renderer=type(options.pdf_renderer).__name__,
+    )
+
+
+def _record(paths: list[Path], options: BuildOptions, projects: list[Project], report: BuildReport) -> None:
+    """What this build could read and what it published, so the same build asked again stops at once."""
+    folders = [template_root(), Path(vlrgen.__file__).parent]  # vlrgen's code, library, templates
+    for project in projects:
+        folders += [*project.config.roots, *project.template_dirs, *project.config.member_projects]
+        folders += [project.config.previous] if project.config.previous else []
+    files = [f for p in projects for f in p.dataset.files]
+    printed = unchanged.Unchanged(tuple(report.built), report.problems, tuple(describe_stale(report.stale)))
+    unchanged.record_build(options.out_dir, build_key(paths, options), folders, files, printed)
 
 
 def _check_for_build(

@@ -15,6 +15,7 @@ from typing import Any
 
 from vlrgen import reference
 from vlrgen.inputs.confine import LinkLoop, confine, resolve_strictly
+from vlrgen.inputs.discover import CONFIG_NAME
 from vlrgen.inputs.library import available_libraries
 from vlrgen.inputs.outline import OwnSection, read_own_sections
 from vlrgen.inputs.tables.model import TableLimits
@@ -32,7 +33,6 @@ __all__ = [
     "load_config_strictly",
 ]
 
-CONFIG_NAME = "vlrgen.toml"
 # Report languages when vlrgen.toml names none. Which codes exist is data: a language is available
 # when it has a message catalog (see inputs/i18n.py); the project check compares the two.
 DEFAULT_LANGUAGES = ("nb", "en")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vlrgen.inputs.config import CONFIG_NAME
+__all__ = ["CONFIG_NAME", "find_projects"]
 
-__all__ = ["find_projects"]
+CONFIG_NAME = "vlrgen.toml"  # a folder holding one is a project (standard library only: `vlrgen build` reads this
+# module before the build's own, to see whether anything changed since the last build)
 
 SKIPPED = {"output", "node_modules", "__pycache__", "site-packages"}
 
