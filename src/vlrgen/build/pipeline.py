@@ -23,6 +23,7 @@ from pathlib import Path
 from vlrgen import reference
 from vlrgen.build import publish
 from vlrgen.build.cache import CACHE_NAME, ArtifactCache, BuildStats, assets_digest, chart_key, data_key, pdf_key
+from vlrgen.build.editions import edition_record, previous_of
 from vlrgen.build.executor import Executor, make_executor
 from vlrgen.build.publish import Site, entry_state
 from vlrgen.build.stale import StaleReview, find_stale_reviews
@@ -30,13 +31,11 @@ from vlrgen.charts import jobs as chart_jobs
 from vlrgen.charts.jobs import Drawable, draw_charts
 from vlrgen.inputs.config import Config
 from vlrgen.inputs.dataset import Dataset
-from vlrgen.inputs.editions import snapshot_json
 from vlrgen.inputs.i18n import Language
 from vlrgen.inputs.library import in_a_library
 from vlrgen.inputs.project import Project, gather_project, load_config_data
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment, assess_project
-from vlrgen.judge.editions import EditionChanges
 from vlrgen.output import pdf as pdf_output
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
@@ -353,7 +352,7 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
             fonts,
             project.structured,
             project.quality,
-            _previous_href(assessment.entity.changes, lang, published),
+            _previous_href(assessment, lang, published),
         )
     assert assessment.review is not None
     links = {
@@ -371,12 +370,14 @@ def _plan_view(project: Project, assessment: Assessment, lang: str, published: d
         project.survey,
         links,
         project.structured,
+        _previous_href(assessment, lang, published),
     )
 
 
-def _previous_href(changes: EditionChanges | None, lang: str, published: dict[str, tuple[str, ...]]) -> str | None:
+def _previous_href(assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]) -> str | None:
     """The previous edition's report in the same output (in this language when it has it), else None."""
-    slug = changes.previous.slug if changes else None
+    before = previous_of(assessment)
+    slug = before.slug if before else None
     if slug is None or slug not in published:
         return None
     return f"../../{slug}/{lang}/index.html" if lang in published[slug] else f"../../{slug}/index.html"
@@ -473,10 +474,8 @@ def _write_page(plan: _Plan, lang: str, view: ReportView, svgs: dict[str, str], 
 
 def _write_landing(plan: _Plan, published: dict[str, tuple[str, ...]]) -> None:
     config = plan.project.config
-    changes = plan.assessment.entity.changes if plan.assessment and plan.assessment.entity else None
-    previous = None
-    if changes is not None:  # (name and year, link to its landing page when published in the same output)
-        before = changes.previous
+    before, previous = previous_of(plan.assessment), None
+    if before is not None:  # (name and year, link to its landing page when published in the same output)
         href = f"../{before.slug}/index.html" if before.slug in published else None
         previous = (f"{before.entity} {before.year}", href)
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}
@@ -600,13 +599,7 @@ def _write_manifest(plan: _Plan) -> None:
         # the page each PDF is laid out from (a review's print version and county annexes differ)
         "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
     }
-    entity = plan.assessment.entity if plan.assessment else None
-    if entity is not None and entity.snapshot is not None:  # what a later edition compares with (report.previous)
-        manifest["example"] = config.example
-        manifest["assessment"] = snapshot_json(entity.snapshot)
-        if entity.changes is not None:
-            before = entity.changes.previous
-            manifest["previous"] = {"slug": before.slug, "entity": before.entity, "year": before.year}
+    manifest.update(edition_record(plan.assessment, config))  # what a later edition compares with (report.previous)
     if plan.project.member_data:  # a review: what it used of each member project (build/stale.py)
         manifest["project"] = os.path.relpath(config.root, plan.target.parent)
         slugs = {m.code: m.slug or "" for m in plan.project.members}

@@ -307,14 +307,6 @@ def _validate(
         )
     survey = _survey(values, roots, where, bad, problems)
     previous = _previous(values, root, roots, where, problems)
-    if previous is not None and (kind == "vsr" or members or scope):
-        problems.add(
-            where("report.previous"),
-            "config.invalid",
-            "report.previous: only a municipality's or county authority's own review compares with its previous "
-            "edition; a review of many members does not yet",
-        )
-        previous = None
     example = values.get("report.example", False)
     if not isinstance(example, bool):
         bad("report.example", "true or false")
