@@ -173,7 +173,7 @@ def _previous_edition(
     if path is None:
         return None
     at = config.locate("report.previous")
-    shown = os.path.relpath(path, config.root)
+    shown = config.previous_setting or os.path.relpath(path, config.root)
     key = "report.previous:"
     if path.is_dir():
         found = Problems()
