@@ -36,7 +36,7 @@ class GoalShift:
     name: str
     then: tuple[Count, ...]
     now: tuple[Count, ...]
-    moved: str  # "grønn: +4, rød: −2" or "ingen endring"
+    moved: tuple[str, ...]  # ("grønn: +4", "rød: −2"), or ("ingen endring",)
     better: str
     worse: str
 
@@ -157,7 +157,7 @@ def _goal_shift(g: ReviewGoalChange, language: Language) -> GoalShift:
         f"{g.goal}. {t(f'goal.{g.goal}.short')}",
         counts(g.then),
         counts(g.now),
-        ", ".join(moves) if moves else t("review_changes.no_shift"),
+        tuple(moves) or (t("review_changes.no_shift"),),
         language.number(g.better, 0),
         language.number(g.worse, 0),
     )
