@@ -8,11 +8,11 @@ from pathlib import Path
 
 from vlrgen import reference
 from vlrgen.build.cache import BuildStats, chart_key
+from vlrgen.build.editions import previous_of
 from vlrgen.build.staged import StagedReport, read_manifest
 from vlrgen.inputs.project import Project
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment
-from vlrgen.judge.editions import EditionChanges
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
 from vlrgen.report.municipal import plan_report
@@ -44,7 +44,7 @@ def plan_view(project: Project, assessment: Assessment, lang: str, published: di
             fonts,
             project.structured,
             project.quality,
-            _previous_href(assessment.entity.changes, lang, published),
+            _previous_href(assessment, lang, published),
         )
     assert assessment.review is not None
     links = {
@@ -62,12 +62,14 @@ def plan_view(project: Project, assessment: Assessment, lang: str, published: di
         project.survey,
         links,
         project.structured,
+        _previous_href(assessment, lang, published),
     )
 
 
-def _previous_href(changes: EditionChanges | None, lang: str, published: dict[str, tuple[str, ...]]) -> str | None:
+def _previous_href(assessment: Assessment, lang: str, published: dict[str, tuple[str, ...]]) -> str | None:
     """The previous edition's report in the same output (in this language when it has it), else None."""
-    slug = changes.previous.slug if changes else None
+    before = previous_of(assessment)
+    slug = before.slug if before else None
     if slug is None or slug not in published:
         return None
     return f"../../{slug}/{lang}/index.html" if lang in published[slug] else f"../../{slug}/index.html"
@@ -132,10 +134,8 @@ def write_page(plan: StagedReport, lang: str, view: ReportView, svgs: dict[str, 
 
 def write_landing(plan: StagedReport, published: dict[str, tuple[str, ...]]) -> None:
     config = plan.project.config
-    changes = plan.assessment.entity.changes if plan.assessment and plan.assessment.entity else None
-    previous = None
-    if changes is not None:  # (name and year, link to its landing page when published in the same output)
-        before = changes.previous
+    before, previous = previous_of(plan.assessment), None
+    if before is not None:  # (name and year, link to its landing page when published in the same output)
         href = f"../{before.slug}/index.html" if before.slug in published else None
         previous = (f"{before.entity} {before.year}", href)
     pdf_names = {lang: f"{config.slug}-{lang}.pdf" for lang in config.languages}

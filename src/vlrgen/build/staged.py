@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vlrgen.inputs.editions import snapshot_json
+from vlrgen.build.editions import edition_record
 from vlrgen.inputs.project import Project
 from vlrgen.judge.assessment import Assessment
 from vlrgen.report.views import ReportView
@@ -44,13 +44,7 @@ def write_manifest(plan: StagedReport) -> None:
         # the page each PDF is laid out from (a review's print version and county annexes differ)
         "pdf_sources": {pdf: f"{lang}/{html}" for lang, docs in plan.documents.items() for html, pdf, _ in docs},
     }
-    entity = plan.assessment.entity if plan.assessment else None
-    if entity is not None and entity.snapshot is not None:  # what a later edition compares with (report.previous)
-        manifest["example"] = config.example
-        manifest["assessment"] = snapshot_json(entity.snapshot)
-        if entity.changes is not None:
-            before = entity.changes.previous
-            manifest["previous"] = {"slug": before.slug, "entity": before.entity, "year": before.year}
+    manifest.update(edition_record(plan.assessment, config))  # what a later edition compares with (report.previous)
     if plan.project.member_data:  # a review: what it used of each member project (build/stale.py)
         manifest["project"] = os.path.relpath(config.root, plan.target.parent)
         slugs = {m.code: m.slug or "" for m in plan.project.members}

@@ -130,6 +130,7 @@ class Config:
     shared: tuple[Path, ...] = ()  # [project] shared, resolved: folders besides `root` the project may read from
     limits: TableLimits = field(default_factory=TableLimits)  # [limits]: how much one data table may ask
     previous: Path | None = None  # report.previous, resolved: a project folder or a built edition's manifest.json
+    previous_setting: str = ""  # report.previous as written (a built output's folder may be a link to a version)
     example: bool = False  # report.example: this edition is example content
     key_locations: dict[str, Location] = field(default_factory=dict, compare=False)
 
@@ -307,14 +308,6 @@ def _validate(
         )
     survey = _survey(values, roots, where, bad, problems)
     previous = _previous(values, root, roots, where, problems)
-    if previous is not None and (kind == "vsr" or members or scope):
-        problems.add(
-            where("report.previous"),
-            "config.invalid",
-            "report.previous: only a municipality's or county authority's own review compares with its previous "
-            "edition; a review of many members does not yet",
-        )
-        previous = None
     example = values.get("report.example", False)
     if not isinstance(example, bool):
         bad("report.example", "true or false")
@@ -364,6 +357,7 @@ def _validate(
         shared=shared,
         limits=limits,
         previous=previous,
+        previous_setting=str(values.get("report.previous", "")) if previous else "",
         example=example,
     )
 

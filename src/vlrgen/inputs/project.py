@@ -16,7 +16,7 @@ from vlrgen.inputs.config import CONFIG_NAME, Config, load_config
 from vlrgen.inputs.confine import confine_tree, inside
 from vlrgen.inputs.content import Narrative, load_narrative
 from vlrgen.inputs.dataset import Dataset
-from vlrgen.inputs.editions import PreviousEdition, read_manifest
+from vlrgen.inputs.editions import PreviousEdition, ReviewSnapshot, read_manifest
 from vlrgen.inputs.fingerprint import member_fingerprint
 from vlrgen.inputs.i18n import Language, available_languages, load_languages
 from vlrgen.inputs.library import library_named
@@ -173,7 +173,7 @@ def _previous_edition(
     if path is None:
         return None
     at = config.locate("report.previous")
-    shown = os.path.relpath(path, config.root)
+    shown = config.previous_setting or os.path.relpath(path, config.root)
     key = "report.previous:"
     if path.is_dir():
         found = Problems()
@@ -188,16 +188,46 @@ def _previous_edition(
             return None
         if not _same_entity(config, previous.entity.code, previous.entity.name, previous.year, shown, at, problems):
             return None
-        if not has_data(previous):
+        if not _same_kind(config, previous.is_review, previous.entity.name, previous.year, shown, at, problems):
+            return None
+        if not has_data(previous) and not (previous.is_review and previous.member_projects):
             problems.add(at, "config.previous_damaged", f"{key} the previous edition in {shown} names no data")
             return None
         previous = replace(previous, languages=config.languages)  # its indicator names in this report's languages
-        dataset = _shared_dataset(previous, problems, datasets, load_data)
-        return PreviousEdition(shown, at, config=previous, dataset=dataset)
+        dataset = _shared_dataset(previous, problems, datasets, load_data) if has_data(previous) else Dataset({}, ())
+        if not previous.is_review:
+            return PreviousEdition(shown, at, config=previous, dataset=dataset)
+        members, dataset, _, _ = _review_members(previous, dataset, problems, datasets, load_data)
+        if not members:
+            problems.add(at, "config.previous_damaged", f"{key} the previous review in {shown} has no members")
+            return None
+        return PreviousEdition(shown, at, config=previous, dataset=dataset, members=members)
     snapshot = read_manifest(path, shown, at, problems)
     if snapshot is None or not _same_entity(config, snapshot.code, snapshot.entity, snapshot.year, shown, at, problems):
         return None
+    if not _same_kind(
+        config, isinstance(snapshot, ReviewSnapshot), snapshot.entity, snapshot.year, shown, at, problems
+    ):
+        return None
     return PreviousEdition(shown, at, snapshot=snapshot)
+
+
+def _same_kind(
+    config: Config, review: bool, name: str, year: int, shown: str, at: Location, problems: Problems
+) -> bool:
+    """A review of many members compares with the previous review of the members, an own report with an own report."""
+    if review == config.is_review:
+        return True
+    then = f"a review of the municipalities in {name}" if review else f"{name}'s own report, not a review of members"
+    now = "a review of many members" if config.is_review else f"{config.entity.name}'s own report"
+    problems.add(
+        at,
+        "config.previous_mismatch",
+        f"report.previous: {shown} is {then} ({year}), while this edition is {now}",
+        hint="a review of many members compares with the previous review of the members, and a municipality's or "
+        "county authority's own report with its own previous report",
+    )
+    return False
 
 
 def _same_entity(config: Config, code: str, name: str, year: int, shown: str, at: Location, problems: Problems) -> bool:
@@ -232,6 +262,43 @@ def _gather_review(
     load_data: LoadData,
 ) -> Project:
     """A review's members: its member projects (their data joins the review's) and the municipalities in scope."""
+    members, dataset, slugs, fingerprints = _review_members(config, dataset, problems, datasets, load_data)
+    if not members:
+        problems.add(
+            config.locate("members"),
+            "config.no_members",
+            'the review has no members: list member projects or set members.municipalities = "all"',
+        )
+    _check_values(config, narrative, dataset, problems)
+    places = {config.entity.code, reference.NATION_CODE} | set(slugs)  # the scope, the nation, member projects
+    quality = check_data_quality(config, dataset, places, problems)
+    survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
+    if survey is not None and members and not any(m.code in survey.answers for m in members):
+        problems.warn(
+            config.locate("survey.answers"),
+            "survey.no_members",
+            f"no municipality of this review is in {survey.source}, so no survey chart is made",
+        )
+    previous = _previous_edition(config, problems, datasets, load_data)
+    return Project(
+        config,
+        narrative,
+        dataset,
+        languages,
+        template_dirs,
+        members,
+        survey,
+        member_data=fingerprints,
+        quality=quality,
+        previous=previous,
+    )
+
+
+def _review_members(
+    config: Config, dataset: Dataset, problems: Problems, datasets: dict | None, load_data: LoadData
+) -> tuple[tuple[Member, ...], Dataset, dict[str, str], dict[str, str]]:
+    """A review's members, its data with its member projects' own joined, the members' report folders
+    (code → slug) and the fingerprints of their own data (code → fingerprint)."""
     slugs: dict[str, str] = {}
     fingerprints: dict[str, str] = {}
     for folder in config.member_projects:
@@ -261,25 +328,7 @@ def _gather_review(
             fingerprints[member.entity.code] = member_fingerprint(own, member.entity.code)
             dataset = _merge_member_data(dataset, own, member.entity.code, problems)
     members = list_members(config.entity.code, config.member_scope, slugs, dataset, config.year)
-    if not members:
-        problems.add(
-            config.locate("members"),
-            "config.no_members",
-            'the review has no members: list member projects or set members.municipalities = "all"',
-        )
-    _check_values(config, narrative, dataset, problems)
-    places = {config.entity.code, reference.NATION_CODE} | set(slugs)  # the scope, the nation, member projects
-    quality = check_data_quality(config, dataset, places, problems)
-    survey = load_survey(config.survey, config.languages, problems, config.limits) if config.survey else None
-    if survey is not None and members and not any(m.code in survey.answers for m in members):
-        problems.warn(
-            config.locate("survey.answers"),
-            "survey.no_members",
-            f"no municipality of this review is in {survey.source}, so no survey chart is made",
-        )
-    return Project(
-        config, narrative, dataset, languages, template_dirs, members, survey, member_data=fingerprints, quality=quality
-    )
+    return members, dataset, slugs, fingerprints
 
 
 def _shared_dataset(config: Config, problems: Problems, datasets: dict | None, load_data: LoadData) -> Dataset:

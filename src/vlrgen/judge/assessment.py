@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vlrgen import reference
-from vlrgen.inputs.dataset import Indicator, Observation
-from vlrgen.inputs.editions import EditionSnapshot
+from vlrgen.inputs.config import Config
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation
+from vlrgen.inputs.editions import EditionSnapshot, PreviousEdition, ReviewSnapshot
 from vlrgen.inputs.members import Member, make_member, scope_members
 from vlrgen.inputs.project import Project
 from vlrgen.judge.aggregate import (
@@ -27,7 +28,17 @@ from vlrgen.judge.aggregate import (
 )
 from vlrgen.judge.breakdowns import Breakdown, breakdown_coverage, breakdowns_of
 from vlrgen.judge.compare import Comparison, compare_entity
-from vlrgen.judge.editions import EditionChanges, compare_editions, previous_snapshot, snapshot_of, with_labels
+from vlrgen.judge.editions import (
+    EditionChanges,
+    ReviewChanges,
+    as_of,
+    compare_editions,
+    compare_reviews,
+    previous_snapshot,
+    review_snapshot_of,
+    snapshot_of,
+    with_labels,
+)
 from vlrgen.judge.rules import (
     GoalRow,
     IndicatorResult,
@@ -99,6 +110,8 @@ class ReviewAssessment:
     without_data: tuple[Member, ...]
     quoted: dict[str, QuotedValue] = field(default_factory=dict)  # the scope's own values, by indicator id
     breakdowns: tuple[tuple[Indicator, str, int], ...] = ()  # (indicator, dimension, members that have it)
+    snapshot: ReviewSnapshot | None = None  # this edition's judgement, recorded in manifest.json
+    changes: ReviewChanges | None = None  # since the previous edition (report.previous)
 
     @property
     def distributions(self) -> dict[str, Distribution]:
@@ -140,7 +153,7 @@ def _assess_entity(project: Project) -> EntityAssessment:
     }
     snapshot = with_labels(snapshot_of(config, tuple(results), tuple(goal_rows)), dataset)
     previous = previous_snapshot(project.previous) if project.previous else None
-    changes = compare_editions(previous, snapshot) if previous else None
+    changes = compare_editions(previous, snapshot) if isinstance(previous, EditionSnapshot) else None
     return EntityAssessment(
         county, summaries, tuple(results), tuple(goal_rows), comparisons, quoted, snapshot, changes, breakdowns
     )
@@ -161,41 +174,24 @@ def _quoted_values(project: Project, county: str | None) -> dict[str, QuotedValu
 
 def _assess_review(project: Project) -> ReviewAssessment:
     config, dataset, members = project.config, project.dataset, project.members
-    scope = config.entity.code
     codes = [m.code for m in members]
-    counties = {m.code: reference.known_place(m.code).county_code for m in members}
-    timeliness = Timeliness(config.year, config.outdated_after)
-    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes, counties, timeliness)
-    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
-    goals = sorted({i.goal for i in indicators})
-    nation_members = (
-        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
-        if scope != reference.NATION_CODE
-        else ()
-    )
-    spreads: dict[int, tuple[IndicatorSpread, ...]] = {}
-    for number in goals:
-        found = []
-        for indicator in (i for i in indicators if i.goal == number):
-            dist = distribution(dataset, indicator, members, scope)
-            nation = None
-            if scope != reference.NATION_CODE and dist.values:
-                nation = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
-            top, bottom = top_and_bottom(dist)
-            found.append(IndicatorSpread(indicator, dist, nation, top, bottom))
-        spreads[number] = tuple(found)
-    matrix = coverage(dataset, indicators, members)
+    results, goal_rows, spreads = _judge_members(config, dataset, members)
+    matrix = coverage(dataset, sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)), members)
     results_of: dict[str, list[IndicatorResult]] = {}
     for result in results:
         results_of.setdefault(result.entity, []).append(result)
     status_of: dict[str, dict[int, str]] = {}
     for row in goal_rows:
         status_of.setdefault(row.entity, {})[row.goal] = row.result.status
+    shares = goal_shares(goal_rows, members, sorted(spreads))
+    distributions = {s.indicator.id: s.distribution for found in spreads.values() for s in found}
+    snapshot = review_snapshot_of(config, members, goal_rows, shares, distributions)
+    previous = _previous_review(project.previous) if project.previous else None
     return ReviewAssessment(
         members=members,
-        results=tuple(results),
-        goal_rows=tuple(goal_rows),
-        shares=goal_shares(goal_rows, members, goals),
+        results=results,
+        goal_rows=goal_rows,
+        shares=shares,
         spreads=spreads,
         coverage=matrix,
         results_of={code: tuple(found) for code, found in results_of.items()},
@@ -203,4 +199,51 @@ def _assess_review(project: Project) -> ReviewAssessment:
         without_data=tuple(m for m, cells in matrix.rows if not any(cells)),
         quoted=_quoted_values(project, None),
         breakdowns=breakdown_coverage(dataset, codes),
+        snapshot=snapshot,
+        changes=compare_reviews(previous, snapshot) if previous else None,
     )
+
+
+def _judge_members(
+    config: Config, dataset: Dataset, members: tuple[Member, ...], nation: bool = True
+) -> tuple[tuple[IndicatorResult, ...], tuple[GoalRow, ...], dict[int, tuple[IndicatorSpread, ...]]]:
+    """Every member judged, and per goal each indicator's spread over the members (with the national value
+    beside a county's when `nation`)."""
+    scope = config.entity.code
+    codes = [m.code for m in members]
+    counties = {m.code: reference.known_place(m.code).county_code for m in members}
+    timeliness = Timeliness(config.year, config.outdated_after)
+    results, goal_rows = assess_dataset(dataset.for_entities(set(codes)), config.base_year, codes, counties, timeliness)
+    indicators = sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id))
+    nation_members = (
+        tuple(make_member(c, config.year) for c in scope_members(reference.NATION_CODE))
+        if nation and scope != reference.NATION_CODE
+        else ()
+    )
+    spreads: dict[int, tuple[IndicatorSpread, ...]] = {}
+    for number in sorted({i.goal for i in indicators}):
+        found = []
+        for indicator in (i for i in indicators if i.goal == number):
+            dist = distribution(dataset, indicator, members, scope)
+            national = None
+            if nation_members and dist.values:
+                national = aggregate_indicator(dataset, indicator, nation_members, dist.period, reference.NATION_CODE)
+            top, bottom = top_and_bottom(dist)
+            found.append(IndicatorSpread(indicator, dist, national, top, bottom))
+        spreads[number] = tuple(found)
+    return tuple(results), tuple(goal_rows), spreads
+
+
+def _previous_review(previous: PreviousEdition) -> ReviewSnapshot | None:
+    """The previous review's snapshot: as its manifest recorded it, or its project folder's members judged
+    again now with the same rules as this review, on the data its report year could know (judge/editions.py)."""
+    if isinstance(previous.snapshot, ReviewSnapshot):
+        return previous.snapshot
+    config, dataset = previous.config, previous.dataset
+    if config is None or dataset is None or not previous.members:
+        return None
+    then = as_of(dataset, config.year)
+    _, goal_rows, spreads = _judge_members(config, then, previous.members, nation=False)
+    shares = goal_shares(goal_rows, previous.members, sorted(spreads))
+    distributions = {s.indicator.id: s.distribution for found in spreads.values() for s in found}
+    return review_snapshot_of(config, previous.members, goal_rows, shares, distributions, "folder")

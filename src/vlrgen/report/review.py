@@ -28,6 +28,7 @@ from vlrgen.judge.rules import IndicatorResult
 from vlrgen.report.alttext import describe_shares, describe_strip
 from vlrgen.report.describe import describe_goal_statuses, goal_status_labels, period_text
 from vlrgen.report.palette import plan_palette
+from vlrgen.report.review_editions import ReviewEditionsView, plan_review_editions
 from vlrgen.report.structured import (
     MeasuresView,
     plan_engagement,
@@ -179,6 +180,7 @@ class ReviewView(ReportView):
     template: str = "review.html"
     period_labels: dict[tuple[str, int], str] = field(default_factory=dict)  # (indicator, period) → as published
     breakdowns: tuple[str, ...] = ()  # leave no one behind: each breakdown the members' data hold, worded
+    editions: ReviewEditionsView | None = None  # changes since the previous review (report.previous)
 
     def period_of(self, indicator: str, period: object) -> str:
         """A period of an indicator as its source publishes it ("2023/24–2025/26", not the end year 2025)."""
@@ -199,6 +201,7 @@ def plan_review(
     survey: SurveyData | None,
     links: dict[str, str],
     content: StructuredContent | None = None,
+    previous_href: str | None = None,
 ) -> ReviewView:
     """Word and number the judged review in one language; nothing here judges."""
     lang = language.code
@@ -249,6 +252,8 @@ def plan_review(
                 outdated[number],
             )
         )
+    changes = assessment.changes
+    editions = plan_review_editions(changes, language, numbering, previous_href) if changes else None
     matrix = assessment.coverage
     scope_values = assessment.distributions
     labels = goal_status_labels(language)
@@ -281,7 +286,8 @@ def plan_review(
     parts = {
         "methodology": extra["methodology"],
         "policy_environment": [("survey", language.t("review.survey_title"))] if survey_blocks else [],
-        "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals],
+        "progress": [(f"goal-{g.number}", f"{g.number}. {g.short}") for g in goals]
+        + ([(editions.anchor, editions.title)] if editions else []),
         "annexes": annex_parts[:-1] + extra["annexes"] + annex_parts[-1:],
     }
     kind = config.entity.kind
@@ -328,6 +334,7 @@ def plan_review(
             for i, dimension, n in assessment.breakdowns
         ),
         structured=structured,
+        editions=editions,
         frameworks=plan_frameworks([b.indicator for g in goals for b in g.indicators if b.distribution.values], lang),
     )
 
