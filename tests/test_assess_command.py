@@ -106,6 +106,7 @@ def test_threshold_order_is_checked(tmp_path):
 # Thresholds beyond the bounds, as in some SDSN tables: a green threshold better than the best value (water)
 # and a red threshold worse than the worst value (waste). CONSTRUCTED rows, not copied from an SDSN table: the
 # SDR 2024 and 2025 codebooks we could read (125 and 126 indicators) have no such row.
+# A published case, SDSN's Benin 2022 dashboards, is tested in test_sdsn_published.py.
 BEYOND = """\
 id,goal,direction,best,worst,green,red
 water,6,higher,90,40,95,60
