@@ -4,7 +4,7 @@ An edition is summed up in an `EditionSnapshot`, without words: per indicator wi
 value and period, status and trend, and per goal its status and trend. A review of many members (a
 county review or the national VSR) is summed up in a `ReviewSnapshot` instead: its members, per goal
 how many members had each status, each member's goal colours, and the indicators it covers with the
-scope's value. The snapshot of every report is written into its built `manifest.json` (key
+scope's value and how it came about (published, or computed from the members). The snapshot of every report is written into its built `manifest.json` (key
 `assessment`), so a later edition can point at that manifest; or it points at the previous edition's
 project folder, which is then judged again with today's rules from its own data (judge/editions.py).
 
@@ -39,6 +39,8 @@ __all__ = [
 MANIFEST_LIMIT = 20_000_000  # bytes: a manifest of a municipal report is a few kB
 STATUSES = ("green", "yellow", "orange", "red", "grey")
 TRENDS = ("maintaining", "on_track", "moderately_improving", "stagnating", "decreasing", "unavailable")
+# How a review's value for its scope came about (judge/aggregate.py `Aggregate.how`)
+HOWS = ("published", "sum", "weighted", "median", "too_few", "none")
 FORMAT = 1  # the layout of `assessment` in manifest.json
 
 
@@ -96,6 +98,7 @@ class ReviewIndicator:
     value: float | None  # the scope's value (published, or computed from the members)
     period: int | None
     period_label: str = ""
+    how: str = ""  # how `value` came about (one of HOWS); "" in a manifest built before it was recorded
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ def _review_json(snapshot: ReviewSnapshot) -> dict[str, Any]:
                 "judged": s.judged,
                 "with_data": s.with_data,
                 "value": s.value,
+                "how": s.how,
                 "period": s.period,
                 "period_label": s.period_label,
             }
@@ -302,10 +306,12 @@ def _goal(number: Any) -> int:
 
 
 def _covered(ident: str, raw: Any) -> ReviewIndicator:
-    """An indicator of a review's manifest: as a municipal one, with the members that have a value."""
+    """An indicator of a review's manifest: as a municipal one, with the members that have a value and how
+    the scope's value came about (left empty when the manifest predates it, as a missing period label is)."""
     with_data = raw.get("with_data") if isinstance(raw, dict) else None
     if isinstance(with_data, bool) or not isinstance(with_data, int) or with_data < 0:
         raise _Damaged(f"has an indicator {ident} without the number of members with a value (with_data)")
+    how = _word(raw, "how", HOWS) if "how" in raw else ""
     state = _indicator(ident, {**raw, "status": "grey", "trend": "unavailable"})
     return ReviewIndicator(
         ident,
@@ -318,6 +324,7 @@ def _covered(ident: str, raw: Any) -> ReviewIndicator:
         state.value,
         state.period,
         state.period_label,
+        how,
     )
 
 

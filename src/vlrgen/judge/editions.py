@@ -5,9 +5,10 @@ data, cut at its report year: values for later periods are left out, so it says 
 could know. One named by a built manifest brings its snapshot along (inputs/editions.py).
 
 A review of many members compares differently (`compare_reviews`): per goal how the members' statuses
-moved, which members' goal colours changed, which members joined or left, and which indicators are
-new or dropped. Its previous project folder is judged again by judge/assessment.py, with the same
-rules as the review itself, on data cut here (`as_of`).
+moved, which members' goal colours changed, which members joined or left, which indicators are new or
+dropped, and for each indicator in both how the scope's own value (the county's or the nation's)
+changed. Its previous project folder is judged again by judge/assessment.py, with the same rules as
+the review itself, on data cut here (`as_of`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "MemberChange",
     "ReviewChanges",
     "ReviewGoalChange",
+    "ReviewIndicatorChange",
     "as_of",
     "compare_editions",
     "compare_reviews",
@@ -214,6 +216,36 @@ class MemberChange:
 
 
 @dataclass(frozen=True)
+class ReviewIndicatorChange:
+    """An indicator both editions of a review cover: the scope's value then and now, and how much it moved.
+
+    A review gives no status or trend for its scope (only for each member), so there is none to compare.
+    """
+
+    then: ReviewIndicator
+    now: ReviewIndicator
+    change: float | None  # now − then in the indicator's unit (percentage points for a percentage), or None
+    unchanged_because: str  # why `change` is None: "no_value", "same_period", "unit" or "method"; "" when set
+
+
+def _indicator_change(then: ReviewIndicator, now: ReviewIndicator) -> ReviewIndicatorChange:
+    """The scope's value now against then. Not compared: when either edition has no value, when no later
+    figure has come (the same period: a difference would be a revision, not a change), when the unit
+    changed, or when one value is the median of the members and the other a value for the whole scope."""
+    if then.value is None or now.value is None:
+        why = "no_value"
+    elif then.period == now.period:
+        why = "same_period"
+    elif any(then.unit[lang] != now.unit[lang] for lang in then.unit.keys() & now.unit.keys()):
+        why = "unit"
+    elif then.how and now.how and (then.how == "median") != (now.how == "median"):
+        why = "method"
+    else:
+        return ReviewIndicatorChange(then, now, now.value - then.value, "")
+    return ReviewIndicatorChange(then, now, None, why)
+
+
+@dataclass(frozen=True)
 class ReviewChanges:
     previous: ReviewSnapshot
     current: ReviewSnapshot
@@ -224,7 +256,12 @@ class ReviewChanges:
     kept: int  # members in both editions
     new: tuple[ReviewIndicator, ...]  # covered now (some member has a value), not then
     dropped: tuple[ReviewIndicator, ...]
-    both: int  # indicators covered in both editions
+    indicators: tuple[ReviewIndicatorChange, ...]  # covered in both editions, by goal and id
+
+    @property
+    def both(self) -> int:
+        """Indicators covered in both editions."""
+        return len(self.indicators)
 
     def count(self, direction: str) -> int:
         """Goal colours of members in both editions that improved ("better"), worsened or stayed the same."""
@@ -261,6 +298,7 @@ def review_snapshot_of(
             dist.aggregate.value,
             dist.period,
             dist.label if dist.label != str(dist.period) else "",
+            dist.aggregate.how,
         )
     return ReviewSnapshot(
         config.slug,
@@ -310,5 +348,8 @@ def compare_reviews(previous: ReviewSnapshot, current: ReviewSnapshot) -> Review
         len(kept),
         tuple(sorted((s for k, s in current.indicators.items() if k not in previous.indicators), key=order)),
         tuple(sorted((s for k, s in previous.indicators.items() if k not in current.indicators), key=order)),
-        sum(1 for k in current.indicators if k in previous.indicators),
+        tuple(
+            _indicator_change(previous.indicators[s.id], s)
+            for s in sorted((s for k, s in current.indicators.items() if k in previous.indicators), key=order)
+        ),
     )
