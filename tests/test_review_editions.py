@@ -1,6 +1,7 @@
 """Editions of a review of many members (report.previous on a county review): the manifest's record of the
 members' statuses, the comparison from a project folder and from a built manifest, the part "Changes since
-the previous review" in both languages, the per-county summary of a large review, and every refusal located."""
+the previous review" in both languages (with the scope's own value of each indicator then and now), the
+per-county summary of a large review, and every refusal located."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import pytest
 from test_editions import AIR, HEADER, JOBS, WATER, build, changes_text, found
 
 import vlrgen.report.review_editions as review_editions
+from vlrgen.inputs.editions import ReviewIndicator
+from vlrgen.judge.assessment import assess_project
+from vlrgen.judge.editions import _indicator_change
+from vlrgen.report.views import Numbering
 
 # water (goal 6): green from 95, red up to 90. Porsgrunn (4001) yellow → green, Skien (4003) green → red;
 # Bamble (4012) is a member in 2021 only, Notodden (4005) in 2025 only (members = those with data).
@@ -260,3 +265,122 @@ def test_every_review_changes_message_exists_in_both_catalogs(lang):
         assert {f"colours_{direction}", f"colours_{direction}_one", f"colours_one_{direction}"} <= keys
     for kind in ("joined", "left"):
         assert {f"{kind}_named", f"{kind}_named_one", f"{kind}_counted"} <= keys
+
+
+# The county's own published value for water (entity 40) in both editions: 94.5 % in 2021, 95.3 % in 2025.
+COUNTY_WATER = "water,40,2021,94.5,\n"
+SCOPE_FILES = {
+    **PREVIOUS_FOLDER,
+    "editions/2021/data/observations.csv": PREVIOUS_OBSERVATIONS + COUNTY_WATER,
+    "data/observations.csv": OBSERVATIONS + COUNTY_WATER + "water,40,2025,95.3,\n",
+}
+WATER_ROW_NB = "Drikkevann 94,5 % 2021, publisert 95,3 % 2025, publisert +0,8 prosentpoeng"
+WATER_ROW_EN = "Drinking water 94.5% 2021, published 95.3% 2025, published +0.8 percentage points"
+
+
+def test_folder_route_shows_the_scope_value_of_each_indicator_then_and_now(make_project, tmp_path):
+    root = review(make_project, "editions/2021", files=SCOPE_FILES)
+    out = tmp_path / "out"
+    build(root, out)
+    nb = changes_text(out, "telemark-2025", "nb")
+    assert "Tallene for hele Telemark" in nb
+    assert "Tabellen viser tallet for hele Telemark i 2021 og nå for hver indikator som har data i begge" in nb
+    assert "Tabell 3: Tallet for hele Telemark i 2021 og 2025 for indikatorer med data i begge gjennomgangene" in nb
+    assert "Indikator Verdi 2021 Verdi 2025 Endring " + WATER_ROW_NB in nb
+    en = changes_text(out, "telemark-2025", "en")
+    assert "Table 3: The figure for Telemark as a whole in 2021 and 2025, for indicators with data in both" in en
+    assert "Indicator Value 2021 Value 2025 Change " + WATER_ROW_EN in en
+    html = (out / "telemark-2025" / "nb" / "index.html").read_text(encoding="utf-8")
+    assert '<td class="num">+0,8<br><span class="unit">prosentpoeng</span></td>' in html
+    assert '<th scope="row">Drikkevann</th>' in html
+    # the manifest records how the scope's value came about, without words
+    assert manifest_of(out, "telemark-2025")["assessment"]["indicators"]["water"]["how"] == "published"
+
+
+def test_manifest_route_shows_the_scope_value_as_published_and_reads_an_older_manifest(make_project, tmp_path):
+    out = tmp_path / "out"
+    previous = make_project(
+        {
+            "vlrgen.toml": review_config(2021),
+            "data/indicators.csv": HEADER + WATER + JOBS,
+            "data/observations.csv": PREVIOUS_OBSERVATIONS + COUNTY_WATER,
+        },
+        name="telemark-2021",
+    )
+    build(previous, out)
+    path = out / "telemark-2021" / "manifest.json"
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    assert recorded["assessment"]["indicators"]["water"] | {"name": {}, "unit": {}} == {
+        "goal": 6,
+        "name": {},
+        "unit": {},
+        "decimals": 1,
+        "judged": True,
+        "with_data": 3,
+        "value": 94.5,
+        "how": "published",
+        "period": 2021,
+        "period_label": "",
+    }
+    extra = '\n[project]\nshared = ["../out"]\n'
+    root = review(make_project, "../out/telemark-2021/manifest.json", extra=extra, files=SCOPE_FILES)
+    build(root, out)
+    assert WATER_ROW_NB in changes_text(out, "telemark-2025", "nb")
+    assert WATER_ROW_EN in changes_text(out, "telemark-2025", "en")
+
+    # a manifest built before vlrgen recorded how the value came about: the period alone under the value
+    del recorded["assessment"]["indicators"]["water"]["how"]
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    build(root, out)
+    assert "Drikkevann 94,5 % 2021 95,3 % 2025, publisert +0,8 prosentpoeng" in changes_text(out, "telemark-2025", "nb")
+    recorded["assessment"]["indicators"]["water"]["how"] = "guessed"
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    (problem,) = errors(root)
+    assert 'has a how "guessed" that is not one of published, sum, weighted, median, too_few, none' in problem
+
+
+def scope_value(value: float | None, period: int, how: str, unit: str = "%") -> ReviewIndicator:
+    return ReviewIndicator("water", 6, {"nb": "Drikkevann"}, {"nb": unit}, 1, True, 3, value, period, "", how)
+
+
+@pytest.mark.parametrize(
+    ("then", "now", "change", "why"),
+    [
+        (scope_value(94.5, 2021, "published"), scope_value(95.3, 2025, "weighted"), 95.3 - 94.5, ""),
+        (scope_value(94.5, 2021, "published"), scope_value(94.5, 2021, "published"), None, "same_period"),
+        (scope_value(94.5, 2021, "published"), scope_value(95.0, 2025, "median"), None, "method"),
+        (scope_value(94.5, 2021, ""), scope_value(95.0, 2025, "median"), 95.0 - 94.5, ""),  # an older manifest
+        (scope_value(94.5, 2021, "published"), scope_value(9.5, 2025, "published", "‰"), None, "unit"),
+        (scope_value(None, 2021, "too_few"), scope_value(95.0, 2025, "weighted"), None, "no_value"),
+    ],
+)
+def test_the_scope_value_is_compared_only_when_it_can_be(then, now, change, why):
+    found = _indicator_change(then, now)
+    assert (found.change, found.unchanged_because) == (change, why)
+
+
+def test_the_telemark_example_shows_the_county_value_then_and_now(example_projects_checked):
+    """The example's Telemark review against its 2021 edition (judged again from the same data)."""
+    project = example_projects_checked["telemark"]
+    changes = assess_project(project).review.changes
+    assert changes is not None
+    rows = {}
+    for lang in ("nb", "en"):
+        view = review_editions.plan_review_editions(changes, project.languages[lang], Numbering(), None)
+        rows[lang] = {r.name: r for r in view.indicators}
+    nb, en = rows["nb"]["Barnehagedekning, 1–5 år"], rows["en"]["Kindergarten coverage, children aged 1–5"]
+    assert (nb.then_value, nb.then_note, nb.now_value, nb.now_note) == (
+        "93,4\u00a0%",
+        "2021, publisert",
+        "95,3\u00a0%",
+        "2025, publisert",
+    )
+    assert (nb.change, nb.change_note) == ("+1,9", "prosentpoeng")
+    assert (en.then_value, en.now_value, en.change, en.change_note) == ("93.4%", "95.3%", "+1.9", "percentage points")
+    # no newer figure since 2021: the same period in both editions, so no change is given
+    same = rows["nb"]["Innvandrere, andel av befolkningen"]
+    assert (same.then_note, same.change, same.change_note) == (
+        "2021, fra summen for alle kommunene",
+        "–",
+        "ingen nyere tall",
+    )

@@ -2,8 +2,9 @@
 
 The comparison is made in phase 2 (judge/editions.py `compare_reviews`); here it gets sentences, a table
 of how the members' statuses moved per goal, the members whose goal colours changed (listed one by one
-in a county review, counted per county when there are too many to list) and the new and dropped
-indicators. Statuses are always written out, never shown by colour alone.
+in a county review, counted per county when there are too many to list), the scope's own value of
+each indicator in both editions then and now, and the new and dropped indicators. Statuses are always
+written out, never shown by colour alone.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 
 from vlrgen import reference
 from vlrgen.inputs.editions import STATUSES, ReviewIndicator
-from vlrgen.inputs.i18n import Language
-from vlrgen.judge.editions import ReviewChanges, ReviewGoalChange
+from vlrgen.inputs.i18n import PERCENT_UNITS, Language
+from vlrgen.judge.editions import ReviewChanges, ReviewGoalChange, ReviewIndicatorChange
 from vlrgen.report.alttext import join_words
 from vlrgen.report.describe import period_text
 from vlrgen.report.editions import ANCHOR
@@ -57,6 +58,20 @@ class CountyRow:
 
 
 @dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator in both editions: the scope's value then and now, and the change."""
+
+    name: str
+    unit: str  # shown under the name (a unit other than %)
+    then_value: str  # "93,4 %"
+    then_note: str  # "2021, publisert": the period and how the value came about
+    now_value: str
+    now_note: str
+    change: str  # "+1,9", or "–" when not compared
+    change_note: str  # "prosentpoeng" for a percentage, or why there is no change ("ingen nyere tall")
+
+
+@dataclass(frozen=True)
 class ReviewEditionsView:
     anchor: str
     title: str
@@ -73,6 +88,11 @@ class ReviewEditionsView:
     member_table: int  # 0: no table
     members: tuple[MemberRow, ...]  # listed one by one (a review of up to LIST_LIMIT members)
     counties: tuple[CountyRow, ...]  # counted per county instead (more members)
+    indicator_title: str
+    indicator_intro: str
+    indicator_caption: str
+    indicator_table: int  # 0: no table
+    indicators: tuple[IndicatorRow, ...]  # in both editions, by goal
     new: tuple[str, ...]
     dropped: tuple[str, ...]
     new_sentence: str
@@ -90,6 +110,10 @@ class ReviewEditionsView:
     @property
     def counties_long(self) -> bool:
         return len(self.counties) > 12
+
+    @property
+    def indicators_long(self) -> bool:
+        return len(self.indicators) > 8
 
 
 def plan_review_editions(
@@ -118,6 +142,9 @@ def plan_review_editions(
     )
     counties = () if listed else _counties(changes, language)
     member_table = numbering.table() if (members if listed else counties) else 0
+    indicators = tuple(_indicator_row(c, language) for c in changes.indicators)
+    indicator_table = numbering.table() if indicators else 0
+    scope = _name(current.entity, current.code, language)
     changed = len(changes.members)
     if not changes.kept:
         member_sentence = t("review_changes.members_none_kept", year=then_year)
@@ -136,7 +163,7 @@ def plan_review_editions(
         previous_year=then_year,
         year=current.year,
         example=previous.example,
-        intro=t("review_changes.intro"),
+        intro=t("review_changes.intro", scope=scope),
         sentences=tuple(sentences),
         goal_table=goal_table,
         goals=goals,
@@ -144,6 +171,11 @@ def plan_review_editions(
         member_table=member_table,
         members=members if listed else (),
         counties=counties,
+        indicator_title=t("review_changes.indicators_title", scope=scope),
+        indicator_intro=t("review_changes.indicators_intro", scope=scope, year=then_year),
+        indicator_caption=t("review_changes.indicator_caption", scope=scope, then=then_year, now=current.year),
+        indicator_table=indicator_table,
+        indicators=indicators,
         new=new,
         dropped=dropped,
         new_sentence=_count_sentence("new", len(new), then_year, language),
@@ -174,6 +206,43 @@ def _goal_shift(g: ReviewGoalChange, language: Language) -> GoalShift:
         language.number(g.better, 0),
         language.number(g.worse, 0),
     )
+
+
+def _indicator_row(c: ReviewIndicatorChange, language: Language) -> IndicatorRow:
+    """The scope's value then and now with its period and how it came about, and the signed change:
+    in percentage points for a percentage, else in the unit shown under the indicator's name."""
+    t = language.t
+    unit = _text(c.now.unit, language)
+
+    def note(state: ReviewIndicator) -> str:
+        period = period_text(state.period_label or state.period) if state.period is not None else "–"
+        if not state.how:  # a manifest built before vlrgen recorded it
+            return period
+        return t("review_changes.value_note", period=period, how=t(f"review.method_{state.how}"))
+
+    if c.change is not None:
+        change, change_note = (
+            language.change(c.change, c.now.decimals),
+            t("kpi.points") if unit in PERCENT_UNITS else "",
+        )
+    else:
+        change = "–"
+        change_note = t(f"review_changes.unchanged_{c.unchanged_because}") if c.unchanged_because != "no_value" else ""
+    return IndicatorRow(
+        _text(c.now.name, language) or c.now.id,
+        language.row_unit(unit),
+        language.cell(c.then.value, c.then.decimals, _text(c.then.unit, language)),
+        note(c.then),
+        language.cell(c.now.value, c.now.decimals, unit),
+        note(c.now),
+        change,
+        change_note,
+    )
+
+
+def _text(texts: dict[str, str], language: Language) -> str:
+    """A text of the edition's catalogue in this language, else in any of its languages."""
+    return texts.get(language.code) or next(iter(texts.values()), "")
 
 
 def _member_sentences(changes: ReviewChanges, language: Language) -> list[str]:
@@ -265,7 +334,7 @@ def _count_sentence(kind: str, n: int, year: int, language: Language) -> str:
 
 
 def _listed(state: ReviewIndicator, members: int, language: Language) -> str:
-    name = state.name.get(language.code) or next(iter(state.name.values()), "") or state.id
+    name = _text(state.name, language) or state.id
     period = period_text(state.period_label or state.period) if state.period is not None else "–"
     return language.t(
         "review_changes.listed",
