@@ -291,7 +291,7 @@ def test_folder_route_shows_the_scope_value_of_each_indicator_then_and_now(make_
     assert "Table 3: The figure for Telemark as a whole in 2021 and 2025, for indicators with data in both" in en
     assert "Indicator Value 2021 Value 2025 Change " + WATER_ROW_EN in en
     html = (out / "telemark-2025" / "nb" / "index.html").read_text(encoding="utf-8")
-    assert '<td class="num">+0,8<br><span class="unit">prosentpoeng</span></td>' in html
+    assert '<td class="num scope-change">+0,8<br><span class="unit">prosentpoeng</span></td>' in html
     assert '<th scope="row">Drikkevann</th>' in html
     # the manifest records how the scope's value came about, without words
     assert manifest_of(out, "telemark-2025")["assessment"]["indicators"]["water"]["how"] == "published"
