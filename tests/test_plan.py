@@ -133,5 +133,5 @@ def test_national_figures_and_tables_are_numbered_once_in_reading_order(national
     assert all(isinstance(f.job, StripJob) and 0 < len(f.job.values) <= 357 for f in strips)
     # the changes since the previous review (end of the progress chapter) come before the annex tables
     editions = national.editions
-    assert editions is not None and (editions.goal_table, editions.member_table) == (1, 2)
-    assert sorted(national.tables.values()) == list(range(3, len(national.tables) + 3))
+    assert editions is not None and (editions.goal_table, editions.member_table, editions.indicator_table) == (1, 2, 3)
+    assert sorted(national.tables.values()) == list(range(4, len(national.tables) + 4))
