@@ -99,10 +99,12 @@ def test_every_example_pdf_is_tagged_for_screen_readers(example_build):
 
 @pytest.mark.a11y
 @pytest.mark.browser
-def test_every_example_page_passes_wcag_21_aa_in_both_languages(example_build_fake):
+def test_every_example_page_passes_wcag_21_aa_in_both_languages(example_build):
+    """The pages of the real build the pdf tests read (no second build of the example in the slow part),
+    checked by one browser per core."""
     needs_chromium()
     pages: list[str] = []
-    findings = check_output(example_build_fake, pdf=False, progress=pages.append)
+    findings = check_output(example_build, pdf=False, progress=pages.append)
     assert not findings, "\n".join(map(str, findings[:40]))
     for lang in ("nb", "en"):
         for slug in ("porsgrunn-2025", "notodden-2025", "telemark-2025", "vsr-norge-2025"):
