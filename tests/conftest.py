@@ -1,9 +1,10 @@
 """Shared fixtures: throwaway projects (`make_project`) and builds of the example.
 
-Tests that need real WeasyPrint output are marked `@pytest.mark.pdf` (`pytest -m "not pdf"` is the
-fast part). Only they may use `example_build`; every other test uses `example_build_fake` (the
-same build with `FakePdfRenderer`) or `example_build_html` (`--format html`, what the golden
-files hold). Outside pdf-marked tests the real renderer is switched off in this process, so a
+Tests that need real WeasyPrint output are marked `@pytest.mark.pdf` (`pytest -m "not pdf and not browser"`
+is the fast part). Only they, and the browser check of every example page (marker `browser`, which runs with
+them and checks the HTML of the same one real build), may use `example_build`; every other test uses
+`example_build_fake` (the same build with `FakePdfRenderer`) or `example_build_html` (`--format html`, what
+the golden files hold). Outside pdf-marked tests the real renderer is switched off in this process, so a
 build that forgets `FakePdfRenderer()` fails with a message instead of slowing the fast part down.
 """
 
@@ -131,7 +132,7 @@ def build_example(out: Path, **options) -> Path:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> Path:
-    """The example content built once, HTML and real WeasyPrint PDFs in both languages (pdf tests only)."""
+    """The example content built once, HTML and real WeasyPrint PDFs in both languages (pdf and browser tests only)."""
     return build_example(tmp_path_factory.mktemp("output"))
 
 
@@ -149,10 +150,14 @@ def example_build_html(tmp_path_factory) -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    misplaced = [i.nodeid for i in items if "example_build" in i.fixturenames and not i.get_closest_marker("pdf")]
+    misplaced = [
+        i.nodeid
+        for i in items
+        if "example_build" in i.fixturenames and not (i.get_closest_marker("pdf") or i.get_closest_marker("browser"))
+    ]
     if misplaced:
         raise pytest.UsageError(
-            "these tests use the real example_build but are not marked @pytest.mark.pdf "
+            "these tests use the real example_build but are not marked @pytest.mark.pdf (or browser) "
             "(use example_build_fake if the PDF bytes do not matter): " + ", ".join(misplaced)
         )
 

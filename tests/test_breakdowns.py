@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vlrgen.build.pipeline import BuildOptions, build_projects, check_projects
+from vlrgen.build.pipeline import check_projects
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.observations import load_dataset
 from vlrgen.judge.breakdowns import breakdowns_of
@@ -135,11 +135,9 @@ def test_the_gap_between_groups_and_its_development():
 
 
 @pytest.fixture(scope="module")
-def porsgrunn_html(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bd")
-    report = build_projects([REPO / "content" / "porsgrunn"], BuildOptions(out_dir=out, formats=("html",)))
-    assert not report.problems.errors
-    return next(out.glob("porsgrunn-*"))
+def porsgrunn_html(example_build_html) -> Path:
+    """Porsgrunn's report in the example's HTML build (the golden pages' build, made once per session)."""
+    return example_build_html / "porsgrunn-2025"
 
 
 SENTENCE = {

@@ -22,7 +22,9 @@ import fnmatch
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from vlrgen.output.pdfcheck import Finding, check_pdf
@@ -67,19 +69,20 @@ def find_chromium() -> str | None:
 
 
 def check_output(
-    out_dir: Path, *, html: bool = True, pdf: bool = True, pdf_ua: bool = True, progress=None
+    out_dir: Path, *, html: bool = True, pdf: bool = True, pdf_ua: bool = True, progress=None, jobs: int | None = None
 ) -> list[Finding]:
-    """Every finding in an output folder's HTML pages and PDFs, sorted by file."""
+    """Every finding in an output folder's HTML pages and PDFs, sorted by file; `jobs` processes or
+    browsers at once (default: one per core)."""
     out_dir = Path(out_dir)
     findings: list[Finding] = []
     if pdf:
-        findings += _check_pdfs(_files(out_dir, "*.pdf"), out_dir, pdf_ua, progress)
+        findings += _check_pdfs(_files(out_dir, "*.pdf"), out_dir, pdf_ua, progress, jobs)
     if html:
-        findings += check_html(_files(out_dir, "*.html"), out_dir, progress)
+        findings += check_html(_files(out_dir, "*.html"), out_dir, progress, jobs)
     return sorted(findings)
 
 
-def _check_pdfs(paths: list[Path], out_dir: Path, pdf_ua: bool, progress) -> list[Finding]:
+def _check_pdfs(paths: list[Path], out_dir: Path, pdf_ua: bool, progress, jobs: int | None) -> list[Finding]:
     """Reading a PDF's structure is pure CPU: the PDFs are shared out over the cores, largest first."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -88,7 +91,7 @@ def _check_pdfs(paths: list[Path], out_dir: Path, pdf_ua: bool, progress) -> lis
     if len(paths) < 2:
         return [f for path, name in zip(paths, names) for f in check_pdf(path, name, pdf_ua=pdf_ua)]
     findings: list[Finding] = []
-    with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
+    with ProcessPoolExecutor(max_workers=min(len(paths), jobs or os.cpu_count() or 1)) as pool:
         for name, found in zip(names, pool.map(_check_one_pdf, paths, names, [pdf_ua] * len(paths))):
             if progress:
                 progress(name)
@@ -109,8 +112,13 @@ def _files(out_dir: Path, pattern: str) -> list[Path]:
     return sorted(found)
 
 
-def check_html(pages: Sequence[Path], root: Path | None = None, progress=None) -> list[Finding]:
-    """axe-core's WCAG 2.1 AA rules and vlrgen's page checks on each page, in one headless Chromium."""
+def check_html(
+    pages: Sequence[Path], root: Path | None = None, progress=None, jobs: int | None = None
+) -> list[Finding]:
+    """axe-core's WCAG 2.1 AA rules and vlrgen's page checks on each page, in headless Chromium.
+
+    Checking a page is mostly the browser's work on one core, so `jobs` browsers (default: one per core)
+    take the pages in turn, largest first; the findings come back in the order of `pages`."""
     if not pages:
         return []
     chromium = find_chromium()
@@ -123,21 +131,42 @@ def check_html(pages: Sequence[Path], root: Path | None = None, progress=None) -
     except ImportError as exc:
         raise ToolMissing("Playwright is not installed: pip install 'vlrgen[accessibility]'") from exc
     axe = _axe_script()
-    findings: list[Finding] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
+    names = [path.relative_to(root).as_posix() if root else str(path) for path in pages]
+    todo = iter(sorted(range(len(pages)), key=lambda i: -pages[i].stat().st_size))
+    lock = threading.Lock()
+    failed = threading.Event()
+    results: list[list[Finding]] = [[] for _ in pages]
+
+    def next_page() -> int | None:
+        with lock:
+            return None if failed.is_set() else next(todo, None)
+
+    def browse() -> None:
+        """One browser (Playwright's objects belong to the thread that made them) checking pages until none is left."""
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
-            page = context.new_page()
-            for path in pages:
-                name = path.relative_to(root).as_posix() if root else str(path)
-                if progress:
-                    progress(name)
-                findings += _check_page(page, path, name, axe)
-        finally:
-            browser.close()
-    return findings
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
+                try:
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    context.route(
+                        "**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort()
+                    )
+                    page = context.new_page()
+                    while (i := next_page()) is not None:
+                        if progress:
+                            progress(names[i])
+                        results[i] = _check_page(page, pages[i], names[i], axe)
+                finally:
+                    browser.close()
+        except BaseException:
+            failed.set()  # the other browsers stop after their current page
+            raise
+
+    workers = max(1, min(len(pages), jobs or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(browse) for _ in range(workers)]:
+            future.result()
+    return [finding for found in results for finding in found]
 
 
 def _local(url: str) -> bool:
