@@ -60,6 +60,9 @@ class ToolMissing(RuntimeError):
     """A browser, Playwright or axe-core is not installed; the message says how to get it."""
 
 
+MAX_BROWSERS = 4  # browsers checking pages at once, whatever the number of cores
+
+
 def find_chromium() -> str | None:
     """The Chromium binary to drive: `VLRGEN_CHROMIUM`, else the first Chromium on the PATH."""
     named = os.environ.get("VLRGEN_CHROMIUM")
@@ -162,7 +165,8 @@ def check_html(
             failed.set()  # the other browsers stop after their current page
             raise
 
-    workers = max(1, min(len(pages), jobs or os.cpu_count() or 1))
+    # One browser per core, at most MAX_BROWSERS: one page of the national review can take 2.5 GB in Chromium.
+    workers = max(1, min(len(pages), jobs or os.cpu_count() or 1, MAX_BROWSERS))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(browse) for _ in range(workers)]:
             future.result()
