@@ -75,6 +75,15 @@ def test_other_options_or_another_build_published_since_mean_a_build(make_projec
     assert unchanged_now([project], options) is None
 
 
+def test_another_version_of_a_library_means_a_build(make_project, tmp_path, monkeypatch):
+    project = make_project()
+    options, _ = build([project], tmp_path / "out")
+    assert unchanged_now([project], options) is not None
+    real = unchanged.metadata.version
+    monkeypatch.setattr(unchanged.metadata, "version", lambda name: "99" if name == "weasyprint" else real(name))
+    assert unchanged_now([project], options) is None
+
+
 def test_a_data_file_outside_the_project_counts_too(make_project, tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -12,7 +12,7 @@ After each published build, the pipeline records what the build could have read 
 the output folder shows the site recorded, it prints the same problems and notes and stops. Anything else
 means a normal build, which itself reuses every chart and PDF it can:
 - a file touched, added or removed;
-- other options or another vlrgen;
+- other options, another vlrgen, or another version of a library that shapes the output;
 - a report changed or removed by hand;
 - another build published since.
 
@@ -27,6 +27,7 @@ import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from vlrgen import __version__
@@ -40,6 +41,10 @@ SITE_FOLDER = ".vlrgen-site"
 _SKIPPED = {"__pycache__", "node_modules", "site-packages"}  # never read by a build
 
 Stamp = tuple[int, int]  # (size, modification time in ns)
+
+# Libraries whose version changes what a build writes: another version of one of them means a build
+# (read from the installed package's metadata, without importing it).
+LIBRARIES = ("weasyprint", "pydyf", "matplotlib", "jinja2", "babel", "markdown", "nh3", "openpyxl")
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ def build_key(
 ) -> str:
     """The build asked for: the project folders found, the output folder and the options that change output
     (`renderer`: the PDF renderer's class name; tests use a fake one)."""
-    named = [__version__, str(out_dir.resolve()), *(str(p.resolve()) for p in projects)]
+    named = [__version__, *map(_version, LIBRARIES), str(out_dir.resolve()), *(str(p.resolve()) for p in projects)]
     named += [repr(languages), repr(formats), repr(strict), repr(with_reviews), renderer]
     return hashlib.sha256("\n".join(named).encode()).hexdigest()
 
@@ -121,6 +126,13 @@ def unchanged_build(out_dir: Path, key: str) -> Unchanged | None:
     except OSError:
         return None
     return record.unchanged if same else None
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _current(out_dir: Path) -> str | None:
