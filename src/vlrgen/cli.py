@@ -146,7 +146,11 @@ def main() -> None:
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for charts and PDFs (default: one per core)."
 )
-@click.option("--force", is_flag=True, help="Ignore the artifact cache and make every chart and PDF again.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build even if nothing changed, and make every chart and PDF again (ignore the cache).",
+)
 @click.option(
     "--with-reviews",
     is_flag=True,
