@@ -13,6 +13,12 @@ from vlrgen.cli import main
 from vlrgen.output.pdf import FakePdfRenderer
 
 
+@pytest.fixture(autouse=True)
+def settled_at_once(monkeypatch):
+    """Files written by a test just before its build count as settled (the real margin is 2 s of file time)."""
+    monkeypatch.setattr(unchanged, "SETTLE_NS", 0)
+
+
 def build(paths: list[Path], out: Path, **options) -> tuple[BuildOptions, object]:
     chosen = BuildOptions(out_dir=out, jobs=1, pdf_renderer=FakePdfRenderer(), **options)
     report = build_projects(paths, chosen)
@@ -124,3 +130,68 @@ def test_vlrgen_build_says_nothing_changed_and_a_change_builds_again(make_projec
 def test_the_names_it_reads_are_those_the_build_writes():
     assert unchanged.CACHE_FOLDER == cache.CACHE_NAME
     assert unchanged.SITE_FOLDER == publish.SITE_NAME
+
+
+def test_a_file_changed_while_the_build_runs_means_a_build_next_time(make_project, tmp_path, monkeypatch):
+    """The build may have read the file before the change: the record never trusts it (git's "racy" rule)."""
+    project = make_project()
+    section = project / "narrative" / "en" / "introduction.md"
+    real = publish.checkpoint
+
+    def edit_while_planning(stage: str) -> None:
+        if stage == "planned":
+            section.write_text(section.read_text(encoding="utf-8") + "\nSaved during the build.\n", encoding="utf-8")
+        real(stage)
+
+    monkeypatch.setattr(publish, "checkpoint", edit_while_planning)
+    options, _ = build([project], tmp_path / "out")
+    monkeypatch.setattr(publish, "checkpoint", real)
+    assert unchanged_now([project], options) is None
+
+
+def test_a_members_data_folder_and_a_new_member_found_by_a_pattern_count(make_project, tmp_path):
+    def member(name: str, code: str) -> Path:
+        return make_project(
+            {"vlrgen.toml": (make_project(name="template") / "vlrgen.toml").read_text().replace('"4001"', f'"{code}"')},
+            name=f"members/{name}",
+        )
+
+    member("porsgrunn", "4001")
+    review = make_project(
+        {
+            "vlrgen.toml": (
+                '[entity]\nname = "Telemark"\ncode = "40"\nkind = "county"\n\n[report]\nyear = 2025\n'
+                'languages = ["nb", "en"]\noutputs = ["html"]\n\n[data]\nindicators = "data/indicators.csv"\n'
+                'observations = "data/observations.csv"\n\n[members]\nprojects = ["../members/*"]\n'
+            )
+        },
+        name="review",
+    )
+    options, _ = build([review], tmp_path / "out")
+    assert unchanged_now([review], options) is not None
+    _touch_later(tmp_path / "members" / "porsgrunn" / "data" / "observations.csv")
+    assert unchanged_now([review], options) is None
+    options, _ = build([review], tmp_path / "out")
+    assert unchanged_now([review], options) is not None
+    member("notodden", "4005")  # matched by ../members/* from now on
+    assert unchanged_now([review], options) is None
+
+
+def test_hidden_folders_and_new_empty_folders_count(make_project, tmp_path):
+    project = make_project()
+    options, _ = build([project], tmp_path / "out")
+    (project / ".drafts").mkdir()
+    assert unchanged_now([project], options) is None  # a folder made
+    options, _ = build([project], tmp_path / "out")
+    (project / ".drafts" / "notes.md").write_text("x", encoding="utf-8")
+    assert unchanged_now([project], options) is None  # a file in a hidden folder
+
+
+def test_with_reviews_always_builds(make_project, tmp_path):
+    project = make_project()
+    out = tmp_path / "out"
+    runner = CliRunner()
+    command = ["build", str(project), "--out", str(out), "--format", "html", "-j", "1", "--with-reviews"]
+    assert runner.invoke(main, command).exit_code == 0
+    again = runner.invoke(main, command)
+    assert again.exit_code == 0 and "vlrgen: built 1 report(s)" in again.output, again.output

@@ -159,8 +159,13 @@ def main() -> None:
 def build(projects, lang, formats, out_dir, strict, jobs, force, with_reviews) -> None:
     """Build the reports of PROJECT folders (default: the project here, or every project below here)."""
     paths, languages = _projects(projects), _split(lang, None, "--lang")
-    if not force and _nothing_changed(
-        paths, out_dir.resolve(), languages, _split(formats, None, "--format"), strict, with_reviews
+    # --with-reviews looks for review projects elsewhere on disk: always a whole build
+    if (
+        not force
+        and not with_reviews
+        and _nothing_changed(
+            paths, out_dir.resolve(), languages, _split(formats, None, "--format"), strict, with_reviews
+        )
     ):
         return
     from vlrgen.build.pipeline import BuildOptions, build_projects

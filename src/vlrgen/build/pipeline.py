@@ -36,6 +36,7 @@ from vlrgen.build.workers import (
     submit_pdf,
 )
 from vlrgen.charts import jobs as chart_jobs
+from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.project import Project
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import assess_project
@@ -78,7 +79,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     stopped. Publishing and what a killed build leaves behind: see build/publish.py.
     """
     report = BuildReport()
-    clock = time.perf_counter()
+    began, clock = time.time_ns(), time.perf_counter()
     cache = ArtifactCache(options.out_dir / CACHE_NAME, enabled=not options.force)
     cache.hold()  # nothing is written before the check has passed
     cold = options.force or not cache.folder.is_dir()
@@ -134,7 +135,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         site.publish(version, lambda folder: write_site_index(folder, project_env(projects[0]), catalogs))
         report.built = [target for _, target in stagings]
         report.stale = find_stale_reviews(projects, options.out_dir)
-        _record(paths, options, projects, report)
+        _record(paths, options, projects, report, began)
         return report
     finally:
         site.close()  # removes an unpublished version, releases the lock
@@ -153,15 +154,36 @@ def build_key(projects: list[Path], options: BuildOptions) -> str:
     )
 
 
-def _record(paths: list[Path], options: BuildOptions, projects: list[Project], report: BuildReport) -> None:
-    """What this build could read and what it published, so the same build asked again stops at once."""
+def _record(paths: list[Path], options: BuildOptions, projects: list[Project], report: BuildReport, began: int) -> None:
+    """What this build could read and what it published, so the same build asked again stops at once.
+
+    A file changed after `began` (the build's start, in ns) is recorded as unsettled: the build may have read
+    it before or after the change, so the next build is a whole one."""
     folders = [template_root(), Path(vlrgen.__file__).parent]  # vlrgen's code, library, templates
+    seen: set[Path] = set()
     for project in projects:
-        folders += [*project.config.roots, *project.template_dirs, *project.config.member_projects]
-        folders += [project.config.previous] if project.config.previous else []
+        folders += [*project.template_dirs, *_folders_read(project.config, seen)]
     files = [f for p in projects for f in p.dataset.files]
     printed = unchanged.Unchanged(tuple(report.built), report.problems, tuple(describe_stale(report.stale)))
-    unchanged.record_build(options.out_dir, build_key(paths, options), folders, files, printed)
+    unchanged.record_build(options.out_dir, build_key(paths, options), folders, files, printed, began)
+
+
+def _folders_read(config: Config, seen: set[Path]) -> list[Path]:
+    """The folders a project may read from: its allowed folders; for a review, those of each member and the
+    folder each member was found in (a `members.projects` pattern may match a new one there); and those of
+    its previous edition (a folder, read the same way, or a manifest file)."""
+    if config.root in seen:
+        return []
+    seen.add(config.root)
+    folders = list(config.roots)
+    for member in config.member_projects:
+        folders.append(member.parent)
+        found = load_config(member, Problems())
+        folders += found.roots if found else [member]
+    if config.previous is not None:
+        before = load_config(config.previous, Problems()) if config.previous.is_dir() else None
+        folders += _folders_read(before, seen) if before else [config.previous]
+    return folders
 
 
 def _check_for_build(
