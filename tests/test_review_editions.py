@@ -115,17 +115,17 @@ def test_folder_route_shows_how_the_members_statuses_moved(make_project, tmp_pat
     assert "Telemark 2021 (ikke publisert sammen med denne rapporten)" in nb
     assert "Kommunenes status for 2021 er vurdert på nytt med metoden i denne rapporten" in nb
     assert "Gjennomgangen omfatter 3 kommuner, mot 3 i 2021." in nb
-    assert "Notodden er med nå, men var ikke med i 2021." in nb
-    assert "Bamble var med i 2021, men er ikke med nå." in nb
+    assert "Notodden er med i denne gjennomgangen, men var ikke med i 2021." in nb
+    assert "Bamble var med i 2021, men er ikke med i denne gjennomgangen." in nb
     assert "hadde status på til sammen 2 mål både i 2021 og nå" in nb
     assert "Av disse har 1 fått bedre status og 1 fått svakere status." in nb
-    assert "Mål 6, Rent vann og gode sanitærforhold, har størst økning i antall grønne kommuner: 2 av 3" in nb
+    assert "Mål 6, Rent vann og gode sanitærforhold, har størst økning i antallet kommuner med grønn status: 2 av 3" in nb
     # per goal, statuses in words with their counts then and now, and the signed change per status
     assert re.search(r"6\. Rent vann .* grønn: 1 gul: 2 .* grønn: 2 gul: 0 .* grønn: \+1 gul: −2 rød: \+1 1 1", nb)
     assert "I 2 av de 2 kommunene som er med i begge gjennomgangene, har minst ett mål fått en annen status" in nb
     assert "Porsgrunn Mål 6: fra gul til grønn –" in nb
     assert "Skien – Mål 6: fra grønn til rød" in nb
-    assert "1 indikator har data for minst én kommune i denne utgaven, men hadde ingen i 2021:" in nb
+    assert "Denne indikatoren har data for minst én kommune i denne gjennomgangen, men hadde ingen i 2021:" in nb
     assert "Luftkvalitet (mål 11): data for 2 av 3 kommuner (2024)" in nb
     assert "Sysselsetting (mål 8): data for 1 av 3 kommuner (2021)" in nb
     en = changes_text(out, "telemark-2025", "en")
@@ -185,7 +185,7 @@ def test_a_review_with_too_many_members_to_list_counts_them_per_county(make_proj
     root = review(make_project, "editions/2021", files=PREVIOUS_FOLDER)
     build(root, tmp_path / "out")
     nb = changes_text(tmp_path / "out", "telemark-2025", "nb")
-    assert "så tabellen teller dem per fylke" in nb
+    assert "så tabellen viser antallet per fylke" in nb
     assert "Kommuner med endret status siden 2021, etter fylke" in nb
     assert "Telemark 2 1 1" in nb  # members in both, with a better and with a worse goal
     assert "Mål 6: fra gul til grønn" not in nb
