@@ -108,7 +108,10 @@ def test_folder_route_shows_status_changes_new_and_dropped_indicators(make_proje
     # water then and now, statuses in words: yellow → green, "bedre"
     assert re.search(r"Drikkevann 93,0 % 2021 gul .* 97,0 % 2025 grønn .* bedre", nb)
     assert "Denne indikatoren har verdier i denne utgaven, men hadde ingen i 2021: Luftkvalitet (mål 11)" in nb
-    assert "Denne indikatoren hadde verdier i 2021, men har ingen i denne utgaven: Sysselsetting (mål 8): 72,0 % (2021)" in nb
+    assert (
+        "Denne indikatoren hadde verdier i 2021, men har ingen i denne utgaven: Sysselsetting (mål 8): 72,0 % (2021)"
+        in nb
+    )
     en = changes_text(tmp_path / "out", "porsgrunn-2025", "en")
     assert "Since 2021, the status has improved for 1 goal." in en
     assert "Of the indicators judged against thresholds in both reviews, 1 has improved since 2021." in en

@@ -119,7 +119,9 @@ def test_folder_route_shows_how_the_members_statuses_moved(make_project, tmp_pat
     assert "Bamble var med i 2021, men er ikke med i denne gjennomgangen." in nb
     assert "hadde status på til sammen 2 mål både i 2021 og nå" in nb
     assert "Av disse har 1 fått bedre status og 1 fått svakere status." in nb
-    assert "Mål 6, Rent vann og gode sanitærforhold, har størst økning i antallet kommuner med grønn status: 2 av 3" in nb
+    assert (
+        "Mål 6, Rent vann og gode sanitærforhold, har størst økning i antallet kommuner med grønn status: 2 av 3" in nb
+    )
     # per goal, statuses in words with their counts then and now, and the signed change per status
     assert re.search(r"6\. Rent vann .* grønn: 1 gul: 2 .* grønn: 2 gul: 0 .* grønn: \+1 gul: −2 rød: \+1 1 1", nb)
     assert "I 2 av de 2 kommunene som er med i begge gjennomgangene, har minst ett mål fått en annen status" in nb
