@@ -76,10 +76,12 @@ def test_strip_dots_are_few_paths_and_overlapping_dots_are_in_different_paths():
     values = tuple(50 + (i % 7) * 0.01 for i in range(300))  # many equal values: dots on top of each other
     svg = StripJob("fig-09-x", "nb", str(template_root() / "fonts"), "%", 1, "#26BDE2", values).draw()
     assert "<circle" not in svg
-    dots = re.findall(r'<path d="([^"]+)" fill="#5c5c5c" fill-opacity="0.85"/>', svg)
+    paint = "fill: none; stroke: #5c5c5c; stroke-opacity: 0.85; stroke-width: 3.74; stroke-linecap: round"
+    dots = re.findall(rf'<path d="([^"]+)" style="{paint}"/>', svg)
     assert 1 < len(dots) < 60 and sum(d.count("M") for d in dots) == 300
     for d in dots:  # within one path no two dots overlap, so each overlap is still painted twice
-        centres = [(float(x) - 1.87, float(y)) for x, y in re.findall(r"M([-\d.]+) ([-\d.]+)", d)]
+        assert re.fullmatch(r"(M[-\d.]+ [-\d.]+h0)+", d)  # each dot a round-capped point
+        centres = [(float(x), float(y)) for x, y in re.findall(r"M([-\d.]+) ([-\d.]+)", d)]
         assert all(
             (a - c) ** 2 + (b - e) ** 2 >= (2 * 1.87) ** 2 - 1e-6
             for i, (a, b) in enumerate(centres)
