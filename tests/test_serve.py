@@ -308,6 +308,27 @@ def test_the_worker_process_imports_the_renderer_once_and_ends_with_the_preview(
         os.kill(pids[0], 0)
 
 
+def test_a_fresh_worker_takes_over_after_some_pdfs(make_project, tmp_path, monkeypatch):
+    monkeypatch.setattr("vlrgen.build.serve.PDFS_PER_WORKER", 2)
+    pools: list[ThreadPoolExecutor] = []
+
+    def make_pool(_):
+        pools.append(ThreadPoolExecutor(1))
+        return pools[-1]
+
+    preview = Preview(make_project(), tmp_path / "out", FakePdfRenderer(), make_pool=make_pool)
+    try:
+        preview.follow("nb")
+        for text in ("Første.", "Andre.", "Tredje."):
+            edit(preview.project, text)
+            preview.build()
+            assert preview.wait_pdf("nb", timeout=20) == ("ready", "")
+        assert len(pools) == 2 and pools[0]._shutdown and not pools[1]._shutdown  # type: ignore[attr-defined]
+    finally:
+        preview.close()
+    assert pools[1]._shutdown  # type: ignore[attr-defined]
+
+
 @pytest.mark.pdf
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_a_followed_weasyprint_pdf_gets_the_edited_text(make_project, tmp_path):

@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
 from vlrgen.build.cache import assets_digest, pdf_key
-from vlrgen.build.executor import TASKS_PER_WORKER, _worker_started
+from vlrgen.build.executor import _worker_started
 from vlrgen.build.pipeline import BuildOptions, BuildReport, build_projects
 from vlrgen.build.publish import link_file
 from vlrgen.inputs.templates import template_root
@@ -50,6 +50,10 @@ __all__ = ["PdfState", "Preview", "inject", "pdf_worker", "serve_project", "snap
 
 POLL_SECONDS = 25  # a waiting page asks again after this long
 PDF_WAIT_SECONDS = 300  # `/__vlrgen/pdf/<lang>` waits this long for a PDF being made
+# PDFs per worker process before a fresh one takes over (started at once, so it is ready for the next edit). One
+# page laid out again and again keeps the worker near its first peak (Porsgrunn nb: 420-445 MB over four layouts);
+# the fresh process bounds a slow growth over a long session.
+PDFS_PER_WORKER = 20
 ROUTE = "/__vlrgen/"
 
 
@@ -283,7 +287,7 @@ class Preview:
             self._end_worker(at_once=True)
         else:
             self._pool_pdfs += 1
-            if self._pool_pdfs >= TASKS_PER_WORKER:  # a fresh process: WeasyPrint keeps its peak memory
+            if self._pool_pdfs >= PDFS_PER_WORKER:
                 self._end_worker(at_once=False)
                 self._start_worker()
         with self.building:
