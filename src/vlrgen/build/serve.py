@@ -349,7 +349,7 @@ class Preview:
                 state.failed, state.error = build, error
             self._pdf_changed()
         if current and result is not None:
-            self.notice(f"PDF {lang} made ({seconds:.1f} s)")
+            self.notice(f"PDF {lang} made ({seconds:.2f} s)")
             for url in result.refused:
                 self.notice(f"the PDF engine was not allowed to fetch {url} (only files inside the project are used)")
         elif current:
