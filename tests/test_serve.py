@@ -182,6 +182,8 @@ class GatedPool:
         self.calls: list[PdfRequest] = []
 
     def submit(self, fn, *args):
+        if not args:  # freeing the last layout's garbage
+            return self.threads.submit(fn)
         gate = threading.Event()
         self.gates.append(gate)
         self.calls.append(args[0])

@@ -20,6 +20,8 @@ previous PDF stays in place (the build links it into the new version) while the 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
 import json
 import multiprocessing
@@ -279,9 +281,10 @@ class Preview:
                 if build != self.good or request.pdf_path.is_file():
                     self._place(lang, build, request, copy, None, "", 0.0, same=True)
                     return
-        began = time.perf_counter()
+        began, worker = time.perf_counter(), None
         try:
-            result, error = self._worker().submit(self.renderer.render_safely, copy).result()
+            worker = self._worker()
+            result, error = worker.submit(self.renderer.render_safely, copy).result()
         except Exception as exc:  # the worker died (out of memory?) or the preview is stopping
             result, error = None, f"the PDF worker stopped ({type(exc).__name__}: {exc})"
             self._end_worker(at_once=True)
@@ -292,6 +295,14 @@ class Preview:
                 self._start_worker()
         with self.building:
             self._place(lang, build, request, copy, result, error, time.perf_counter() - began, key)
+        with self.changed:
+            idle = self._next() is None and worker is not None and worker is self._pool
+        if result is not None and idle and worker is not None:
+            # The layout's garbage (a whole document, some 600 000 objects in cycles) is freed now, while the author
+            # reads or types, not during the next layout: measured, the next one is then 0.5-1 s faster (Porsgrunn
+            # nb, 7 s). Freeing takes about 0.9 s; an edit saved meanwhile waits for it.
+            with contextlib.suppress(RuntimeError):  # the worker was shut down meanwhile
+                worker.submit(gc.collect)
 
     def _take(self) -> tuple[str, int, PdfRequest, PdfRequest] | None:
         """The next PDF to make, with a snapshot of its page: no build runs meanwhile, so the good build's
