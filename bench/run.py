@@ -11,7 +11,9 @@ reviews) in a temporary folder (the repository is not touched):
   render the same final HTML files with the same number of workers, pages per second of WeasyPrint alone
   on each final HTML file, and the same for a plain report the bench writes itself (bench/baseline.py),
   laid out in alternation with Porsgrunn's bokmål report so that their ratio holds on a noisy machine;
-  and how fast a running preview (`vlrgen serve`) shows an edited section (bench/serve.py). The national-scale run builds a sample
+  and how fast a running preview (`vlrgen serve`) shows an edited section, and how fast the PDF of a preview
+  that follows bokmål (`vlrgen serve --pdf nb`) has it, against WeasyPrint alone on the same page in alternation
+  (bench/serve.py). The national-scale run builds a sample
   of municipal projects (the Notodden example's narrative, each with the national library's real data
   for its own code: for timing only, never published) and extrapolates to 357 municipalities.
 """
@@ -153,6 +155,15 @@ def preview_edits(edits: int) -> list[float]:
     return serve.measure(edits)
 
 
+def preview_pdf_edits(edits: int) -> str:
+    """bench/serve.py: seconds from saving Porsgrunn's bokmål introduction to the followed PDF of a running
+    preview having it, each with WeasyPrint alone on that page; the line to print."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import serve
+
+    return serve.describe_pdf(serve.measure_pdf(edits))
+
+
 def synthetic_projects(root: Path, count: int) -> list[Path]:
     """`count` municipal projects shaped like the Notodden example (its narrative), each on the national
     library's real data for its own code, for timing only."""
@@ -268,10 +279,10 @@ def main() -> None:
         edit = statistics.median(edits)
         one_pdf = statistics.median(seconds for seconds, _ in singles[page])
         print(
-            f"one-section edit rebuild (Porsgrunn, bokmål introduction): page written after "
-            f"{statistics.median(to_html):.2f} s (a fresh `vlrgen build` of the whole example), PDF done after "
-            f"{edit:.1f} s; that PDF alone in WeasyPrint: {one_pdf:.1f} s; ratio {edit / one_pdf:.2f}   (target ≤ 1.1: "
-            f"{'met' if edit <= 1.1 * one_pdf else 'not met'})   [{summary.split('[')[-1]}"
+            f"one-section edit (Porsgrunn, bokmål introduction), a fresh `vlrgen build` of the whole example "
+            f"(informational; the target is the running preview's, below): page written after "
+            f"{statistics.median(to_html):.2f} s, PDF done after {edit:.1f} s; that PDF alone in WeasyPrint: "
+            f"{one_pdf:.1f} s; ratio {edit / one_pdf:.2f}   [{summary.split('[')[-1]}"
         )
         (ours, our_pages), (theirs, their_pages) = pages_per_second(singles[page]), pages_per_second(plain[baseline])
         print(
@@ -285,6 +296,7 @@ def main() -> None:
             f"edit → preview (`vlrgen serve`, Porsgrunn): {', '.join(f'{t:.2f}' for t in shown)} s; median "
             f"{statistics.median(shown):.2f} s   (target ≤ 0.5 s: {'met' if statistics.median(shown) <= 0.5 else 'not met'})"
         )
+        print(preview_pdf_edits(max(3, repeat)))
 
         serial, _, _ = run_build([*projects, "--out", str(work / "serial"), "--jobs", "1"], work)
         print(

@@ -2,4 +2,5 @@
 
 from vlrgen.cli import main
 
-main()
+if __name__ == "__main__":  # not when a process started by multiprocessing imports the main module again
+    main()

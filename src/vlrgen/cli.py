@@ -273,7 +273,15 @@ def new(folder, municipality, county, national, year) -> None:
 @main.command()
 @click.argument("project", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
-def serve(project, port) -> None:
+@click.option(
+    "--pdf",
+    "pdf_languages",
+    metavar="LANG",
+    multiple=True,
+    help="Keep this language's PDF up to date as you edit (repeatable; 'all': every language). "
+    "The bar's PDF link does the same from the moment it is used.",
+)
+def serve(project, port, pdf_languages) -> None:
     """Preview PROJECT on http://127.0.0.1:PORT/, rebuilding and reloading the page when a file changes."""
     from vlrgen.build.serve import serve_project
 
@@ -292,7 +300,12 @@ def serve(project, port) -> None:
 
     try:
         serve_project(
-            found[0], port, report=report, started=lambda url: click.echo(f"vlrgen serve: {url} (Ctrl+C stops)")
+            found[0],
+            port,
+            report=report,
+            started=lambda url: click.echo(f"vlrgen serve: {url} (Ctrl+C stops)"),
+            pdf=tuple(pdf_languages),
+            notice=lambda text: click.echo(f"vlrgen serve: {text}", err=True),
         )
     except OSError as exc:
         click.echo(f"vlrgen serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}", err=True)

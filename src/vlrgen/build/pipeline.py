@@ -26,10 +26,12 @@ from vlrgen.build.staged import StagedReport, write_manifest
 from vlrgen.build.stale import StaleReview, describe_stale, find_stale_reviews
 from vlrgen.build.workers import (
     ChartBatch,
+    DeferredPdf,
     PdfJob,
     StartedPdf,
     collect_charts,
     collect_pdfs,
+    deferred_pdfs,
     pdf_requests,
     pdf_size,
     start_charts,
@@ -59,6 +61,9 @@ class BuildOptions:
     force: bool = False  # ignore the artifact cache
     with_reviews: bool = False  # also build the reviews that include a member built now and are out of date
     pdf_renderer: PdfRenderer = field(default_factory=WeasyPrintRenderer)  # tests: output.pdf.FakePdfRenderer()
+    # `vlrgen serve`: pages written as for their PDFs (links, print versions), the PDFs left to the caller
+    # (BuildReport.pdfs); nothing is laid out and no PDF is published
+    defer_pdfs: bool = False
 
 
 @dataclass
@@ -68,6 +73,7 @@ class BuildReport:
     stats: BuildStats = field(default_factory=BuildStats)
     inputs: list[Path] = field(default_factory=list)  # the project folders and data files read (serve watches them)
     stale: list[StaleReview] = field(default_factory=list)  # reviews now out of date (build/stale.py)
+    pdfs: list[DeferredPdf] = field(default_factory=list)  # with BuildOptions.defer_pdfs: the PDFs not made
 
 
 def build_projects(paths: list[Path], options: BuildOptions, progress: Progress = lambda _: None) -> BuildReport:
@@ -84,7 +90,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     cache.hold()  # nothing is written before the check has passed
     cold = options.force or not cache.folder.is_dir()
     renderer = options.pdf_renderer
-    pdfs = options.formats is None or "pdf" in options.formats
+    pdfs = (options.formats is None or "pdf" in options.formats) and not options.defer_pdfs
     pdf_modules = (pdf_output.__name__, *renderer.heavy_imports) if pdfs else ()
     executor = make_executor(options.jobs, chart_jobs.WORKER_MODULES + pdf_modules)
     site = Site(options.out_dir)
@@ -112,7 +118,9 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
             cache.release()
             version = site.new_version()
             try:
-                stagings = _stage_all(projects, options.out_dir, version, cache, executor, progress, report, renderer)
+                stagings = _stage_all(
+                    projects, options.out_dir, version, cache, executor, progress, report, renderer, options.defer_pdfs
+                )
             except BuildFailed as failed:
                 report.problems.extend(failed.problems)
             except BrokenProcessPool:
@@ -130,6 +138,7 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
             executor.close()  # no worker may still be writing into the new version
             gc.unfreeze()
         if report.problems.errors or not projects or len(stagings) < len(projects):
+            report.pdfs = []  # their version is not published
             return report
         catalogs = {code: language for project in reversed(projects) for code, language in project.languages.items()}
         site.publish(version, lambda folder: write_site_index(folder, project_env(projects[0]), catalogs))
@@ -150,7 +159,7 @@ def build_key(projects: list[Path], options: BuildOptions) -> str:
         formats=options.formats,
         strict=options.strict,
         with_reviews=options.with_reviews,
-        renderer=type(options.pdf_renderer).__name__,
+        renderer=type(options.pdf_renderer).__name__ + (" deferred" if options.defer_pdfs else ""),
     )
 
 
@@ -229,6 +238,7 @@ def _stage_all(
     progress: Progress,
     report: BuildReport,
     renderer: PdfRenderer,
+    defer_pdfs: bool = False,
 ) -> list[tuple[Path, Path]]:
     """Phases over all projects at once, so charts and PDFs of every report share the workers."""
     seconds, clock = report.stats.seconds, time.perf_counter()
@@ -269,6 +279,9 @@ def _stage_all(
             collect_charts(batch, svgs, cache, report.stats)
             write_page(plan, lang, view, svgs, report.stats)
             publish.checkpoint("page")
+            if defer_pdfs:
+                report.pdfs += deferred_pdfs(plan, lang)
+                continue
             waiting += pdf_requests(plan, lang, cache, report.stats, renderer)
             if len(waiting) == 1 and not started and not executor.started:
                 ready = executor.submit_standby(renderer.render_safely, waiting[0].request)

@@ -239,7 +239,7 @@ class Site:
         for name, source in sorted(visible.items()):
             _link_tree(source, bridge / name)
         if index.is_file():
-            _link_file(index, bridge / "index.html")
+            link_file(index, bridge / "index.html")
         self._point_to(bridge)  # readers see the same files through the links as in the real folders
         checkpoint("adopted")
         for name in real:
@@ -270,7 +270,7 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _link_file(source: str | Path, target: str | Path) -> None:
+def link_file(source: str | Path, target: str | Path) -> None:
     """A hard link (the files of a published version never change), or a copy where links are refused."""
     try:
         os.link(source, target)
@@ -279,7 +279,7 @@ def _link_file(source: str | Path, target: str | Path) -> None:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, copy_function=_link_file)
+    shutil.copytree(source, target, copy_function=link_file)
 
 
 _RENAME_EXCHANGE = 2

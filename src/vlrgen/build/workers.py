@@ -92,26 +92,56 @@ def submit_pdf(executor: Executor, renderer: PdfRenderer, job: PdfJob, **how) ->
     return StartedPdf(job, executor.submit(renderer.render_safely, job.request, **how))
 
 
+@dataclass(frozen=True)
+class DeferredPdf:
+    """A PDF a build left to its caller (`vlrgen serve`): the request it would have laid out itself."""
+
+    slug: str
+    lang: str
+    part: str  # annex part, or "" for the report's own PDF
+    request: PdfRequest  # paths in the new site version: valid until the next build replaces it
+
+
+def pdf_request(plan: StagedReport, lang: str, html_name: str, pdf_name: str) -> PdfRequest:
+    """What the renderer gets for one document: its page, the PDF to write, the folders it may read."""
+    config = plan.project.config
+    roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
+    return PdfRequest(plan.staging / lang / html_name, plan.staging / pdf_name, roots, config.pdf_variant)
+
+
+def deferred_pdfs(plan: StagedReport, lang: str) -> list[DeferredPdf]:
+    """This language's PDFs, as requests for the caller (no cache: the caller makes them itself). The PDFs
+    published before are linked into the new version: they stay, perhaps out of date, until the caller's
+    own replace them."""
+    slug = plan.project.config.slug
+    found = []
+    for html_name, pdf_name, part in plan.documents.get(lang, []):
+        request = pdf_request(plan, lang, html_name, pdf_name)
+        if (plan.target / pdf_name).is_file():
+            publish.link_file(plan.target / pdf_name, request.pdf_path)
+        found.append(DeferredPdf(slug, lang, part, request))
+    return found
+
+
 def pdf_requests(
     plan: StagedReport, lang: str, cache: ArtifactCache, stats: BuildStats, renderer: PdfRenderer
 ) -> list[PdfJob]:
     """This language's PDFs not in the cache; cached ones are copied now."""
     config = plan.project.config
-    roots = (plan.staging, config.root) + plan.project.template_dirs + (template_root(),)
     if plan.documents.get(lang) and plan.assets_digest is None:
         plan.assets_digest = assets_digest(plan.staging)
     requests = []
     for html_name, pdf_name, part in plan.documents.get(lang, []):
-        html, target = plan.staging / lang / html_name, plan.staging / pdf_name
-        key = renderer.artifact_key(pdf_key(html, plan.assets_digest or "", config.pdf_variant))
+        request = pdf_request(plan, lang, html_name, pdf_name)
+        key = renderer.artifact_key(pdf_key(request.html_path, plan.assets_digest or "", config.pdf_variant))
         cached = cache.get("pdf", key, ".pdf")
         if cached:
-            shutil.copyfile(cached, target)
+            shutil.copyfile(cached, request.pdf_path)
             pages = cache.get("pdf", key, ".json")
             _record_pages(plan, lang, part, json.loads(pages.read_text())["pages"] if pages else 0)
             stats.pdfs_cached += 1
         else:
-            requests.append(PdfJob(plan, lang, part, key, PdfRequest(html, target, roots, config.pdf_variant)))
+            requests.append(PdfJob(plan, lang, part, key, request))
     return requests
 
 
