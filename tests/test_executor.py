@@ -51,3 +51,15 @@ def test_a_failing_task_reaches_the_caller():
         with pytest.raises(ValueError, match="this task fails"):
             failing.result(timeout=120)
         assert fine.result(timeout=120)[0] == "fine"
+
+
+def test_source_reading_spread_over_the_workers_keeps_the_parts_order():
+    """build.pipeline._spread_over: the first part is read in this process, the others by the workers (the
+    slower ones first here), and the results come back in the parts' order."""
+    from vlrgen.build.pipeline import _spread_over
+
+    parts = [("a", 0.0), ("b", 0.4), ("c", 0.2), ("d", 0.0)]
+    with Executor(2) as executor:
+        results = _spread_over(executor)(timed_task, parts)
+    assert [r[0] for r in results] == ["a", "b", "c", "d"]
+    assert results[0][1] == os.getpid() and {r[1] for r in results[1:]}.isdisjoint({os.getpid()})

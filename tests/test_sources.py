@@ -337,3 +337,37 @@ def test_monthly_periods_and_mean(tmp_path):
     dataset, problems = load(tmp_path, sources)
     assert problems == []
     assert [(o.period, round(o.value, 6)) for o in dataset.observations] == [(2024, 2.5), (2025, 4.0)]
+
+
+def test_source_files_read_in_parts_give_the_same_series_and_problems_in_the_same_order(monkeypatch):
+    """A cold build reads the national library's files in parts in its worker processes (inputs.series
+    spread_reading): the parts are put back together exactly as one reading in order would give them."""
+    import vlrgen
+    from vlrgen.inputs import series
+    from vlrgen.inputs.sources import load_source_specs
+
+    folder = Path(vlrgen.__file__).parent / "library" / "national"
+    specs = load_source_specs(folder / "sources.toml", Problems(), (folder,))
+    small = [s for s in specs if s.path.stat().st_size < 150_000][:12]  # a quick subset, CSV and XLSX
+    assert len(small) >= 8 and {s.path.suffix for s in small} >= {".csv"}
+    whole = Problems()
+    expected = series.read_sources(small, whole)
+    assert len({o.location.path for o in expected}) >= 8  # series from every file, in the files' order
+
+    calls = []
+
+    def spread(function, parts):  # read the parts last first, hand the results back in the parts' order
+        calls.append([len(p) for p in parts])
+        done = {i: function(part) for i, part in reversed(list(enumerate(parts)))}
+        return [done[i] for i in range(len(parts))]
+
+    monkeypatch.setattr(series, "_SPREAD_FROM", 2)
+    parted = Problems()
+    with series.spread_reading(spread, 4):
+        got = series.read_sources(small, parted)
+    assert calls and len(calls[0]) > 1 and sum(calls[0]) == len(small)
+    assert got == expected
+    assert [(p.code, p.location, p.message) for p in parted.items] == [
+        (p.code, p.location, p.message) for p in whole.items
+    ]
+    assert series.read_sources(small, Problems()) == expected  # outside the block: read here, in order

@@ -40,6 +40,7 @@ from vlrgen.build.workers import (
 from vlrgen.charts import jobs as chart_jobs
 from vlrgen.inputs.config import Config, load_config
 from vlrgen.inputs.project import Project
+from vlrgen.inputs.series import spread_reading
 from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import assess_project
 from vlrgen.output import pdf as pdf_output
@@ -92,7 +93,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
     renderer = options.pdf_renderer
     pdfs = (options.formats is None or "pdf" in options.formats) and not options.defer_pdfs
     pdf_modules = (pdf_output.__name__, *renderer.heavy_imports) if pdfs else ()
-    executor = make_executor(options.jobs, chart_jobs.WORKER_MODULES + pdf_modules)
+    # the workers read source files during the check (inputs.series), then draw charts and lay out PDFs
+    executor = make_executor(options.jobs, (spread_reading.__module__, *chart_jobs.WORKER_MODULES, *pdf_modules))
     site = Site(options.out_dir)
     stagings: list[tuple[Path, Path]] = []
     projects: list[Project] = []
@@ -102,7 +104,8 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
                 executor.warm_up(chart_jobs.warm_up, str(template_root() / "fonts"))
             elif pdfs:  # perhaps one edited page: keep a PDF maker ready
                 executor.stand_by(pdf_modules)
-            projects = _check_for_build(paths, options, cache, report)
+            with spread_reading(_spread_over(executor), executor.jobs * 4 if executor.jobs > 1 else 1):
+                projects = _check_for_build(paths, options, cache, report)
             report.stats.seconds["gather"] = time.perf_counter() - clock
             if not projects:
                 return report
@@ -148,6 +151,18 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
         return report
     finally:
         site.close()  # removes an unpublished version, releases the lock
+
+
+def _spread_over(executor: Executor):
+    """Source files read by the workers (which otherwise wait while the projects are checked), ahead of
+    their warm-up; the first part is read here meanwhile. Serial executors read every part here."""
+
+    def spread(function, parts: list) -> list:
+        futures = [executor.submit(function, part, priority=2e9) for part in parts[1:]]
+        first = function(parts[0]) if parts else None
+        return [first, *(future.result() for future in futures)] if parts else []
+
+    return spread
 
 
 def build_key(projects: list[Path], options: BuildOptions) -> str:

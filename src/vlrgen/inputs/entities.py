@@ -75,6 +75,7 @@ def resolve_entity(text: str, year: int | None = None, borders: int | None = Non
     return Resolution(None, suggestion=_display_names()[guess[0]] if guess else "")
 
 
+@functools.lru_cache(maxsize=65536)  # a source names the same places on every row
 def normalise_name(name: str) -> str:
     """The key a place name is matched by: no code, no "kommune"/"herad", hyphens as spaces, casefolded."""
     name = re.sub(_HISTORIC_SUFFIX, "", name)  # "Bamble (-2019)", "Bø (2005-2019)"

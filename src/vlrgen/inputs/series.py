@@ -9,10 +9,13 @@ names the file and cell.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import fnmatch
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from vlrgen import reference
@@ -35,7 +38,7 @@ from vlrgen.inputs.tables import (
 )
 from vlrgen.problems import Location, Problems
 
-__all__ = ["parse_period", "read_sources"]
+__all__ = ["parse_period", "read_sources", "spread_reading"]
 
 
 @dataclass
@@ -60,7 +63,63 @@ class _Point:
     cell: Cell
 
 
+# Runs a function over items, each perhaps in another process, and gives the results in the items' order.
+Spread = Callable[[Callable, list], list]
+_SPREAD: ContextVar[tuple[Spread, int] | None] = ContextVar("spread_reading", default=None)
+_SPREAD_FROM = 8  # fewer source files are read here: sending them costs more than it saves
+
+
+@contextlib.contextmanager
+def spread_reading(spread: Spread, parts: int) -> Iterator[None]:
+    """Within this block, many source files are read in `parts` parts side by side (`spread` runs each part,
+    e.g. in the build's worker processes, while the data is checked before anything is written; a cold
+    build of the example spent 8 of its 12 seconds before the first PDF reading the national library)."""
+    token = _SPREAD.set((spread, parts))
+    try:
+        yield
+    finally:
+        _SPREAD.reset(token)
+
+
 def read_sources(specs: list[SourceSpec], problems: Problems) -> list[Observation]:
+    """Every declared series of these source files, in their order, with every problem found (in order too:
+    read in parts, the parts are contiguous and put back together as they were)."""
+    spread = _SPREAD.get()
+    if spread is None or spread[1] < 2 or len(specs) < _SPREAD_FROM:
+        return _read_specs(specs, problems)
+    observations: list[Observation] = []
+    for found, items in spread[0](_read_part, _contiguous_parts(specs, spread[1])):
+        observations += found
+        problems.extend(items)
+    return observations
+
+
+def _read_part(specs: list[SourceSpec]) -> tuple[list[Observation], list]:
+    found = Problems()
+    return _read_specs(specs, found), found.items
+
+
+def _contiguous_parts(specs: list[SourceSpec], parts: int) -> list[list[SourceSpec]]:
+    """Consecutive runs of specs of about equal reading time: it follows file size, and a spreadsheet is
+    compressed (about six times slower to read per byte than CSV: 1.06 against 0.17 s per MB in the national
+    library)."""
+    sizes = [
+        (spec.path.stat().st_size * (6 if spec.path.suffix.lower() == ".xlsx" else 1)) if spec.path.is_file() else 0
+        for spec in specs
+    ]
+    share, total = sum(sizes) / parts, 0
+    runs: list[list[SourceSpec]] = []
+    current: list[SourceSpec] = []
+    for spec, size in zip(specs, sizes):
+        current.append(spec)
+        total += size
+        if total >= share * (len(runs) + 1) and len(runs) < parts - 1:
+            runs.append(current)
+            current = []
+    return [run for run in [*runs, current] if run]
+
+
+def _read_specs(specs: list[SourceSpec], problems: Problems) -> list[Observation]:
     observations: list[Observation] = []
     for spec in specs:
         table = read_table(spec.path, spec.options, problems, spec.format)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -116,6 +117,7 @@ class Row:
         return Cell(text, Location(self._path, self._line, column_number))
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letter(column: int) -> str:
     """1 → A, 27 → AA: a spreadsheet's name for a column."""
     letters = ""
