@@ -60,6 +60,6 @@ def test_source_reading_spread_over_the_workers_keeps_the_parts_order():
 
     parts = [("a", 0.0), ("b", 0.4), ("c", 0.2), ("d", 0.0)]
     with Executor(2) as executor:
-        results = _spread_over(executor)(timed_task, parts)
+        results = _spread_over(executor)(timed_task, parts, [1.0, 1.0, 2.0, 1.0])
     assert [r[0] for r in results] == ["a", "b", "c", "d"]
     assert results[0][1] == os.getpid() and {r[1] for r in results[1:]}.isdisjoint({os.getpid()})

@@ -356,7 +356,8 @@ def test_source_files_read_in_parts_give_the_same_series_and_problems_in_the_sam
 
     calls = []
 
-    def spread(function, parts):  # read the parts last first, hand the results back in the parts' order
+    def spread(function, parts, costs):  # read the parts last first, hand the results back in the parts' order
+        assert len(costs) == len(parts) and all(cost > 0 for cost in costs)
         calls.append([len(p) for p in parts])
         done = {i: function(part) for i, part in reversed(list(enumerate(parts)))}
         return [done[i] for i in range(len(parts))]

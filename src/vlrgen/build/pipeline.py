@@ -155,10 +155,11 @@ def build_projects(paths: list[Path], options: BuildOptions, progress: Progress 
 
 def _spread_over(executor: Executor):
     """Source files read by the workers (which otherwise wait while the projects are checked), ahead of
-    their warm-up; the first part is read here meanwhile. Serial executors read every part here."""
+    their warm-up and the costliest part first; the first part is read here meanwhile. Serial executors
+    read every part here."""
 
-    def spread(function, parts: list) -> list:
-        futures = [executor.submit(function, part, priority=2e9) for part in parts[1:]]
+    def spread(function, parts: list, costs: list[float]) -> list:
+        futures = [executor.submit(function, part, priority=2e9 + cost) for part, cost in zip(parts[1:], costs[1:])]
         first = function(parts[0]) if parts else None
         return [first, *(future.result() for future in futures)] if parts else []
 
