@@ -205,14 +205,7 @@ class Executor:
         for standby in standbys:
             standby.end()
         for pool in pools:
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.join(timeout=5)
-                if process.is_alive():
-                    process.kill()
-                    process.join(timeout=5)
+            end_processes(pool)
             pool.shutdown(wait=True, cancel_futures=True)
 
     def pids(self) -> list[int]:
@@ -274,6 +267,18 @@ class _Standby:
             self._process.terminate()
         self._process.join(timeout=5)
         self._connection.close()
+
+
+def end_processes(pool: object) -> None:
+    """End a process pool's worker processes now (terminated; killed if still there after 5 seconds)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
 
 
 def _worker_started(build: int) -> None:

@@ -40,7 +40,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlparse
 
 from vlrgen.build.cache import assets_digest, pdf_key
-from vlrgen.build.executor import _worker_started
+from vlrgen.build.executor import _worker_started, end_processes
 from vlrgen.build.pipeline import BuildOptions, BuildReport, build_projects
 from vlrgen.build.publish import link_file
 from vlrgen.inputs.templates import template_root
@@ -388,14 +388,8 @@ class Preview:
             pool, self._pool = self._pool, None
         if pool is None:
             return
-        processes = list((getattr(pool, "_processes", None) or {}).values()) if at_once else []
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=5)
+        if at_once:
+            end_processes(pool)
         pool.shutdown(wait=False, cancel_futures=True)
 
 
