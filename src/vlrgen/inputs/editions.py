@@ -141,18 +141,7 @@ def snapshot_json(snapshot: EditionSnapshot | ReviewSnapshot) -> dict[str, Any]:
         "format": FORMAT,
         "base_year": snapshot.base_year,
         "indicators": {
-            s.id: {
-                "goal": s.goal,
-                "name": s.name,
-                "unit": s.unit,
-                "decimals": s.decimals,
-                "judged": s.judged,
-                "status": s.status,
-                "trend": s.trend,
-                "value": s.value,
-                "period": s.period,
-                "period_label": s.period_label,
-            }
+            s.id: _indicator_json(s, {"status": s.status, "trend": s.trend, "value": s.value})
             for s in snapshot.indicators.values()
         },
         "goals": {str(g.goal): {"status": g.status, "trend": g.trend} for g in snapshot.goals.values()},
@@ -171,21 +160,16 @@ def _review_json(snapshot: ReviewSnapshot) -> dict[str, Any]:
             for code, goals in sorted(snapshot.member_goals.items())
         },
         "indicators": {
-            s.id: {
-                "goal": s.goal,
-                "name": s.name,
-                "unit": s.unit,
-                "decimals": s.decimals,
-                "judged": s.judged,
-                "with_data": s.with_data,
-                "value": s.value,
-                "how": s.how,
-                "period": s.period,
-                "period_label": s.period_label,
-            }
+            s.id: _indicator_json(s, {"with_data": s.with_data, "value": s.value, "how": s.how})
             for s in snapshot.indicators.values()
         },
     }
+
+
+def _indicator_json(s: Any, own: dict[str, Any]) -> dict[str, Any]:
+    """An indicator as a manifest records it: what both kinds of snapshot hold, around `own` (in this order)."""
+    shared = {"goal": s.goal, "name": s.name, "unit": s.unit, "decimals": s.decimals, "judged": s.judged}
+    return {**shared, **own, "period": s.period, "period_label": s.period_label}
 
 
 class _Damaged(Exception):
