@@ -57,3 +57,30 @@ def test_an_export_may_have_short_rows_and_title_rows(tmp_path):
     )
     assert read_table(path, TIDY, problems) is None  # not UTF-8: a data.* problem
     assert [p.code for p in problems.items] == ["data.encoding"]
+
+
+def test_a_filled_down_cell_keeps_the_place_and_number_it_was_written_with(tmp_path):
+    from openpyxl import Workbook
+
+    from vlrgen.inputs.series import _filled_down
+
+    path = tmp_path / "f.csv"
+    path.write_text('Geografi,Geografi,aar,v\nSkien,x,2020,1\n,y,"2021",2\n', encoding="utf-8")
+    table = _filled_down(read_table(path, ReadOptions(), Problems()), ("Geografi",))
+    second = table.rows[1]
+    assert second.text("Geografi") == "Skien" and second["Geografi"].location == Location(path, 2, 1)
+    assert second.at("Geografi").location == Location(path, 2, 1)
+    assert second["v"].location == Location(path, 3, 11)  # after a quoted field: counted as written
+    repeated = second.cell_at(1)  # a second column of the same name reads as empty, placed at the first
+    assert (repeated.text, repeated.location) == ("", Location(path, 3, 1))
+
+    book = Workbook()
+    book.active.title = "Ark"
+    for row in (["aar", "v"], [2020, 1.5], [None, 2.5]):
+        book.active.append(row)
+    book.save(tmp_path / "f.xlsx")
+    table = _filled_down(read_table(tmp_path / "f.xlsx", ReadOptions(), Problems()), ("aar",))
+    second = table.rows[1]
+    assert (second.at("aar").text, second.at("aar").number) == ("2020", 2020.0)
+    assert second["aar"].location.cell == "Ark!A2" and second["v"].location.cell == "Ark!B3"
+    assert second.at("v").number == 2.5

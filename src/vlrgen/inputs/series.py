@@ -14,7 +14,7 @@ import difflib
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
@@ -27,8 +27,10 @@ from vlrgen.inputs.sources import SeriesSpec, SourceSpec
 from vlrgen.inputs.tables import (
     RANGE_HINT,
     Cell,
+    CellAt,
     Row,
     Table,
+    column_texts,
     detect_decimal,
     number_problem,
     parse_number,
@@ -60,7 +62,7 @@ class _Point:
     """One value cell of a row, with its period: a row of a wide table has one per period column."""
 
     period: tuple[int, str] | None
-    cell: Cell
+    cell: CellAt
 
 
 # Runs a function over items (each with its expected cost), perhaps in other processes, and gives the
@@ -174,19 +176,22 @@ def _read_breakdowns(spec: SourceSpec, table: Table, series: SeriesSpec, problem
 def _filled_down(table: Table, columns: tuple[str, ...]) -> Table:
     """Empty cells of `columns` repeat the cell above (exports write a group's name on its first row only)."""
     index = {name: i for i, name in reversed(list(enumerate(table.columns)))}
-    above: dict[str, Cell] = {}
+    # A repeated column name reads as empty, placed where the name is first written.
+    repeated = {i: index[name] for i, name in enumerate(table.columns) if index[name] != i}
+    above: dict[str, tuple[str, tuple[Row, int]]] = {}
     rows = []
     for row in table.rows:
-        cells = [
-            row[name] if index[name] == i else Cell("", row[name].location) for i, name in enumerate(table.columns)
-        ]
+        texts = row.texts_in_order(len(table.columns))
+        sources = {i: (row, first) for i, first in repeated.items()}
+        for i in repeated:
+            texts[i] = ""
         for column in columns:
             position = index[column]
-            if cells[position].text:
-                above[column] = cells[position]
+            if texts[position]:
+                above[column] = (texts[position], (row, position))
             elif column in above:
-                cells[position] = above[column]
-        rows.append(Row(table.path, row.line, [c.text for c in cells], index, cells=cells))
+                texts[position], sources[position] = above[column]
+        rows.append(row.filled(texts, sources, index))
     return replace(table, rows=tuple(rows))
 
 
@@ -220,14 +225,14 @@ def _points(row: Row, table: Table, series: SeriesSpec, problems: Problems) -> l
     if series.period_columns:
         at = {name: cell.location for name, cell in zip(table.columns, table.header_cells)}
         return [
-            _Point(parse_period(Cell(column, at.get(column, table.header)), problems), row[column])
+            _Point(parse_period(Cell(column, at.get(column, table.header)), problems), row.at(column))
             for column in series.period_columns
         ]
     if series.period_value is not None:
-        return [_Point((series.period_value, ""), row[series.value])]
-    cell = row[series.period]
+        return [_Point((series.period_value, ""), row.at(series.value))]
+    cell = row.at(series.period)
     known = _periods.get(cell.text) if cell.number is None else None
-    return [_Point(known or parse_period(cell, problems), row[series.value])]
+    return [_Point(known or parse_period(cell, problems), row.at(series.value))]
 
 
 def _row_values(
@@ -247,7 +252,7 @@ def _row_values(
         denominator, denominator_ok = (None, True)
         if series.denominator:
             denominator, denominator_ok = _number(
-                row[series.denominator], decimal, spec.thousands, series.denominator, problems
+                row.at(series.denominator), decimal, spec.thousands, series.denominator, problems
             )
         if point.period is None or not ok or not denominator_ok:
             continue
@@ -255,10 +260,10 @@ def _row_values(
         text, resolution = _resolve(row, spec, series, year)
         if series.denominator_filter:
             denominator = below.get((text, year))
-        code = _accepted(resolution, text, _cell_of(row, series), year, value, series, places, spec.borders)
+        code = _accepted(resolution, text, lambda: _place_of(row, series), year, value, series, places, spec.borders)
         if code is None:
             continue
-        label = row[series.period_label].text if series.period_label else point.period[1]
+        label = row.text(series.period_label) if series.period_label else point.period[1]
         item = Value(
             value,
             label,
@@ -290,15 +295,16 @@ def _entity_text(row: Row, series: SeriesSpec) -> str:
     return row.text(series.entity or "")
 
 
-def _cell_of(row: Row, series: SeriesSpec) -> Cell:
+def _place_of(row: Row, series: SeriesSpec) -> Location:
+    """Where the row names its place (the file, for a series whose place is declared)."""
     column = series.entity_columns[0] if series.entity_columns else series.entity
-    return row[column] if column else Cell(series.entity_code or "", Location(row[series.value].location.path))
+    return row[column].location if column else Location(row[series.value].location.path)
 
 
 def _accepted(
     resolution: Resolution,
     text: str,
-    cell: Cell,
+    place: Callable[[], Location],
     year: int,
     value: float | None,
     series: SeriesSpec,
@@ -315,13 +321,14 @@ def _accepted(
             return None
     if resolution.code is None:
         if resolution.in_use or value is not None:  # an empty row for a code no table knows loses nothing
-            places.unknown[text].append(cell.location)
+            places.unknown[text].append(place())
         return None
     places.touched[year].add(resolution.code)
     mapped = resolution.note and resolution.in_use and not (resolution.part and series.merged)
     structure = borders if isinstance(borders, int) else year
-    if mapped and not (resolution.old_code and reference.renumbered(resolution.old_code, resolution.code, structure)):
-        places.notes.setdefault(text, (cell.location, resolution.note))
+    old = resolution.old_code
+    if mapped and text not in places.notes and not (old and reference.renumbered(old, resolution.code, structure)):
+        places.notes[text] = (place(), resolution.note)
     return resolution.code
 
 
@@ -337,10 +344,13 @@ def _touch(row: Row, table: Table, spec: SourceSpec, series: SeriesSpec, places:
             places.touched[year].update(reference.successors(resolution.split, year))
 
 
-def _number(cell: Cell, decimal: str, thousands: str, column: str, problems: Problems) -> tuple[float | None, bool]:
+def _number(
+    cell: Cell | CellAt, decimal: str, thousands: str, column: str, problems: Problems
+) -> tuple[float | None, bool]:
     text = cell.text
     if decimal == "either" and cell.number is None:  # a file mixing 98,86 and 76.875: one mark, no grouping
-        cell = Cell(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text, cell.location)
+        if text.count(",") == 1 and "." not in text:
+            cell = Cell(text.replace(",", "."), cell.location)
         decimal = "."
     value, ok = parse_number(cell, decimal, thousands)
     if not ok and (why := range_problem(cell, decimal, thousands)):
@@ -368,12 +378,14 @@ def _lookup(
     columns = {c for c, _ in instead}
     wanted = [(c, w) for c, w in series.filters if c not in columns] + list(instead)
     found: dict[tuple[str, int], float | None] = {}
-    for row in table.rows:
-        if all(row.text(c) in w for c, w in wanted):
-            for point in _points(row, table, series, Problems()):
-                if point.period is not None:
-                    value, _ = _number(point.cell, decimal, spec.thousands, series.value, problems)
-                    found[(_entity_text(row, series), point.period[0])] = value
+    rows: Sequence[Row] = table.rows
+    for column, values in wanted:
+        rows = [row for row, text in zip(rows, column_texts(rows, column)) if text in values]
+    for row in rows:
+        for point in _points(row, table, series, Problems()):
+            if point.period is not None:
+                value, _ = _number(point.cell, decimal, spec.thousands, series.value, problems)
+                found[(_entity_text(row, series), point.period[0])] = value
     return found
 
 
@@ -381,7 +393,8 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
     """The rows the series reads, and those its `exclude` leaves out on purpose."""
     rows = list(table.rows)
     for column, wanted in series.filters:
-        present = {r.text(column) for r in rows}
+        texts = column_texts(rows, column)
+        present = set(texts)
         for value in wanted:
             if value not in present:
                 guess = difflib.get_close_matches(value, sorted(present), n=1)
@@ -391,10 +404,10 @@ def _filtered(spec: SourceSpec, table: Table, series: SeriesSpec, problems: Prob
                     f'no row of {spec.path.name} has {column} = "{value}"',
                     hint=f'did you mean "{guess[0]}"?' if guess else "check the spelling in the file",
                 )
-        rows = [r for r in rows if r.text(column) in wanted]
+        rows = [row for row, text in zip(rows, texts) if text in wanted]
     excluded: list[Row] = []
     for column, unwanted in series.excludes:
-        kept = [r for r in rows if not _matches(r.text(column), unwanted)]
+        kept = [row for row, text in zip(rows, column_texts(rows, column)) if not _matches(text, unwanted)]
         if len(kept) == len(rows):  # a declared exclusion is deliberate; one that finds nothing is a typo
             problems.warn(
                 series.locations.get("exclude", spec.location),
@@ -467,7 +480,7 @@ def _check_splits(places: _Places, values: dict[Key, Value], series: SeriesSpec,
 _periods: dict[str, tuple[int, str]] = {}  # period texts already understood (files repeat a few thousand times)
 
 
-def parse_period(cell: Cell, problems: Problems) -> tuple[int, str] | None:
+def parse_period(cell: Cell | CellAt, problems: Problems) -> tuple[int, str] | None:
     """(year, label): 2024, 2024-01-01, 2004-2010 or 2011_2013 (end year), 2019/2020 or 2019/20 (school year)."""
     text = cell.text.strip()
     if cell.number is not None and float(cell.number).is_integer():
@@ -520,9 +533,9 @@ def _add_absent(values: dict[Key, Value], places: _Places, series: SeriesSpec) -
 def _add_county_totals(values: dict[Key, Value]) -> dict[Key, Value]:
     """Add a county value as the sum of its municipalities, for periods where all of them have one."""
     result = dict(values)
-    members: dict[str, set[str]] = defaultdict(set)
-    for place in reference.municipalities().values():
-        members[place.county_code].add(place.code)
+    members: dict[str, list[str]] = defaultdict(list)  # in code order: the first member's place is the total's
+    for place in sorted(reference.municipalities().values(), key=lambda place: place.code):
+        members[place.county_code].append(place.code)
     periods = {period for _, period in values}
     for county, codes in members.items():
         for period in periods:

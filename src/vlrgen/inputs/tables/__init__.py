@@ -6,7 +6,17 @@ in one place (`numbers.parse_number`), per the source's decimal mark; SSB's mark
 and `-` mean "missing" and are never read as zero.
 """
 
-from vlrgen.inputs.tables.model import Cell, ReadOptions, Row, Table, TableLimits, TableReader, field_offsets
+from vlrgen.inputs.tables.model import (
+    Cell,
+    CellAt,
+    ReadOptions,
+    Row,
+    Table,
+    TableLimits,
+    TableReader,
+    column_texts,
+    field_offsets,
+)
 from vlrgen.inputs.tables.numbers import (
     MISSING_MARKERS,
     RANGE_HINT,
@@ -26,11 +36,13 @@ __all__ = [
     "READERS",
     "TIDY",
     "Cell",
+    "CellAt",
     "ReadOptions",
     "Row",
     "Table",
     "TableLimits",
     "TableReader",
+    "column_texts",
     "detect_decimal",
     "field_offsets",
     "number_problem",

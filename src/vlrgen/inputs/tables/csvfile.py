@@ -119,18 +119,19 @@ def _records(path: Path, text: str, delimiter: str, options: ReadOptions, proble
     limits = options.limits
     if text.count("\n") >= limits.rows and not _count_within(path, text, delimiter, options, problems):
         return None
-    last = [""]  # the physical line the reader took last
     left = [limits.cells]  # cells still allowed
+    lines = io.StringIO(text, newline="").readlines()
 
     def physical_lines():
-        for line in io.StringIO(text, newline=""):
+        for line in lines:
             if line.count(delimiter) >= left[0]:
                 raise _TooWide
-            last[0] = line
             yield line
 
     records: list[_Record] = []
-    reader = csv.reader(physical_lines(), delimiter=delimiter)
+    # A file with fewer delimiters than cells allowed needs no line measured before it is split.
+    few = text.count(delimiter) + len(lines) < limits.cells
+    reader = csv.reader(lines if few else physical_lines(), delimiter=delimiter)
     previous_end = 0
     field_limit = csv.field_size_limit(limits.cell_characters)
     try:
@@ -141,13 +142,13 @@ def _records(path: Path, text: str, delimiter: str, options: ReadOptions, proble
             if left[0] < 0:
                 _too_many(path, start, False, options, problems)
                 return None
-            records.append((start, record, last[0].rstrip("\r\n") if start == previous_end else ""))
+            records.append((start, record, lines[start - 1].rstrip("\r\n") if start == previous_end else ""))
     except _TooWide:
         _too_many(path, reader.line_num + 1, False, options, problems)
         return None
     except csv.Error as exc:
         if "field limit" in str(exc):
-            _cell_too_long(path, reader.line_num, last[0], delimiter, options, problems)
+            _cell_too_long(path, reader.line_num, lines[reader.line_num - 1], delimiter, options, problems)
         else:
             problems.add(
                 Location(path, reader.line_num, 1),
@@ -213,7 +214,7 @@ def _rows(
     for line, record, raw in records:
         if not "".join(record).strip():  # faster than any(...) over cells; files have 100 000 rows
             continue
-        texts = [value.strip() for value in record[:width]] + [""] * (width - len(record))
+        texts = list(map(str.strip, record[:width])) + [""] * (width - len(record))
         too_wide = len(record) > width and "".join(record[width:]).strip()
         if too_wide or (options.exact_width and len(record) != width):
             problems.add(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -18,12 +20,14 @@ from vlrgen.problems import Location, Problems
 
 __all__ = [
     "Cell",
+    "CellAt",
     "ReadOptions",
     "Row",
     "Table",
     "TableLimits",
     "TableReader",
     "column_letter",
+    "column_texts",
     "field_offsets",
     "find_header",
     "header_names",
@@ -49,6 +53,7 @@ class Row:
     __slots__ = (
         "_cells",
         "_delimiter",
+        "_filled",
         "_first_column",
         "_index",
         "_line",
@@ -77,6 +82,7 @@ class Row:
         self._raw, self._delimiter, self._cells = raw, delimiter, cells
         self._sheet, self._numbers, self._first_column = sheet, numbers, first_column
         self._offsets: list[int] | None = None
+        self._filled: dict[int, tuple[Row, int]] | None = None
 
     @property
     def line(self) -> int:
@@ -101,8 +107,37 @@ class Row:
     def __getitem__(self, column: str) -> Cell:
         return self.cell_at(self._index[column])
 
+    def at(self, column: str) -> CellAt:
+        """The cell of `column`, its location found only when asked for (see CellAt)."""
+        return CellAt(self, self._index[column])
+
+    def number_at(self, position: int) -> float | None:
+        """The number a spreadsheet stored at a 0-based position, or None."""
+        if self._filled is not None and position in self._filled:
+            row, at = self._filled[position]
+            return row.number_at(at) if row._texts[at] == self._texts[position] else None
+        if self._cells is not None:
+            return self._cells[position].number
+        numbers = self._numbers
+        return numbers[position] if numbers and position < len(numbers) else None
+
+    def texts_in_order(self, width: int) -> list[str]:
+        """The texts of the row's first `width` cells, in order (empty past its end)."""
+        return self._texts[:width] + [""] * (width - len(self._texts))
+
+    def filled(self, texts: list[str], sources: dict[int, tuple[Row, int]], index: dict[str, int]) -> Row:
+        """The same row with other texts, the cell at each position in `sources` taken from (row, position)
+        there: a cell filled down from a row above keeps the place it was written."""
+        row = copy.copy(self)
+        row._texts, row._filled, row._index = texts, sources, index
+        return row
+
     def cell_at(self, position: int) -> Cell:
         """The cell at a 0-based position of the row (a spreadsheet row: with its stored number)."""
+        if self._filled is not None and position in self._filled:
+            row, at = self._filled[position]
+            cell = row.cell_at(at)
+            return cell if cell.text == self._texts[position] else Cell(self._texts[position], cell.location)
         if self._cells is not None:
             return self._cells[position]
         text = self._texts[position] if position < len(self._texts) else ""
@@ -115,6 +150,36 @@ class Row:
             self._offsets = field_offsets(self._raw, self._delimiter) if self._raw else []
         column_number = self._offsets[position] if position < len(self._offsets) else 1
         return Cell(text, Location(self._path, self._line, column_number))
+
+
+class CellAt:
+    """A row's cell read without its location, which is found only when a caller asks for it: reading the
+    national library touches half a million cells, and only the values kept and the problems need a place."""
+
+    __slots__ = ("_position", "_row", "number", "text")
+
+    def __init__(self, row: Row, position: int):
+        self._row, self._position = row, position
+        self.text = row._texts[position] if position < len(row._texts) else ""
+        plain = row._numbers is None and row._cells is None and not row._filled  # a CSV row stores no numbers
+        self.number = None if plain else row.number_at(position)
+
+    @property
+    def location(self) -> Location:
+        return self._row.cell_at(self._position).location
+
+
+_INDEX = operator.attrgetter("_index")
+
+
+def column_texts(rows: Sequence[Row], column: str) -> list[str]:
+    """Each row's text in `column`, in order (what `row.text(column)` gives, read faster when the rows share
+    their columns, as a table's rows do; filtering a national file's rows reads millions of cells)."""
+    index = rows[0]._index if rows else {}
+    if len(set(map(id, map(_INDEX, rows)))) > 1:
+        return [row.text(column) for row in rows]
+    position = index[column]
+    return [row._texts[position] for row in rows]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -192,12 +257,19 @@ class TableReader:
 
 def field_offsets(line: str, delimiter: str) -> list[int]:
     """1-based start column of each field in one physical line."""
-    offsets, in_quotes = [1], False
-    for position, char in enumerate(line, start=1):
-        if char == '"':
-            in_quotes = not in_quotes
-        elif char == delimiter and not in_quotes:
-            offsets.append(position + 1)
+    if '"' not in line:  # most lines: each field ends at the next delimiter
+        offsets = [1]
+        for text in line.split(delimiter)[:-1]:
+            offsets.append(offsets[-1] + len(text) + 1)
+        return offsets
+    offsets, start = [1], 0
+    for number, part in enumerate(line.split('"')):  # parts between quotes: every other one is quoted
+        if number % 2 == 0:
+            at = part.find(delimiter)
+            while at >= 0:
+                offsets.append(start + at + 2)
+                at = part.find(delimiter, at + 1)
+        start += len(part) + 1
     return offsets
 
 

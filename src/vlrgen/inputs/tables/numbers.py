@@ -15,7 +15,7 @@ import math
 import re
 import sys
 
-from vlrgen.inputs.tables.model import Cell
+from vlrgen.inputs.tables.model import Cell, CellAt
 
 __all__ = [
     "MAX_MAGNITUDE",
@@ -43,14 +43,16 @@ _COMMA_GROUPS = re.compile(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?")  # 1.234,5
 _POINT_GROUPS = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")  # 1,234.5
 
 
-def parse_number(cell: Cell, decimal: str = ".", thousands: str = "", plain: bool = False) -> tuple[float | None, bool]:
+def parse_number(
+    cell: Cell | CellAt, decimal: str = ".", thousands: str = "", plain: bool = False
+) -> tuple[float | None, bool]:
     """(value, ok). A missing value gives (None, True); text that is not a number, or a number out of
     range (`range_problem` says why), gives (None, False)."""
     value, status = _read(cell, decimal, thousands, plain)
     return (value, True) if status == "" else (None, False)
 
 
-def range_problem(cell: Cell, decimal: str = ".", thousands: str = "", plain: bool = False) -> str | None:
+def range_problem(cell: Cell | CellAt, decimal: str = ".", thousands: str = "", plain: bool = False) -> str | None:
     """Why a cell that holds a number is refused all the same (to follow the quoted cell), or None."""
     status = _read(cell, decimal, thousands, plain)[1]
     return None if status in ("", "not_a_number") else _RANGE_WORDS[status]
@@ -69,7 +71,7 @@ _RANGE_WORDS = {
 }
 
 
-def _read(cell: Cell, decimal: str, thousands: str, plain: bool) -> tuple[float | None, str]:
+def _read(cell: Cell | CellAt, decimal: str, thousands: str, plain: bool) -> tuple[float | None, str]:
     """(value, "") for a number or a missing value; else (None, why): not_a_number, not_finite, too_large, too_small."""
     if cell.number is not None:
         status = _range_status(cell.number, nonzero=False)
