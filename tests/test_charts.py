@@ -27,14 +27,59 @@ def texts(svg: str) -> list[str]:
     return re.findall(r">([^<>]{1,8})</text>", svg)
 
 
+def y_ticks(svg: str) -> list[str]:
+    return re.findall(r'text-anchor: end"[^>]*>([^<>]*)</text>', svg)  # the right-aligned texts, bottom up
+
+
 def test_a_series_of_two_values_is_drawn_from_zero():
     """Two points on a fitted axis would fill the chart with any difference; from zero they show its size."""
     font = str(template_root() / "fonts")
     points = ((2012, 60.0), (2013, 61.0), (2014, 63.0))
     short = ChartJob("fig-02-x", "en", (ChartLine("Skien", points[1:], "entity"),), "%", 1, "#000", font)
     longer = ChartJob("fig-03-x", "en", (ChartLine("Skien", points, "entity"),), "%", 1, "#000", font)
-    assert texts(draw_chart(short))[2] == "0"  # the first y tick
-    assert texts(draw_chart(longer))[3] == "60.0"  # fitted to the values
+    assert y_ticks(draw_chart(short))[0] == "0"  # the first y tick
+    assert y_ticks(draw_chart(longer))[0] == "60.0"  # fitted to the values
+
+
+def test_ticks_labels_and_axis_title_are_where_matplotlibs_own_axes_put_them(monkeypatch):
+    """The ticks are drawn as a few plain artists (issue 17): every text of the chart (tick labels, the
+    axis title placed by the widest label, the legend, which must choose the same corner) is where and as
+    matplotlib's own ticks and grid would have it."""
+    from vlrgen.charts import timeseries
+
+    font = str(template_root() / "fonts")
+    bands = ((0.0, 80.0, "red"), (80.0, 90.0, "orange"), (90.0, 95.0, "yellow"), (95.0, 200.0, "green"))
+    jobs = [
+        job("nb"),
+        job("en"),
+        ChartJob(
+            "fig-05-x",
+            "nb",
+            (ChartLine("Skien", ((2015, 1234.5), (2019, 1500.0), (2024, 1388.25)), "entity"),),
+            "kroner",
+            2,
+            "#000",
+            font,
+            bands=bands,
+            references=((1450.0, "Mål 2030: 1 450", "target"),),
+            height=2.4,
+        ),
+    ]
+    ours = [draw_chart(j) for j in jobs]
+
+    def matplotlibs(figure, axes, x_ticks, y_ticks):
+        axes.set_xticks([x for x, _ in x_ticks], [label for _, label in x_ticks])
+        axes.set_yticks([y for y, _ in y_ticks], [label for _, label in y_ticks])
+        axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+
+    monkeypatch.setattr(timeseries, "_draw_axis_ticks", matplotlibs)
+    monkeypatch.setattr(timeseries, "_draw_y_label", lambda axes, text, *_: axes.set_ylabel(text, fontsize=9))
+    for drawn, chart in zip(ours, jobs):
+        theirs = draw_chart(chart)
+        assert sorted(re.findall(r"<text[^>]*>[^<]*</text>", drawn)) == sorted(
+            re.findall(r"<text[^>]*>[^<]*</text>", theirs)
+        )
+        assert len(y_ticks(drawn)) >= 3
 
 
 def test_one_period_gets_one_tick():

@@ -135,6 +135,8 @@ def new_figure(name: str, font_dir: str, size: tuple[float, float]):
     rcParams["svg.fonttype"] = "none"  # keep real, selectable text in the SVG
     rcParams["svg.hashsalt"] = name  # deterministic ids, distinct per chart on one page
     rcParams["font.family"] = FONT_FAMILY
+    # the tick labels' size, from which matplotlib also works out how many ticks fit
+    rcParams["xtick.labelsize"] = rcParams["ytick.labelsize"] = TICK_FONT_SIZE
     return Figure(figsize=size, dpi=100)
 
 
@@ -146,7 +148,7 @@ def svg_of(figure) -> str:
 
 def draw_chart(job: ChartJob) -> str:
     """Draw the chart and return the SVG document as text."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import MaxNLocator
 
     language = Language(job.language, {}, locale=job.locale)
     figure = new_figure(job.name, job.font_dir, (6.4, job.height))
@@ -174,18 +176,90 @@ def draw_chart(job: ChartJob) -> str:
         (year,) = years
         axes.set_xlim(year - 1, year + 1)
         axes.set_xticks([year])
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x))))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: language.number(y, _tick_decimals(axes))))
-    axes.set_ylabel(job.y_label, fontsize=9)
-    axes.tick_params(labelsize=8.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
     axes.legend(fontsize=8.5, frameon=False, loc="best")
     figure.subplots_adjust(
         left=0.12, right=0.98, top=0.96, bottom=0.1 * 3.2 / job.height
     )  # fixed: tight_layout doubles the cost
+    x_ticks = _ticks_shown(axes.xaxis)
+    y_ticks = _ticks_shown(axes.yaxis)
+    decimals = _tick_decimals(axes)
+    _draw_axis_ticks(
+        figure, axes, [(x, str(int(x))) for x in x_ticks], [(y, language.number(y, decimals)) for y in y_ticks]
+    )
+    _draw_y_label(axes, job.y_label, [language.number(y, decimals) for y in y_ticks], figure.get_figwidth() * 72)
     return svg_of(figure)
+
+
+TICK_LENGTH, TICK_WIDTH, TICK_PAD, TICK_FONT_SIZE, LABEL_PAD = 3.5, 0.8, 3.5, 8.5, 4.0  # points, as matplotlib's
+
+
+def _ticks_shown(axis) -> list[float]:
+    """The tick values matplotlib would draw: its locator's, within the view (with its tolerance)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-10
+    return [float(value) for value in axis.get_majorticklocs() if low - slack <= value <= high + slack]
+
+
+def _draw_axis_ticks(figure, axes, x_ticks: list[tuple[float, str]], y_ticks: list[tuple[float, str]]) -> None:
+    """Tick marks, tick labels and the horizontal grid, drawn where and as matplotlib's axes draw them, as a
+    few plain artists: matplotlib builds five artists per tick and works its ticks out three times per axis,
+    a quarter of a chart's time (the example draws 136 charts; the pictures are the same to the pixel). The
+    marks and labels lie outside the plot area, so they are the figure's; the grid is one collection of the
+    axes, painted where the axis painted it (after the reference lines, before the spines) and, unlike a
+    line, not counted when the legend looks for the emptiest corner."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
+    from matplotlib.text import Text
+    from matplotlib.ticker import NullLocator
+
+    axes.xaxis.set_major_locator(NullLocator())
+    axes.yaxis.set_major_locator(NullLocator())
+    pad = TICK_LENGTH + TICK_PAD
+    if x_ticks:
+        places = [value for value, _ in x_ticks]
+        marks = Line2D(
+            places, [0.0] * len(places), transform=axes.get_xaxis_transform("tick1"), marker=MarkerStyle(TICKDOWN)
+        )
+        transform, va, ha = axes.get_xaxis_text1_transform(pad)
+        _add_ticks(figure, marks, [Text(x, 0.0, label, va=va, ha=ha) for x, label in x_ticks], transform)
+    if y_ticks:
+        places = [value for value, _ in y_ticks]
+        marks = Line2D(
+            [0.0] * len(places), places, transform=axes.get_yaxis_transform("tick1"), marker=MarkerStyle(TICKLEFT)
+        )
+        transform, va, ha = axes.get_yaxis_text1_transform(pad)
+        _add_ticks(figure, marks, [Text(0.0, y, label, va=va, ha=ha) for y, label in y_ticks], transform)
+        grid = [[(0.0, value), (1.0, value)] for value in places]
+        axes.add_collection(
+            LineCollection(grid, colors="#e3e3e3", linewidths=0.8, zorder=1.5, transform=axes.get_yaxis_transform()),
+            autolim=False,
+        )
+
+
+def _add_ticks(figure, marks, labels: list, transform) -> None:
+    marks.set(linestyle="none", markersize=TICK_LENGTH, markeredgewidth=TICK_WIDTH, color="black", clip_on=False)
+    figure.add_artist(marks)
+    for label in labels:
+        label.set(fontsize=TICK_FONT_SIZE, color="black", transform=transform)
+        figure.add_artist(label)
+
+
+def _draw_y_label(axes, text: str, tick_labels: list[str], figure_width: float) -> None:
+    """The axis title, placed as matplotlib places it: its padding left of the widest tick label, measured
+    as the SVG is written (the font's own widths at the label size)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=TICK_FONT_SIZE)
+    widest = max(
+        (measure.get_text_width_height_descent(label, font, ismath=False)[0] for label in tick_labels), default=0
+    )
+    axes.set_ylabel(text, fontsize=9)
+    width = axes.get_position().width * figure_width  # the plot area's width in points
+    axes.yaxis.set_label_coords(-(TICK_LENGTH + TICK_PAD + widest + LABEL_PAD) / width, 0.5)
 
 
 def _draw_thresholds(axes, job: ChartJob) -> None:
