@@ -230,3 +230,29 @@ def test_indicator_without_values_is_shown_as_no_data(make_project, tmp_path):
     row = nb[nb.index('<tr class="no-data">') :]
     assert "Lekkasje" in row[:200] and "ingen data" in row[:400]
     assert "Lekkasje: ingen verdier for Porsgrunn" in nb  # listed under insufficient data in the annex
+
+
+def test_a_reports_pdfs_are_queued_while_the_next_report_is_planned(make_project, tmp_path, monkeypatch):
+    """Issue 17: the workers start on a report's PDFs before the last report is planned, not after all of them."""
+    from vlrgen.build import pipeline, publish
+    from vlrgen.output.pdf import FakePdfRenderer
+
+    first, second = make_project(name="a"), make_project(name="b")
+    for project, slug in ((first, "a"), (second, "b")):
+        config = project / "vlrgen.toml"
+        text = config.read_text(encoding="utf-8").replace('outputs = ["html"]', 'outputs = ["html", "pdf"]')
+        config.write_text(text.replace("year = 2025", f'year = 2025\nslug = "{slug}"'), encoding="utf-8")
+    moments: list[str] = []
+    monkeypatch.setattr(publish, "checkpoint", moments.append)
+    queue = pipeline.submit_pdf
+
+    def submitted(*args, **kwargs):
+        moments.append("pdf queued")
+        return queue(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "submit_pdf", submitted)
+    report = build_projects([first, second], BuildOptions(out_dir=tmp_path / "out", pdf_renderer=FakePdfRenderer()))
+    assert not report.problems.errors and len(report.built) == 2
+    planned = moments.index("planned")
+    assert moments[:planned].count("page") == 2 and "pdf queued" in moments[:planned]  # the first report's
+    assert moments[planned:].count("page") == 2
