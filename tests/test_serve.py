@@ -361,3 +361,31 @@ def test_a_followed_weasyprint_pdf_gets_the_edited_text(make_project, tmp_path):
         stop.set()
         thread.join(20)
     assert not thread.is_alive()
+
+
+def test_a_file_written_beside_the_project_is_no_reason_to_build_again(make_project, tmp_path):
+    """A log the author writes where the project was found (`vlrgen serve project > serve.log`) is in a watched
+    folder, but the build never reads it: writing it must not rebuild, or the preview would build forever."""
+    project = make_project()
+    stop, urls, builds = threading.Event(), [], []
+    thread = threading.Thread(
+        target=serve_project,
+        args=(project,),
+        kwargs=dict(port=0, renderer=FakePdfRenderer(), started=urls.append, stop=stop, report=builds.append),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        wait_for(lambda: urls, 60)
+        log = tmp_path / "serve.log"
+        for line in range(8):
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"vlrgen serve: built ({line})\n")
+            time.sleep(0.2)
+        time.sleep(1.0)
+        assert len(builds) == 1, "a file the build does not read made it build again"
+        (project / "narrative" / "nb" / "introduction.md").write_text("Ny tekst.\n", encoding="utf-8")
+        wait_for(lambda: len(builds) == 2)
+    finally:
+        stop.set()
+        thread.join(10)

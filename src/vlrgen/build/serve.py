@@ -43,6 +43,7 @@ from vlrgen.build.cache import assets_digest, pdf_key
 from vlrgen.build.executor import _worker_started, end_processes
 from vlrgen.build.pipeline import BuildOptions, BuildReport, build_projects
 from vlrgen.build.publish import link_file
+from vlrgen.inputs.config import CONFIG_NAME
 from vlrgen.inputs.templates import template_root
 from vlrgen.output import pdf as pdf_output
 from vlrgen.output.pdf import PdfRenderer, PdfRequest, PdfResult, WeasyPrintRenderer
@@ -121,7 +122,8 @@ class Preview:
     languages: tuple[str, ...] = ()
     changed: threading.Condition = field(default_factory=threading.Condition)
     building: threading.Lock = field(default_factory=threading.Lock)  # a build, a snapshot or a PDF put in place
-    watched: tuple[Path, ...] = ()
+    watched: tuple[Path, ...] = ()  # folders watched, recursively
+    read: tuple[tuple[Path, ...], frozenset[Path]] = ((), frozenset())  # what a change must touch to count
     # The PDFs (the fields below change under `changed`; the files of a version only under `building`).
     good: int = 0  # the page version of the last good build, the one published
     requests: dict[str, PdfRequest] = field(default_factory=dict)  # its PDFs, by language, as the build made them
@@ -162,7 +164,7 @@ class Preview:
         if manifests and good:
             manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
             self.slug, self.languages = manifest["slug"], tuple(manifest["languages"])
-        self.watched = _watched_paths(self.project, result)
+        self.watched, self.read = _watched_paths(self.project, result), _read_paths(self.project, result)
         requests = {p.lang: p.request for p in result.pdfs if p.slug == self.slug and not p.part}
         with self.changed:
             self.version += 1
@@ -425,6 +427,23 @@ def _watched_paths(project: Path, result: BuildReport) -> tuple[Path, ...]:
     return tuple(sorted(p for p in found if p.exists()))
 
 
+def _read_paths(project: Path, result: BuildReport) -> tuple[tuple[Path, ...], frozenset[Path]]:
+    """What the build read: folders (the project's, the templates, each member's, a previous edition's) and
+    files (its data files, a previous edition's manifest). The folders around them are watched, for a file
+    saved by renaming or a member added, but another file there (a log the author writes beside the project)
+    is no reason to build again."""
+    folders, files = {project.resolve(), template_root().resolve()}, set[Path]()
+    for path in result.inputs:
+        (folders if path.is_dir() else files).add(path.resolve())
+    return tuple(sorted(folders)), frozenset(files)
+
+
+def _counts(path: Path, read: tuple[tuple[Path, ...], frozenset[Path]]) -> bool:
+    """Does a change at `path` (an absolute path under a watched folder) matter to the build?"""
+    folders, files = read
+    return path in files or path.name == CONFIG_NAME or any(path.is_relative_to(folder) for folder in folders)
+
+
 def serve_project(
     project: Path,
     port: int = 8000,
@@ -476,7 +495,11 @@ def _watch(preview: Preview, stop: threading.Event) -> None:
             *watched, stop_event=stop, debounce=10, step=10, rust_timeout=500, yield_on_timeout=True
         ):
             ours = (preview.out_dir, preview.scratch)
-            relevant = [Path(p) for _, p in changes if not any(Path(p).is_relative_to(o) for o in ours)]
+            relevant = [
+                Path(p)
+                for _, p in changes
+                if not any(Path(p).is_relative_to(o) for o in ours) and _counts(Path(p), preview.read)
+            ]
             if relevant:
                 preview.build()
             if preview.watched != watched:  # a data file in another folder: watch again
