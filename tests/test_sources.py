@@ -372,3 +372,15 @@ def test_source_files_read_in_parts_give_the_same_series_and_problems_in_the_sam
         (p.code, p.location, p.message) for p in whole.items
     ]
     assert series.read_sources(small, Problems()) == expected  # outside the block: read here, in order
+
+
+def test_a_second_filter_after_one_that_matches_nothing_is_still_checked(tmp_path):
+    (tmp_path / "f.csv").write_text(
+        "Kommune,År,Kjønn,Alder,Andel\nNotodden,2023,Menn,Alle,1\nNotodden,2023,Kvinner,Alle,2\n", encoding="utf-8"
+    )
+    base = water_source("f.csv").replace('"Område"', '"Kommune"').replace('"Andel (prosent)"', '"Andel"')
+    _, problems = load(tmp_path, base + 'filter = { "Kjønn" = "Begge", "Alder" = "Alle" }\n')
+    assert [p.split(": ")[1].split("]")[0] for p in problems] == [
+        "error[source.filter_matches_nothing",
+        "error[source.filter_matches_nothing",
+    ]

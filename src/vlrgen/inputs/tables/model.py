@@ -175,10 +175,11 @@ _INDEX = operator.attrgetter("_index")
 def column_texts(rows: Sequence[Row], column: str) -> list[str]:
     """Each row's text in `column`, in order (what `row.text(column)` gives, read faster when the rows share
     their columns, as a table's rows do; filtering a national file's rows reads millions of cells)."""
-    index = rows[0]._index if rows else {}
+    if not rows:
+        return []
     if len(set(map(id, map(_INDEX, rows)))) > 1:
         return [row.text(column) for row in rows]
-    position = index[column]
+    position = rows[0]._index[column]
     return [row._texts[position] for row in rows]
 
 
