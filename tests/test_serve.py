@@ -131,7 +131,7 @@ def test_a_followed_pdf_follows_the_edits(make_project, tmp_path):
     try:
         wait_for(lambda: urls, 60)
         url, (page, pdf) = urls[0], page_and_pdf(out)
-        wait_for(lambda: pdf.exists(), 60)
+        wait_for(lambda: pdf.exists() and notices, 60)  # the notice follows the PDF put in place
         assert made_from(pdf, page) and "PDF nb made" in notices[0]
         served = fetch(url)[1]
         assert ">PDF (nb): up to date</a>" in served and ">PDF (en)</a>" in served

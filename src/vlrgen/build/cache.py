@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from vlrgen import __version__, inputs, reference
+from vlrgen import __version__
 from vlrgen.charts.jobs import Drawable, drawing_code
+from vlrgen.inputs.compiled import reading_code_digest
 
 __all__ = ["CACHE_NAME", "ArtifactCache", "BuildStats", "assets_digest", "chart_key", "data_key", "pdf_key"]
 
@@ -138,7 +139,7 @@ def pdf_key(html_path: Path, assets: str, variant: str | None) -> str:
 
 def data_key(*paths: Path | None) -> str:
     """Exactly these files (a missing one counts as missing), and the code that reads data."""
-    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}|{_reading_code_digest()}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_version('openpyxl')}|{reading_code_digest()}".encode())
     for path in sorted({p for p in paths if p}):
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
@@ -170,13 +171,3 @@ def _font_digest(folder: str) -> str:
 def _code_digest(files: tuple[Path, ...]) -> str:
     parts = [p.read_bytes() for p in files] + [_version("babel").encode()]  # tick labels come from Babel
     return hashlib.sha256(b"".join(parts)).hexdigest()
-
-
-@functools.cache
-def _reading_code_digest() -> str:
-    """All of the input phase and the packaged reference data (populations, codes): a change to how
-    files are read must not reuse old results."""
-    package = Path(str(inputs.__file__)).parent
-    files = sorted(package.rglob("*.py")) + [Path(reference.__file__)]
-    files += sorted(Path(reference.__file__).with_suffix("").glob("*.csv"))
-    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()

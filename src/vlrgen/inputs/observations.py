@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vlrgen import reference
 from vlrgen.inputs.catalogue import Catalogue, load_catalogue, tidy_number
+from vlrgen.inputs.compiled import read_compiled
 from vlrgen.inputs.dataset import Dataset, Indicator, Observation
 from vlrgen.inputs.library import Library
 from vlrgen.inputs.series import read_sources
@@ -127,7 +128,12 @@ def _read_library(library: Library, languages: tuple[str, ...] | None, stamp: tu
     found = Problems()
     catalogue = load_catalogue(library.indicators, found, languages=languages)
     specs = load_source_specs(library.sources, found, (library.folder,))  # the library folder is its own root
-    observations = tuple(read_sources(specs, found))
+    compiled = read_compiled(library, specs)  # the library's read form, when it matches the files and code
+    if compiled is None:
+        observations = tuple(read_sources(specs, found))
+    else:
+        observations = tuple(compiled[0])
+        found.extend(compiled[1])
     files = (library.indicators, library.sources, *(spec.path for spec in specs))
     checked = Dataset(
         catalogue.indicators,
