@@ -88,3 +88,21 @@ def test_sdg_labels_missing_for_a_language_are_english_with_one_warning(tmp_path
     quiet = Problems()
     load_languages([template_root() / "i18n", tmp_path], ("en", "nb", "xx"), quiet, report_codes=("nb", "en"))
     assert not quiet.items  # only a report language's fallback is worth a warning
+
+
+def test_catalogs_read_again_only_when_a_file_changed_and_their_problems_every_time(tmp_path: Path):
+    """A preview rebuilds after every edit in one process: an unchanged catalog is not parsed again, but its
+    problems are reported at every build, and a changed one (even to the same size) is read again."""
+    nb, en = tmp_path / "nb.toml", tmp_path / "en.toml"
+    nb.write_text('[language]\nname = "Norsk"\n[ui]\ncontents = "Innhold"\nfigure = "Figur"\n', encoding="utf-8")
+    en.write_text('[language]\nname = "English"\n[ui]\ncontents = "Contents"\n', encoding="utf-8")
+    first, again = Problems(), Problems()
+    languages = load_languages([tmp_path], ("nb", "en"), first)
+    assert load_languages([tmp_path], ("nb", "en"), again)["nb"] is languages["nb"]  # not read again
+    assert [p.code for p in first.items] == [p.code for p in again.items] == ["i18n.missing_message"]
+
+    nb.write_text(nb.read_text(encoding="utf-8").replace("Innhold", "Innhald"), encoding="utf-8")  # same size
+    en.write_text(en.read_text(encoding="utf-8") + 'figure = "Figure"\n', encoding="utf-8")
+    fixed = Problems()
+    languages = load_languages([tmp_path], ("nb", "en"), fixed)
+    assert not fixed.items and languages["nb"].t("ui.contents") == "Innhald"

@@ -31,7 +31,7 @@ from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pat
 
 from vlrgen import reference
 from vlrgen.inputs.tomlfile import TomlKind, read_toml
-from vlrgen.problems import Location, Problems
+from vlrgen.problems import Location, Problem, Problems
 
 __all__ = ["LANGUAGE_CODE", "PERCENT_UNITS", "Language", "available_languages", "load_languages"]
 
@@ -138,7 +138,42 @@ def load_languages(
 
     `catalog_dirs` is a search path: later folders override keys of earlier ones. SDG labels shown
     in English for want of a translation are reported for `report_codes` (default: all `codes`).
+    Catalogs read before in this process are read again only when one of their files changed (a preview
+    rebuilds after every edit); the languages are then the same objects, not to be changed.
     """
+    key = (tuple(catalog_dirs), tuple(codes), report_codes, _stamps(catalog_dirs, codes))
+    for seen, (languages, found) in _RECENT_CATALOGS:
+        if seen == key:
+            problems.extend(list(found))
+            return dict(languages)
+    read = Problems()
+    languages = _load_languages(catalog_dirs, codes, read, report_codes)
+    problems.extend(read)
+    _RECENT_CATALOGS.insert(0, (key, (languages, tuple(read.items))))
+    del _RECENT_CATALOGS[4:]
+    return dict(languages)
+
+
+_RECENT_CATALOGS: list[tuple[tuple, tuple[dict[str, Language], tuple[Problem, ...]]]] = []
+
+
+def _stamps(catalog_dirs: list[Path], codes: tuple[str, ...]) -> tuple:
+    """Each catalog file's size, modification time, inode and status change time (None: no such file)."""
+    found: list[tuple[int, int, int, int] | None] = []
+    for folder in catalog_dirs:
+        for code in codes:
+            try:
+                info = (folder / f"{code}.toml").stat()
+            except OSError:
+                found.append(None)
+            else:
+                found.append((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns))
+    return tuple(found)
+
+
+def _load_languages(
+    catalog_dirs: list[Path], codes: tuple[str, ...], problems: Problems, report_codes: tuple[str, ...] | None
+) -> dict[str, Language]:
     merged: dict[str, dict[str, str]] = {}
     origin: dict[tuple[str, str], Location] = {}
     about: dict[str, dict[str, tuple[str, Location]]] = {}  # code → name/locale → (value, where)

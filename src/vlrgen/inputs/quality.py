@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.dataset import Dataset, Indicator, Observation
-from vlrgen.problems import Problems
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation, per_data_set
+from vlrgen.problems import Problem, Problems
 
 __all__ = ["JUMP_POINTS", "QualitySignal", "check_data_quality"]
 
@@ -58,19 +58,29 @@ def check_data_quality(
 ) -> tuple[QualitySignal, ...]:
     """Warn about jumps, short series and periods after the report year for `entities`; return the jumps
     and short series, for the report's notes (periods after the report year are marked where shown)."""
+    signals, found = _quality(dataset, config.year, frozenset(entities))
+    problems.extend(list(found))
+    return signals
+
+
+@per_data_set
+def _quality(
+    dataset: Dataset, year: int, entities: frozenset[str]
+) -> tuple[tuple[QualitySignal, ...], tuple[Problem, ...]]:
+    problems = Problems()
     signals: list[QualitySignal] = []
     periods: dict[tuple[str, int], set[int]] = defaultdict(set)  # (indicator, level) → periods with a value
     later_anywhere: dict[str, list[Observation]] = defaultdict(list)
     for o in dataset.observations:
         if o.value is not None:
             periods[(o.indicator, len(o.entity))].add(o.period)
-            if o.period > config.year:
+            if o.period > year:
                 later_anywhere[o.indicator].append(o)
     for indicator in sorted(dataset.indicators.values(), key=lambda i: (i.goal, i.id)):
         later: set[int] = set()
         for entity in sorted(entities):
             series = [o for o in dataset.series(indicator.id, entity) if o.value is not None]
-            later |= {o.period for o in series if o.period > config.year}
+            later |= {o.period for o in series if o.period > year}
             if indicator.direction == "none" or not series:
                 continue
             signals += _check_jumps(indicator, series, problems)
@@ -83,11 +93,11 @@ def check_data_quality(
             problems.warn(
                 first.location,
                 "data.after_report_year",
-                f"{indicator.id} has values for {years}, after the report year {config.year}; the report shows "
+                f"{indicator.id} has values for {years}, after the report year {year}; the report shows "
                 "them and marks them",
                 hint="check report.year, or leave those periods out of the source if they should not be shown",
             )
-    return tuple(signals)
+    return tuple(signals), tuple(problems.items)
 
 
 def _label(o: Observation) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vlrgen import reference
-from vlrgen.inputs.dataset import Dataset, Indicator
+from vlrgen.inputs.dataset import Dataset, Indicator, per_data_set
 from vlrgen.inputs.members import Member, make_member, scope_members
 from vlrgen.judge.aggregate import Aggregate, aggregate_indicator, peer_members
 
@@ -34,8 +34,9 @@ class Comparison:
     spread: tuple[float, ...]  # every municipality's value for the period; empty when fewer than 3 have one
 
 
+@per_data_set
 def compare_entity(dataset: Dataset, code: str, year: int) -> dict[str, Comparison]:
-    """Comparisons by indicator id, for every indicator with a value for `code`."""
+    """Comparisons by indicator id, for every indicator with a value for `code` (shared; not to be changed)."""
     member = make_member(code, year)
     county_members = tuple(make_member(c, year) for c in scope_members(member.county_code))
     nation_members = tuple(make_member(c, year) for c in scope_members(reference.NATION_CODE))
