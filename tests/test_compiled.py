@@ -1,6 +1,9 @@
 """A library's read form (inputs/compiled.py): shipped current, equal to reading the files, and never used
 once a file or the reading code has changed."""
 
+import gzip
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -58,6 +61,12 @@ def repr_code(problem: str) -> str:
     return re.search(r"code='([^']+)'", problem)[1]
 
 
+def rewritten(header: bytes, body: bytes) -> bytes:
+    """A read form whose header matches the files and code, with another body and its own digest."""
+    about = json.loads(header) | {"body": hashlib.sha256(body).hexdigest()}
+    return gzip.compress(json.dumps(about).encode() + b"\n" + body)
+
+
 def small_library(folder: Path) -> Library:
     (folder / "sources").mkdir(parents=True)
     (folder / "indicators.csv").write_text(CATALOGUE, encoding="utf-8")
@@ -95,6 +104,20 @@ def test_a_changed_file_or_reading_code_means_the_files_are_read_again(tmp_path,
     monkeypatch.undo()
 
     # a damaged read form is not used, and is no error: the files are read
-    (library.folder / compiled.COMPILED_NAME).write_bytes(b"\x1f\x8b not gzip")
-    assert compiled.read_compiled(library, specs) is None
+    target = library.folder / compiled.COMPILED_NAME
+    compiled.compile_library(library)
+    written = target.read_bytes()
+    header, _, body = gzip.decompress(written).partition(b"\n")
+    damaged = [
+        b"\x1f\x8b not gzip",
+        written[:10] + bytes([written[10] ^ 0xFF]) + written[11:],  # a good gzip header, a bad stream (zlib.error)
+        written[:40] + bytes(b ^ 0xFF for b in written[40:44]) + written[44:],  # a wrong checksum
+        gzip.compress(header + b"\n" + body.replace(b"94.3", b"99.9")),  # a value changed by hand
+        rewritten(header, b'{"paths":[["sources/water.csv",1]],"observations":[["water"]],"problems":[]}'),
+        rewritten(header, b'{"paths":[],"observations":[],"problems":[[[5,1,1,""],"x","y","bad","z"]]}'),
+        rewritten(header, b"[1, 2]"),
+    ]
+    for content in damaged:
+        target.write_bytes(content)
+        assert compiled.read_compiled(library, specs) is None
     assert 94.3 in [o.value for o in _library_data(library, ("nb", "en")).observations]

@@ -245,15 +245,17 @@ def test_english_framework_titles_are_marked_in_the_bokmal_report(example_build_
     assert '(<span lang="en">United for Smart Sustainable Cities</span>)' in annex
 
 
-def test_the_same_data_set_is_judged_once_and_changed_data_again():
+def test_the_same_data_set_is_judged_once_and_changed_data_again(monkeypatch):
     """A preview rebuilds with the same data set object while no data file changed: quality warnings are
     reported at every build all the same, and new data (a new object) are judged anew."""
     from types import SimpleNamespace
 
+    from vlrgen.inputs import quality
     from vlrgen.inputs.quality import check_data_quality
     from vlrgen.judge.compare import compare_entity
     from vlrgen.problems import Problems
 
+    real_check_jumps = quality._check_jumps
     water = indicator("water", 6)
     at = Location(Path("o.csv"), 2, 1)
 
@@ -261,14 +263,18 @@ def test_the_same_data_set_is_judged_once_and_changed_data_again():
         values = [("4001", 2021, 95.0), ("4001", 2022, 96.0), ("4001", 2023, last), ("4003", 2023, 90.0)]
         return Dataset({"water": water}, tuple(Observation("water", e, p, v, "", at) for e, p, v in values))
 
+    jumps = []
+    monkeypatch.setattr(quality, "_check_jumps", lambda *a: jumps.append(a) or real_check_jumps(*a))
     config = SimpleNamespace(year=2025)
     dataset, first, again = data(5.0), Problems(), Problems()
     check_data_quality(config, dataset, {"4001"}, first)
     check_data_quality(config, dataset, {"4001"}, again)
     assert [p.code for p in first.items] == [p.code for p in again.items] == ["data.implausible_jump"]
+    assert len(jumps) == 1  # worked out once, reported twice
     compared = compare_entity(dataset, "4001", 2025)
     assert compare_entity(dataset, "4001", 2025) is compared and compared["water"].value == 5.0
 
     changed, fixed = data(97.0), Problems()
     assert not check_data_quality(config, changed, {"4001"}, fixed) and not fixed.items
+    assert len(jumps) == 2
     assert compare_entity(changed, "4001", 2025)["water"].value == 97.0

@@ -20,8 +20,10 @@ import gzip
 import hashlib
 import json
 import sys
+import zlib
 from pathlib import Path
 
+from vlrgen import problems as problems_module
 from vlrgen import reference
 from vlrgen.inputs.dataset import Observation
 from vlrgen.inputs.library import Library
@@ -36,10 +38,12 @@ FORMAT = 1
 
 @functools.cache
 def reading_code_digest() -> str:
-    """All of the input phase and the packaged reference data (populations, codes): a change to how
-    files are read must not reuse old results."""
+    """All of the input phase, the problem types and the packaged reference data (populations, codes): a
+    change to how files are read must not reuse old results. (Only regular files: an editor's lock file
+    beside a module is not code.)"""
     package = Path(__file__).parent
-    files = sorted(package.rglob("*.py")) + [Path(reference.__file__)]
+    files = sorted(p for p in package.rglob("*.py") if p.is_file())
+    files += [Path(reference.__file__), Path(problems_module.__file__)]
     files += sorted(Path(reference.__file__).with_suffix("").glob("*.csv"))
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
@@ -47,33 +51,40 @@ def reading_code_digest() -> str:
 def library_key(library: Library, specs: list[SourceSpec]) -> str:
     """What the read form depends on: the sources file, each declared file (where, and its bytes) and the
     reading code."""
-    base = library.folder.resolve()
     digest = hashlib.sha256(f"{FORMAT}|{reading_code_digest()}".encode())
     digest.update(hashlib.sha256(library.sources.read_bytes()).digest())
     for path in sorted({spec.path for spec in specs}):
-        digest.update(_relative(path, base).encode())
+        digest.update(json.dumps(_relative(path, library.folder)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
     return digest.hexdigest()
 
 
 def read_compiled(library: Library, specs: list[SourceSpec]) -> tuple[list[Observation], list[Problem]] | None:
-    """The library's observations and reading problems from its read form, or None when there is none or
-    it does not match the files and code now (then the files are read)."""
+    """The library's observations and reading problems from its read form, or None when there is none, it
+    does not match the files and code now, or it is damaged (then the files are read).
+
+    The file is a header line (format, key, and the SHA-256 of the rest) and the values as JSON."""
     path = library.folder / COMPILED_NAME
     if not path.is_file():
         return None
     try:
-        stored = json.loads(gzip.decompress(path.read_bytes()))
-    except (OSError, ValueError, EOFError):
+        header, _, body = gzip.decompress(path.read_bytes()).partition(b"\n")
+        about = json.loads(header)
+        if (
+            not isinstance(about, dict)
+            or about.get("format") != FORMAT
+            or about.get("key") != library_key(library, specs)
+            or about.get("body") != hashlib.sha256(body).hexdigest()
+        ):
+            return None
+        return _values(json.loads(body), library.folder)
+    except (OSError, EOFError, zlib.error, ValueError, TypeError, KeyError, IndexError):
         return None
-    if (
-        not isinstance(stored, dict)
-        or stored.get("format") != FORMAT
-        or stored.get("key") != library_key(library, specs)
-    ):
-        return None
-    base = library.folder.resolve()
-    paths = [base / name for name in stored["paths"]]
+
+
+def _values(stored: dict, folder: Path) -> tuple[list[Observation], list[Problem]]:
+    bases = (folder, folder.resolve())
+    paths = [bases[resolved] / name for name, resolved in stored["paths"]]
 
     def place(at: list) -> Location:
         return Location(paths[at[0]], at[1], at[2], at[3])
@@ -104,7 +115,6 @@ def compile_library(library: Library) -> Path:
         raise ValueError(f"{library.sources} has errors: {found.errors[0].message}")
     read = Problems()
     observations = read_sources(specs, read)
-    base = library.folder.resolve()
     paths: dict[Path, int] = {}
 
     def place(location: Location) -> list:
@@ -116,27 +126,26 @@ def compile_library(library: Library) -> Path:
         for o in observations
     ]
     problems = []
+    for folder in {str(library.folder), str(library.folder.resolve())}:
+        if any(folder in p.message or folder in p.hint for p in read.items):
+            raise ValueError(f"a reading problem names the library folder {folder}")
     for problem in read.items:
-        if str(base) in problem.message or str(base) in problem.hint:
-            raise ValueError(f"a reading problem names the library folder: {problem.message}")
         problems.append([place(problem.location), problem.code, problem.message, problem.severity.value, problem.hint])
-    stored = {
-        "format": FORMAT,
-        "key": library_key(library, specs),
-        "paths": [_relative(path, base) for path in paths],
-        "observations": rows,
-        "problems": problems,
-    }
-    text = json.dumps(stored, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    stored = {"paths": [_relative(path, library.folder) for path in paths], "observations": rows, "problems": problems}
+    body = json.dumps(stored, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    about = {"format": FORMAT, "key": library_key(library, specs), "body": hashlib.sha256(body).hexdigest()}
     target = library.folder / COMPILED_NAME
-    target.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    target.write_bytes(gzip.compress(json.dumps(about).encode() + b"\n" + body, compresslevel=9, mtime=0))
     return target
 
 
-def _relative(path: Path, base: Path) -> str:
-    if not path.is_relative_to(base):
-        raise ValueError(f"{path} is outside the library folder {base}")
-    return path.relative_to(base).as_posix()
+def _relative(path: Path, folder: Path) -> tuple[str, int]:
+    """A path as written under the library folder (0) or under the folder resolved (1), as reading gives
+    them: a problem may be located at the sources file as named, a source file is resolved."""
+    for resolved, base in enumerate((folder, folder.resolve())):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix(), resolved
+    raise ValueError(f"{path} is outside the library folder {folder}")
 
 
 def main(argv: list[str]) -> int:

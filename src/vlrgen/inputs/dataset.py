@@ -114,16 +114,17 @@ class Dataset:
 
 
 def per_data_set(function: Callable[..., T]) -> Callable[..., T]:
-    """`function(dataset, *args)` worked out once for the same data set object and equal arguments (the last
-    four kept). A data set is frozen, and the build hands out the same object while every file it was read
+    """`function(dataset, *args)` worked out once for the same data set object and equal arguments (the four
+    used last are kept). A data set is frozen, and the build hands out the same object while every file it was read
     from is unchanged, so a preview rebuilding after an edit of the text does not judge the data again.
     The result is shared: callers must not change it."""
     recent: list[tuple[Dataset, tuple, T]] = []
 
     @functools.wraps(function)
     def remembered(dataset: Dataset, *args):
-        for seen, seen_args, result in recent:
+        for index, (seen, seen_args, result) in enumerate(recent):
             if seen is dataset and seen_args == args:
+                recent.insert(0, recent.pop(index))
                 return result
         result = function(dataset, *args)
         recent.insert(0, (dataset, args, result))

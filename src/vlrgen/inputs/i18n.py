@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import math
 import re
 import string
@@ -138,7 +139,7 @@ def load_languages(
 
     `catalog_dirs` is a search path: later folders override keys of earlier ones. SDG labels shown
     in English for want of a translation are reported for `report_codes` (default: all `codes`).
-    Catalogs read before in this process are read again only when one of their files changed (a preview
+    Catalogs read before in this process are parsed again only when one of their files changed (a preview
     rebuilds after every edit); the languages are then the same objects, not to be changed.
     """
     key = (tuple(catalog_dirs), tuple(codes), report_codes, _stamps(catalog_dirs, codes))
@@ -149,8 +150,9 @@ def load_languages(
     read = Problems()
     languages = _load_languages(catalog_dirs, codes, read, report_codes)
     problems.extend(read)
-    _RECENT_CATALOGS.insert(0, (key, (languages, tuple(read.items))))
-    del _RECENT_CATALOGS[4:]
+    if _stamps(catalog_dirs, codes) == key[-1]:  # not saved again while it was read: what was read is that
+        _RECENT_CATALOGS.insert(0, (key, (languages, tuple(read.items))))
+        del _RECENT_CATALOGS[4:]
     return dict(languages)
 
 
@@ -158,16 +160,15 @@ _RECENT_CATALOGS: list[tuple[tuple, tuple[dict[str, Language], tuple[Problem, ..
 
 
 def _stamps(catalog_dirs: list[Path], codes: tuple[str, ...]) -> tuple:
-    """Each catalog file's size, modification time, inode and status change time (None: no such file)."""
-    found: list[tuple[int, int, int, int] | None] = []
+    """Each catalog file's SHA-256 (None: no such file): a few kilobytes, far cheaper to read than to parse,
+    and right even where a same-size save keeps the file's times."""
+    found: list[str | None] = []
     for folder in catalog_dirs:
         for code in codes:
             try:
-                info = (folder / f"{code}.toml").stat()
+                found.append(hashlib.sha256((folder / f"{code}.toml").read_bytes()).hexdigest())
             except OSError:
                 found.append(None)
-            else:
-                found.append((info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns))
     return tuple(found)
 
 
