@@ -11,6 +11,7 @@ from vlrgen.inputs.config import Config
 from vlrgen.inputs.dataset import Dataset
 from vlrgen.inputs.library import in_a_library
 from vlrgen.inputs.project import Project, gather_project, load_config_data
+from vlrgen.inputs.recent import Recent
 from vlrgen.problems import Problems
 
 
@@ -24,17 +25,17 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     scope = f"{','.join(config.languages)}|{','.join(map(str, config.roots))}|{config.limits}"  # what may be read
     named = f"{data_key(*paths)}|{scope}|{config.library or ''}"
     key = hashlib.sha256(named.encode()).hexdigest() if cache else None
-    recent = _RECENT_DATA.get(key) if key else None  # a preview rebuilds in the same process
+    recent = _RECENT_DATA.recall(key) if key else None  # a preview rebuilds in the same process
     if recent and data_key(*recent[0].files) == recent[2]:
         problems.extend(recent[1])
         return recent[0]
     stored = cache.get("data", key, ".pickle") if cache and key else None
-    if stored:
+    if stored and key:
         try:
             dataset, found, read_digest = pickle.loads(stored.read_bytes())
             if data_key(*dataset.files) == read_digest:
                 problems.extend(found)
-                _remember_data(key, (dataset, found, read_digest))
+                _RECENT_DATA.remember(key, (dataset, found, read_digest))
                 return dataset
         except Exception:  # a damaged or old cache entry: read the files again
             pass
@@ -44,22 +45,14 @@ def _load_dataset(config: Config, problems: Problems, cache: ArtifactCache | Non
     if cache and key and not found.errors:
         stored_data = (dataset, found.items, data_key(*dataset.files))
         cache.put_bytes("data", key, ".pickle", pickle.dumps(stored_data))
-        _remember_data(key, stored_data)
+        _RECENT_DATA.remember(key, stored_data)
     return dataset
 
 
 # The data sets this process loaded last, by cache key: unpickling the example's data takes over a second,
 # and `vlrgen serve` rebuilds in one process after every edit (issue 17: an edit shows in ≤ 0.5 s). A data
 # set is frozen, and an entry is used only while every file it was read from is unchanged.
-_RECENT_DATA: dict[str, tuple] = {}
-
-
-def _remember_data(key: str | None, entry: tuple) -> None:
-    if key:
-        _RECENT_DATA.pop(key, None)
-        _RECENT_DATA[key] = entry
-        while len(_RECENT_DATA) > 2:
-            del _RECENT_DATA[next(iter(_RECENT_DATA))]
+_RECENT_DATA: Recent[str, tuple] = Recent(2)
 
 
 def check_projects(

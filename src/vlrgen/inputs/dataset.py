@@ -7,16 +7,12 @@ Types only: `catalogue` reads indicators, `observations` and `sources` read obse
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from vlrgen.problems import Location
 
-__all__ = ["Dataset", "Indicator", "Observation", "per_data_set"]
-
-T = TypeVar("T")
+__all__ = ["Dataset", "Indicator", "Observation"]
 
 
 @dataclass(frozen=True)
@@ -111,24 +107,3 @@ class Dataset:
             self.files,
             tuple(o for o in self.breakdowns if o.entity in entities),
         )
-
-
-def per_data_set(function: Callable[..., T]) -> Callable[..., T]:
-    """`function(dataset, *args)` worked out once for the same data set object and equal arguments (the four
-    used last are kept). A data set is frozen, and the build hands out the same object while every file it was read
-    from is unchanged, so a preview rebuilding after an edit of the text does not judge the data again.
-    The result is shared: callers must not change it."""
-    recent: list[tuple[Dataset, tuple, T]] = []
-
-    @functools.wraps(function)
-    def remembered(dataset: Dataset, *args):
-        for index, (seen, seen_args, result) in enumerate(recent):
-            if seen is dataset and seen_args == args:
-                recent.insert(0, recent.pop(index))
-                return result
-        result = function(dataset, *args)
-        recent.insert(0, (dataset, args, result))
-        del recent[4:]
-        return result
-
-    return remembered

@@ -31,6 +31,7 @@ from babel.dates import format_date
 from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol, parse_pattern
 
 from vlrgen import reference
+from vlrgen.inputs.recent import Recent
 from vlrgen.inputs.tomlfile import TomlKind, read_toml
 from vlrgen.problems import Location, Problem, Problems
 
@@ -142,24 +143,21 @@ def load_languages(
     Catalogs read before in this process are parsed again only when one of their files changed (a preview
     rebuilds after every edit); the languages are then the same objects, not to be changed.
     """
-    key = (tuple(catalog_dirs), tuple(codes), report_codes, _stamps(catalog_dirs, codes))
-    for seen, (languages, found) in _RECENT_CATALOGS:
-        if seen == key:
-            problems.extend(list(found))
-            return dict(languages)
-    read = Problems()
-    languages = _load_languages(catalog_dirs, codes, read, report_codes)
-    problems.extend(read)
-    if _stamps(catalog_dirs, codes) == key[-1]:  # not saved again while it was read: what was read is that
-        _RECENT_CATALOGS.insert(0, (key, (languages, tuple(read.items))))
-        del _RECENT_CATALOGS[4:]
-    return dict(languages)
+    key = (tuple(catalog_dirs), tuple(codes), report_codes, _digests(catalog_dirs, codes))
+    kept = _RECENT_CATALOGS.recall(key)
+    if kept is None:
+        read = Problems()
+        kept = (_load_languages(catalog_dirs, codes, read, report_codes), tuple(read.items))
+        if _digests(catalog_dirs, codes) == key[-1]:  # not saved again while it was read: what was read is that
+            _RECENT_CATALOGS.remember(key, kept)
+    problems.extend(list(kept[1]))
+    return dict(kept[0])
 
 
-_RECENT_CATALOGS: list[tuple[tuple, tuple[dict[str, Language], tuple[Problem, ...]]]] = []
+_RECENT_CATALOGS: Recent[tuple, tuple[dict[str, Language], tuple[Problem, ...]]] = Recent(4)
 
 
-def _stamps(catalog_dirs: list[Path], codes: tuple[str, ...]) -> tuple:
+def _digests(catalog_dirs: list[Path], codes: tuple[str, ...]) -> tuple:
     """Each catalog file's SHA-256 (None: no such file): a few kilobytes, far cheaper to read than to parse,
     and right even where a same-size save keeps the file's times."""
     found: list[str | None] = []

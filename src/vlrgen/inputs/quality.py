@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from vlrgen.inputs.config import Config
-from vlrgen.inputs.dataset import Dataset, Indicator, Observation, per_data_set
+from vlrgen.inputs.dataset import Dataset, Indicator, Observation
+from vlrgen.inputs.recent import per_data_set
 from vlrgen.problems import Problem, Problems
 
 __all__ = ["JUMP_POINTS", "QualitySignal", "check_data_quality"]

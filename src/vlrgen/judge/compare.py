@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vlrgen import reference
-from vlrgen.inputs.dataset import Dataset, Indicator, per_data_set
+from vlrgen.inputs.dataset import Dataset, Indicator
 from vlrgen.inputs.members import Member, make_member, scope_members
+from vlrgen.inputs.recent import per_data_set
 from vlrgen.judge.aggregate import Aggregate, aggregate_indicator, peer_members
 
 __all__ = ["Comparison", "compare_entity"]
