@@ -132,3 +132,29 @@ def test_strip_dots_are_few_paths_and_overlapping_dots_are_in_different_paths():
             for i, (a, b) in enumerate(centres)
             for c, e in centres[:i]
         )
+
+
+def test_the_legend_sits_above_the_plot_and_never_over_the_data():
+    """Lines that cross the whole chart leave no free corner: the legend (three lines, the green threshold
+    and a target) gets its own band above the plot area, within the figure's width."""
+    font = str(template_root() / "fonts")
+    zigzag = tuple((2015 + i, 100.0 * (i % 2)) for i in range(10))
+    lines = (
+        ChartLine("Midt-Telemark", zigzag, "entity"),
+        ChartLine("Vestfold og Telemark", tuple((x, 100 - y) for x, y in zigzag), "county"),
+        ChartLine("Hele landet", tuple((x, 50.0) for x, _ in zigzag), "nation"),
+    )
+    references = ((95.0, "Grønn terskel (95,0 %)", "green"), (97.0, "Lokalt mål 2030: 97,0 %", "target"))
+    chart = ChartJob("fig-02-x", "nb", lines, "%", 1, "#000", font, references=references)
+    svg = draw_chart(chart)
+    width = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1))
+    placed = {
+        text: (float(x), float(y))
+        for x, y, text in re.findall(r'text-anchor: start" x="([\d.]+)" y="([\d.]+)">([^<]*)</text>', svg)
+    }
+    labels = [line.label for line in lines] + [label for _, label, _ in references]
+    assert set(labels) <= set(placed)
+    top_tick = min(float(y) for y in re.findall(r'text-anchor: end" x="[\d.]+" y="([\d.]+)">100<', svg))
+    assert all(placed[label][1] < top_tick - 8 for label in labels)  # every row above the 100 % line
+    assert all(placed[label][0] + 4 * len(label) < width for label in labels)  # the SVG's units are points
+    assert len({y for label, (_, y) in placed.items() if label in labels}) < len(labels)  # side by side

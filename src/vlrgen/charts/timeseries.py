@@ -151,7 +151,10 @@ def draw_chart(job: ChartJob) -> str:
     from matplotlib.ticker import MaxNLocator
 
     language = Language(job.language, {}, locale=job.locale)
-    figure = new_figure(job.name, job.font_dir, (6.4, job.height))
+    labels = [line.label for line in job.lines] + [label for _, label, _ in job.references]
+    columns, legend_height = _legend_shape(labels, 6.4 * 72 * (PLOT_RIGHT - PLOT_LEFT))
+    height = job.height + legend_height / 72  # the plot area keeps its size; the legend gets its own band
+    figure = new_figure(job.name, job.font_dir, (6.4, height))
     axes = figure.add_subplot()
     styles = {
         "entity": dict(color=job.colour, linewidth=2.4, marker="o", markersize=4, zorder=3),
@@ -178,10 +181,21 @@ def draw_chart(job: ChartJob) -> str:
         axes.set_xticks([year])
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.legend(fontsize=8.5, frameon=False, loc="best")
-    figure.subplots_adjust(
-        left=0.12, right=0.98, top=0.96, bottom=0.1 * 3.2 / job.height
-    )  # fixed: tight_layout doubles the cost
+    # above the plot area, never over the data: "best" still covers a line when the lines fill the chart
+    axes.legend(
+        fontsize=LEGEND_FONT_SIZE,
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        borderaxespad=LEGEND_GAP / LEGEND_FONT_SIZE,
+        ncols=columns,
+    )
+    figure.subplots_adjust(  # fixed margins in inches: tight_layout doubles the cost
+        left=PLOT_LEFT,
+        right=PLOT_RIGHT,
+        top=1 - (TOP_MARGIN * job.height + legend_height / 72) / height,
+        bottom=0.32 / height,
+    )
     x_ticks = _ticks_shown(axes.xaxis)
     y_ticks = _ticks_shown(axes.yaxis)
     decimals = _tick_decimals(axes)
@@ -193,6 +207,31 @@ def draw_chart(job: ChartJob) -> str:
 
 
 TICK_LENGTH, TICK_WIDTH, TICK_PAD, TICK_FONT_SIZE, LABEL_PAD = 3.5, 0.8, 3.5, 8.5, 4.0  # points, as matplotlib's
+PLOT_LEFT, PLOT_RIGHT, TOP_MARGIN = 0.12, 0.98, 0.04  # fractions of the figure's width and of the plot's height
+LEGEND_FONT_SIZE, LEGEND_GAP = 8.5, 3.0  # points
+
+
+def _legend_shape(labels: list[str], width: float) -> tuple[int, float]:
+    """The most legend columns (up to three) whose entries fit side by side in `width` points, and the
+    height in points of the band above the plot that the legend then needs. Widths are the font's own at
+    the legend's size, and the spacings matplotlib's (in multiples of the font size): a sample line of 2,
+    0.8 before the text, 2 between columns, 0.5 between rows, 0.4 around the whole."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=LEGEND_FONT_SIZE)
+    size = LEGEND_FONT_SIZE
+    entries = [measure.get_text_width_height_descent(label, font, ismath=False)[0] + 2.8 * size for label in labels]
+    for columns in range(min(3, len(entries)), 0, -1):
+        rows = -(-len(entries) // columns)
+        # matplotlib fills the columns in turn, as evenly as it can, the first ones with one more
+        sizes = [len(entries) // columns + (index < len(entries) % columns) for index in range(columns)]
+        starts = [sum(sizes[:index]) for index in range(columns)]
+        widths = [max(entries[start : start + size_]) for start, size_ in zip(starts, sizes)]
+        if sum(widths) + 2 * size * (len(widths) - 1) + 0.8 * size <= width or columns == 1:
+            break
+    line = size * 1.2  # a row: the text's height
+    return columns, rows * line + (rows - 1) * 0.5 * size + 0.8 * size + LEGEND_GAP
 
 
 def _ticks_shown(axis) -> list[float]:
@@ -207,8 +246,7 @@ def _draw_axis_ticks(figure, axes, x_ticks: list[tuple[float, str]], y_ticks: li
     few plain artists: matplotlib builds five artists per tick and works its ticks out three times per axis,
     a quarter of a chart's time (the example draws 136 charts; the pictures are the same to the pixel). The
     marks and labels lie outside the plot area, so they are the figure's; the grid is one collection of the
-    axes, painted where the axis painted it (after the reference lines, before the spines) and, unlike a
-    line, not counted when the legend looks for the emptiest corner."""
+    axes, painted where the axis painted it (after the reference lines, before the spines)."""
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
