@@ -15,6 +15,7 @@ from vlrgen.inputs.templates import template_root
 from vlrgen.judge.assessment import Assessment
 from vlrgen.output.downloads import write_data_downloads
 from vlrgen.output.html import make_environment, render_index, render_member_pages, render_report
+from vlrgen.output.tablewidths import fix_table_widths, measurer
 from vlrgen.report.municipal import plan_report
 from vlrgen.report.review import plan_review
 from vlrgen.report.views import ReportView
@@ -109,20 +110,33 @@ def write_page(plan: StagedReport, lang: str, view: ReportView, svgs: dict[str, 
     parts = view.annex_parts if pdf_name else ()
     annex_pdfs = {part.code: f"{config.slug}-{lang}-{part.stem}.pdf" for part in parts}
     member_html = render_member_pages(env, view)
-    html = render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html)
+    measure = measurer(template_root() / "fonts")  # the tables' print widths (README, "Speed")
+    html = fix_table_widths(
+        render_report(env, view, page_svgs, pdf_name, annex_pdfs=annex_pdfs, member_html=member_html), measure
+    )
     (lang_dir / "index.html").write_text(html, encoding="utf-8")
     plan.documents[lang] = [("index.html", pdf_name, "")] if pdf_name else []
     if parts and pdf_name:
         # A review over several counties: the PDF leaves out the member summaries, printed per county.
-        printed = render_report(
-            env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs, member_html=member_html
+        printed = fix_table_widths(
+            render_report(env, view, page_svgs, pdf_name, part="print", annex_pdfs=annex_pdfs, member_html=member_html),
+            measure,
         )
         (lang_dir / "print.html").write_text(printed, encoding="utf-8")
         plan.documents[lang] = [("print.html", pdf_name, "")]
         html += printed
         for part in parts:
-            annex = render_report(
-                env, view, {}, annex_pdfs[part.code], template="review_annex.html", part=part, member_html=member_html
+            annex = fix_table_widths(
+                render_report(
+                    env,
+                    view,
+                    {},
+                    annex_pdfs[part.code],
+                    template="review_annex.html",
+                    part=part,
+                    member_html=member_html,
+                ),
+                measure,
             )
             (lang_dir / f"{part.stem}.html").write_text(annex, encoding="utf-8")
             plan.documents[lang].append((f"{part.stem}.html", annex_pdfs[part.code], part.code))
