@@ -55,6 +55,7 @@ LIBRARIES = (
     "pyphen",
     "pillow",
     "fonttools",
+    "uharfbuzz",  # the tables' print column widths
     "matplotlib",
     "jinja2",
     "markupsafe",
