@@ -162,3 +162,38 @@ def test_the_widths_are_weasyprints_own_on_every_example_table(example_build_htm
         assert width == pytest.approx(their_width, abs=0.02 * len(columns) + 0.01)
         assert columns == pytest.approx(their_columns, abs=0.05)
         assert height == pytest.approx(their_height, abs=0.01)  # every cell breaks its lines as before
+
+
+def strip_widths(html: str) -> str:
+    html = re.sub(r' style="--tw:[^"]*"|<colgroup>(<col style="--cw:[^"]*">)*</colgroup>', "", html)
+    return html
+
+
+def test_the_example_pages_keep_every_character_but_the_widths(example_build_html):
+    pages = sorted(example_build_html.glob("*/*/index.html"))
+    measured = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        measured += html.count("--tw:")
+        assert fix_table_widths(strip_widths(html), MEASURE) == html, page
+    assert measured > 200
+
+
+def chart(rows: str) -> str:
+    return PAGE.format(
+        '<figure id="figure-1" class="chart"><div class="chart-body"><div class="chart-image"><svg></svg></div>'
+        '<table class="chart-data"><caption>Tallene bak figuren</caption><thead><tr><th scope="col">Periode</th>'
+        f'<th scope="col" class="num">Porsgrunn</th></tr></thead><tbody>{rows}</tbody></table></div></figure>'
+    )
+
+
+def test_a_charts_data_table_too_wide_to_sit_beside_it_becomes_a_block_under_it():
+    narrow = chart("<tr><th scope=row>2024</th><td class=num>9,1</td></tr>")
+    assert fix_table_widths(narrow, MEASURE) == narrow  # beside the chart: WeasyPrint measures it
+    wide = chart('<tr><th scope="row">Norskfødte med innvandrerforeldre og andre</th><td class="num">9,1</td></tr>')
+    fixed = fix_table_widths(wide, MEASURE)
+    assert '<table class="chart-data" style="--tw:' in fixed
+    assert "<caption>Tallene bak figuren</caption><colgroup>" in fixed
+    assert strip_widths(fixed) == wide
+    review = wide.replace("<body>", '<body class="review">')  # a review's chart is a block of its own
+    assert fix_table_widths(review, MEASURE) == review

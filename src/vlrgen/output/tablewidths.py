@@ -11,8 +11,10 @@ properties (`--tw` on the table, `--cw` on each `<col>`), which report.css appli
 `table-layout: fixed`; the web page keeps the browser's own layout.
 
 Only what is modelled is touched: tables of the kinds report.css styles (`kpi`, `annex-table`, plain
-narrative tables) sitting where the full text width is theirs, with cells made of text, line breaks,
-links and the report's known inline elements. Anything else (a colspan, an image, an unknown class,
+narrative tables) sitting where the full text width is theirs, and a chart's data table too wide to sit
+beside its chart (in print then a block under the chart, where WeasyPrint put it after first trying it
+beside the chart), with cells made of text, line breaks, links and the report's
+known inline elements. Anything else (a colspan, an image, an unknown class,
 a character neither font has, a page with a style of its own) keeps WeasyPrint's automatic layout.
 Breaks inside a word are allowed only where WeasyPrint surely breaks too, so a column is never made
 narrower than a word it holds.
@@ -36,7 +38,16 @@ ROOT_SIZE = 10 * PX_PER_PT  # html { font-size: 10pt } in print
 SAFETY = 0.02  # px: WeasyPrint rounds glyph advances to Pango units (1/1024 px)
 
 # Table font sizes in print (report.css): .kpi 8.5pt, .annex-table 7.5pt, a plain table .92em.
-TABLE_SIZES = {"kpi": 8.5 * PX_PER_PT, "annex-table": 7.5 * PX_PER_PT, "": 0.92 * ROOT_SIZE}
+TABLE_SIZES = {
+    "kpi": 8.5 * PX_PER_PT,
+    "annex-table": 7.5 * PX_PER_PT,
+    "chart-data": 7 * PX_PER_PT,
+    "": 0.92 * ROOT_SIZE,
+}
+CHART_DATA_PADDING = 1.2 * PX_PER_MM  # .chart-data th, .chart-data td { padding: .5mm 1.2mm }
+# In print a chart is an inline box 64 % wide with a 4 mm right margin; its data table follows it on the
+# same line when it fits in what is left, else on a line of its own (report.css, .chart-body).
+BESIDE_CHART = TEXT_WIDTH - (0.64 * TEXT_WIDTH + 4 * PX_PER_MM)
 # Modifier classes that change nothing about a table's widths (or are modelled below).
 TABLE_MODIFIERS = {
     "compare",
@@ -108,7 +119,7 @@ class ColumnWidths:
 
     def __init__(self, fonts: Path) -> None:
         self.fonts = fonts
-        self.edits: dict[str, str | None] = {}  # a table's HTML → the same with its widths (None: unmodelled)
+        self.edits: dict[tuple[str, str], str | None] = {}  # (place, table's HTML) → with its widths, or None
 
     @functools.cached_property
     def _faces(self) -> dict[str, tuple[object, int, frozenset[int]]]:
@@ -329,7 +340,7 @@ def _cell_widths(cell: Node, style: Style, measure: ColumnWidths) -> tuple[float
 
 
 def table_kind(classes: set[str]) -> str:
-    kinds = classes & {"kpi", "annex-table"}
+    kinds = classes & {"kpi", "annex-table", "chart-data"}
     if len(kinds) > 1 or classes - kinds - TABLE_MODIFIERS:
         raise Unmodelled(f"a table of class {' '.join(sorted(classes))}")
     return next(iter(kinds), "")
@@ -361,7 +372,7 @@ def column_widths(table: Node, measure: ColumnWidths) -> tuple[float, list[float
                 least = 7.5 * cell_size
             low = max(low, least)
             high = max(low, high, least)
-            padding = 2 * 0.55 * cell_size
+            padding = 2 * (CHART_DATA_PADDING if kind == "chart-data" else 0.55 * cell_size)
             while len(narrowest) <= column:
                 narrowest.append(0.0)
                 widest.append(0.0)
@@ -369,7 +380,7 @@ def column_widths(table: Node, measure: ColumnWidths) -> tuple[float, list[float
             widest[column] = max(widest[column], high + padding)
     if not narrowest:
         raise Unmodelled("a table without cells")
-    if kind:  # width: 100%, or wider when the words do not fit (WeasyPrint lets the table overflow then)
+    if kind in ("kpi", "annex-table"):  # width: 100%, or wider when the words do not fit (then it overflows)
         width = max(TEXT_WIDTH, sum(narrowest))
     else:
         width = min(max(sum(narrowest), TEXT_WIDTH), sum(widest))
@@ -434,8 +445,9 @@ def fix_table_widths(html: str, measure: ColumnWidths) -> str:
             if end < 0:
                 break
             end += len("</table>")
-            if all(t in FULL_WIDTH and (t != "div" or classes & FULL_WIDTH_DIVS) for t, classes in stack):
-                edit = _table_edit(html[match.start() : end], measure)
+            place = "chart" if _under_a_chart(stack) else "text" if _full_width(stack) else ""
+            if place:
+                edit = _table_edit(html[match.start() : end], place, measure)
                 if edit:
                     edits.append((match.start(), end, edit))
             position = end
@@ -446,6 +458,19 @@ def fix_table_widths(html: str, measure: ColumnWidths) -> str:
     for start, end, text in reversed(edits):
         html = html[:start] + text + html[end:]
     return html
+
+
+def _full_width(stack: list[tuple[str, set[str]]]) -> bool:
+    return all(tag in FULL_WIDTH and (tag != "div" or classes & FULL_WIDTH_DIVS) for tag, classes in stack)
+
+
+def _under_a_chart(stack: list[tuple[str, set[str]]]) -> bool:
+    """A chart's data table in a report's figure (not a review's, where the chart is a block of its own)."""
+    if len(stack) < 2 or stack[-1] != ("div", {"chart-body"}) or stack[-2][0] != "figure":
+        return False
+    if not {"chart"} <= stack[-2][1] <= {"chart", "compare-chart", "breakdown-chart"}:
+        return False
+    return _full_width(stack[:-2]) and not any("review" in classes for _, classes in stack)
 
 
 def _colours_only(css: str) -> bool:
@@ -460,18 +485,22 @@ def _other_stylesheet(attrs: str) -> bool:
     return bool(rel and rel[1].lower() == "stylesheet" and not (href and href[1].endswith("assets/report.css")))
 
 
-def _table_edit(source: str, measure: ColumnWidths) -> str | None:
-    if source not in measure.edits:
+def _table_edit(source: str, place: str, measure: ColumnWidths) -> str | None:
+    """The table with its print widths, or None; `place` is "text" (the full text width) or "chart" (a
+    chart's figure)."""
+    if (place, source) not in measure.edits:
         if len(measure.edits) > 4096:
             measure.edits.clear()
-        measure.edits[source] = _measured_table(source, measure)
-    return measure.edits[source]
+        measure.edits[place, source] = _measured_table(source, place, measure)
+    return measure.edits[place, source]
 
 
-def _measured_table(source: str, measure: ColumnWidths) -> str | None:
+def _measured_table(source: str, place: str, measure: ColumnWidths) -> str | None:
     root = parse(source)
     tables = [n for n in root.children if isinstance(n, Node)]
     if len(tables) != 1 or tables[0].tag != "table" or _has(tables[0], "table"):
+        return None
+    if ("chart-data" in tables[0].classes()) != (place == "chart"):
         return None
     try:
         width, columns = column_widths(tables[0], measure)
@@ -480,8 +509,13 @@ def _measured_table(source: str, measure: ColumnWidths) -> str | None:
     opening = source[: source.index(">") + 1]
     if re.search(r"\sstyle\s*=", opening) or re.search(r"<col", source):
         return None
+    # A chart's data table: beside the chart WeasyPrint measures it anyway (an inline table is as wide as
+    # its content); under it, it becomes a block of its measured width, laid out once instead of twice
+    # (once to find it does not fit beside the chart). Too close to call: left to WeasyPrint.
+    if "chart-data" in tables[0].classes() and width < BESIDE_CHART + 0.5:
+        return None
     cols = "".join(f'<col style="--cw:{_px(w)}">' for w in columns)
-    rest = source[len(opening) :]
+    rest = source[source.index(">") + 1 :]
     caption = re.match(r"\s*<caption\b.*?</caption>", rest, re.S)
     split = caption.end() if caption else 0
     marked = opening[:-1] + f' style="--tw:{_px(width)}">'
