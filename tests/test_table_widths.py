@@ -109,6 +109,9 @@ def test_a_page_gets_print_widths_for_its_measurable_tables():
         '<table class="kpi"><tr><td>\u4e2d\u6587</td></tr></table>',  # characters the report fonts lack
         '<div class="case"><table class="kpi"><tr><td>x</td></tr></table></div>',  # not the full text width
         "<ul><li><table><tr><td>x</td></tr></table></li></ul>",
+        # after a nested table (left alone), the next table in the same case box is still in the box
+        '<div class="case"><table><tr><td><table><tr><td>y</td></tr></table></td></tr></table>'
+        '<table class="kpi"><tr><td>x</td></tr></table></div>',
     ],
 )
 def test_what_is_not_modelled_keeps_weasyprints_layout(inner):

@@ -428,9 +428,10 @@ def fix_table_widths(html: str, measure: ColumnWidths) -> str:
         if match[0].startswith("<!--"):
             continue
         closing, tag, attrs = match[1], match[2].lower(), match[3]
-        if closing:
-            while stack and stack.pop()[0] != tag:
-                pass
+        if closing:  # close up to the element it ends (one never opened, as a nested table's, is ignored)
+            open_tags = [t for t, _ in stack]
+            if tag in open_tags:
+                del stack[len(open_tags) - 1 - open_tags[::-1].index(tag) :]
             continue
         if re.search(r"\sstyle\s*=", attrs) or (tag == "link" and _other_stylesheet(attrs)):
             return html  # a page with styles of its own (a project's template): WeasyPrint measures
