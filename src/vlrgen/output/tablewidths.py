@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
 
 __all__ = ["ColumnWidths", "fix_table_widths", "measurer"]
 
@@ -106,8 +105,9 @@ TREND_ARROWS = {  # .trend-… .arrow::before in report.css (drawn in DejaVu San
     "trend-unavailable": "·",
 }
 INLINE_TAGS = {"a", "span", "strong", "b", "em", "i", "br", "abbr"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 NO_BREAK_BEFORE = set(")]}!?,.:;/%»”’")
-# A cell's content as characters with their style: (char, size, bold, italic, nowrap) or a box
+# A cell's content as characters, each with its style (size, bold, italic, nowrap), or a box
 # ("\ufffc", width) for an inline-block or a generated arrow, which never breaks from its neighbours.
 Style = tuple[float, bool, bool, bool]
 BOX = "\ufffc"
@@ -199,8 +199,6 @@ class Node:
 
 
 class _TreeBuilder(HTMLParser):
-    VOID: ClassVar = {"br", "col", "img", "wbr", "hr", "input"}
-
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = Node("#root", {})
@@ -209,7 +207,7 @@ class _TreeBuilder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node = Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in self.VOID:
+        if tag not in VOID_TAGS:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -414,7 +412,6 @@ def _plain_row(row: Node) -> bool:
 
 
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|<!--.*?-->", re.S)
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 RAW_TAGS = {"script", "style", "svg", "math", "template", "textarea"}
 
 
